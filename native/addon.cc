@@ -1,0 +1,15 @@
+// Module init only: registers the kernels. See bindings.cc for the glue.
+#include <napi.h>
+
+#include "bindings.h"
+
+namespace {
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  certcrunch::InitInterner(env, exports);
+  exports.Set("scanElff", Napi::Function::New(env, certcrunch::JsScanElff, "scanElff"));
+  exports.Set("abiVersion", Napi::Number::New(env, 1));
+  return exports;
+}
+}  // namespace
+
+NODE_API_MODULE(certcrunch, Init)

@@ -1,0 +1,173 @@
+// N-API glue: checks arguments, takes pointers into the caller's typed arrays for the
+// duration of one call, runs a kernel, returns counts. Data errors are returned as record
+// kinds, never thrown; only misuse of the API throws a TypeError.
+#include "bindings.h"
+
+#include <memory>
+
+#include "elff_scan.h"
+#include "interner.h"
+
+namespace certcrunch {
+
+namespace {
+
+class InternerWrap : public Napi::ObjectWrap<InternerWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Interner",
+                       {InstanceMethod("size", &InternerWrap::JsSize), InstanceMethod("values", &InternerWrap::JsValues)});
+  }
+
+  explicit InternerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<InternerWrap>(info) {
+    if (info.Length() < 1 || !info[0].IsNumber()) {
+      Napi::TypeError::New(info.Env(), "Expected the slot count as a number").ThrowAsJavaScriptException();
+      return;
+    }
+    const int64_t slots = info[0].As<Napi::Number>().Int64Value();
+    if (slots < 0 || slots > 1024) {
+      Napi::RangeError::New(info.Env(), "Expected a slot count from 0 to 1024").ThrowAsJavaScriptException();
+      return;
+    }
+    interner_ = std::make_unique<Interner>(static_cast<size_t>(slots));
+  }
+
+  Interner* Get() { return interner_.get(); }
+
+ private:
+  bool SlotArg(const Napi::CallbackInfo& info, size_t* slot) {
+    if (!interner_ || info.Length() < 1 || !info[0].IsNumber()) {
+      Napi::TypeError::New(info.Env(), "Expected a slot number").ThrowAsJavaScriptException();
+      return false;
+    }
+    const int64_t s = info[0].As<Napi::Number>().Int64Value();
+    if (s < 0 || static_cast<uint64_t>(s) >= interner_->Slots()) {
+      Napi::RangeError::New(info.Env(), "Slot out of range").ThrowAsJavaScriptException();
+      return false;
+    }
+    *slot = static_cast<size_t>(s);
+    return true;
+  }
+
+  Napi::Value JsSize(const Napi::CallbackInfo& info) {
+    size_t slot;
+    if (!SlotArg(info, &slot)) return info.Env().Undefined();
+    return Napi::Number::New(info.Env(), interner_->Table(slot).Size());
+  }
+
+  // values(slot, from): the interned values from id `from` on, as latin1 strings.
+  Napi::Value JsValues(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    size_t slot;
+    if (!SlotArg(info, &slot)) return env.Undefined();
+    InternTable& table = interner_->Table(slot);
+    int64_t from = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int64Value() : 0;
+    if (from < 0) from = 0;
+    const uint32_t size = table.Size();
+    const uint32_t start = from > size ? size : static_cast<uint32_t>(from);
+    Napi::Array result = Napi::Array::New(env, size - start);
+    for (uint32_t id = start; id < size; id++) {
+      napi_value str;
+      if (napi_create_string_latin1(env, reinterpret_cast<const char*>(table.Data(id)), table.Length(id), &str) != napi_ok) {
+        return env.Undefined();
+      }
+      result.Set(id - start, Napi::Value(env, str));
+    }
+    return result;
+  }
+
+  std::unique_ptr<Interner> interner_;
+};
+
+template <typename T>
+bool TypedArg(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type type, T** data, size_t* length) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type) {
+    Napi::TypeError::New(info.Env(), "Expected argument " + std::to_string(i + 1) + " to be a typed array of the documented type")
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  Napi::TypedArray ta = v.As<Napi::TypedArray>();
+  *data = reinterpret_cast<T*>(static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset());
+  *length = ta.ElementLength();
+  return true;
+}
+
+bool IntArg(const Napi::CallbackInfo& info, size_t i, int64_t* value) {
+  if (!info[i].IsNumber()) {
+    Napi::TypeError::New(info.Env(), "Expected argument " + std::to_string(i + 1) + " to be a number").ThrowAsJavaScriptException();
+    return false;
+  }
+  *value = info[i].As<Napi::Number>().Int64Value();
+  return true;
+}
+
+}  // namespace
+
+Napi::Object InitInterner(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = InternerWrap::Define(env);
+  auto* ref = new Napi::FunctionReference(Napi::Persistent(ctor));
+  env.SetInstanceData<Napi::FunctionReference>(ref);
+  exports.Set("Interner", ctor);
+  return exports;
+}
+
+// scanElff(buf, from, to, limit, atEof, fieldCount, colSlot, slots, interner, offsets, kinds, ids, state)
+Napi::Value JsScanElff(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 13) {
+    Napi::TypeError::New(env, "scanElff expects 13 arguments").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  uint8_t* buf;
+  size_t buf_len;
+  int64_t from, to, limit, field_count, slots;
+  int32_t* col_slot;
+  size_t col_len;
+  uint32_t* offsets;
+  size_t offsets_len;
+  uint8_t* kinds;
+  size_t kinds_len;
+  uint32_t* ids;
+  size_t ids_len;
+  uint32_t* state;
+  size_t state_len;
+  if (!TypedArg(info, 0, napi_uint8_array, &buf, &buf_len) || !IntArg(info, 1, &from) || !IntArg(info, 2, &to) ||
+      !IntArg(info, 3, &limit) || !IntArg(info, 5, &field_count) ||
+      !TypedArg(info, 6, napi_int32_array, &col_slot, &col_len) || !IntArg(info, 7, &slots) ||
+      !TypedArg(info, 9, napi_uint32_array, &offsets, &offsets_len) ||
+      !TypedArg(info, 10, napi_uint8_array, &kinds, &kinds_len) ||
+      !TypedArg(info, 11, napi_uint32_array, &ids, &ids_len) ||
+      !TypedArg(info, 12, napi_uint32_array, &state, &state_len)) {
+    return env.Undefined();
+  }
+  if (!info[8].IsObject()) {
+    Napi::TypeError::New(env, "Expected argument 9 to be an Interner").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  InternerWrap* wrap = InternerWrap::Unwrap(info[8].As<Napi::Object>());
+  if (wrap == nullptr || wrap->Get() == nullptr) return env.Undefined();
+  Interner& interner = *wrap->Get();
+  // Every index the kernel uses is checked here once, so the kernel can trust its input.
+  if (from < 0 || to < from || static_cast<uint64_t>(to) > buf_len || buf_len > 0xFFFFFFFFu) {
+    Napi::RangeError::New(env, "Block bounds outside the buffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (field_count < -1 || (field_count >= 0 && static_cast<uint64_t>(field_count) > col_len) || slots < 0 ||
+      static_cast<uint64_t>(slots) > interner.Slots() || state_len < 1) {
+    Napi::RangeError::New(env, "Field count, slots or state do not fit their arrays").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  size_t capacity = offsets_len < kinds_len ? offsets_len : kinds_len;
+  if (slots > 0 && ids_len / static_cast<size_t>(slots) < capacity) capacity = ids_len / static_cast<size_t>(slots);
+
+  ElffScanInput in{buf, static_cast<size_t>(from), static_cast<size_t>(to),
+                   static_cast<size_t>(limit < 0 ? 0 : limit), info[4].ToBoolean().Value(),
+                   static_cast<int32_t>(field_count), col_slot, static_cast<uint32_t>(slots)};
+  ElffScanOutput out{offsets, kinds, ids, capacity, 0};
+  const size_t n = ScanElff(in, interner, out);
+  state[0] = static_cast<uint32_t>(out.resume);
+  return Napi::Number::New(env, static_cast<double>(n));
+}
+
+}  // namespace certcrunch

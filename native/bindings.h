@@ -1,0 +1,7 @@
+#pragma once
+#include <napi.h>
+
+namespace certcrunch {
+Napi::Object InitInterner(Napi::Env env, Napi::Object exports);
+Napi::Value JsScanElff(const Napi::CallbackInfo& info);
+}  // namespace certcrunch

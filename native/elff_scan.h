@@ -1,0 +1,41 @@
+// ELFF block scanner: splits a block into lines, tokenizes data records and interns the
+// selected fields. Plain C++ over const uint8_t*, no N-API, so it can be tested and fuzzed
+// on its own. Mirrors src/native/fallback/elff-scan.ts.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "interner.h"
+
+namespace certcrunch {
+
+enum RecordKind : uint8_t {
+  kData = 0,
+  kDirective = 1,
+  kNoFields = 2,
+  kUnterminatedQuote = 3,
+  kFieldCount = 4,
+};
+
+constexpr uint32_t kNoId = 0xFFFFFFFFu;
+
+struct ElffScanInput {
+  const uint8_t* buf;
+  size_t from, to, limit;  // caller guarantees from <= to <= buffer length
+  bool at_eof;
+  int32_t field_count;     // -1: no #Fields yet
+  const int32_t* col_slot; // field_count entries (when >= 0)
+  uint32_t slots;
+};
+
+struct ElffScanOutput {
+  uint32_t* offsets;
+  uint8_t* kinds;
+  uint32_t* ids;           // capacity * slots entries
+  size_t capacity;
+  size_t resume;           // written: where to continue
+};
+
+size_t ScanElff(const ElffScanInput& in, Interner& interner, ElffScanOutput& out);
+
+}  // namespace certcrunch

@@ -1,0 +1,42 @@
+// Per-slot byte-string interner: dense ids in first-seen order. Plain C++, no N-API.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace certcrunch {
+
+class InternTable {
+ public:
+  InternTable();
+  // Returns the id of bytes [data, data+len), adding it when new.
+  uint32_t Intern(const uint8_t* data, size_t len);
+  uint32_t Size() const { return static_cast<uint32_t>(starts_.size()); }
+  // Bytes of an id; `id` must be < Size().
+  const uint8_t* Data(uint32_t id) const { return reinterpret_cast<const uint8_t*>(arena_.data()) + starts_[id]; }
+  uint32_t Length(uint32_t id) const { return lengths_[id]; }
+
+ private:
+  void Grow();
+  std::string arena_;
+  std::vector<uint64_t> starts_;
+  std::vector<uint32_t> lengths_;
+  std::vector<uint64_t> hashes_;
+  std::vector<uint32_t> buckets_;  // id + 1, 0 = empty
+  size_t mask_;
+};
+
+class Interner {
+ public:
+  explicit Interner(size_t slots) : tables_(slots) {}
+  size_t Slots() const { return tables_.size(); }
+  InternTable& Table(size_t slot) { return tables_[slot]; }
+
+ private:
+  std::vector<InternTable> tables_;
+};
+
+uint64_t HashBytes(const uint8_t* data, size_t len);
+
+}  // namespace certcrunch

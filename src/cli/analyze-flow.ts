@@ -1,0 +1,121 @@
+import type { Readable } from 'node:stream';
+import { describeInputs, type InputFile } from '../input/discover.js';
+import { isGzip, sniffFormat } from '../input/sniff.js';
+import { planTasks, DEFAULT_CHUNK_BYTES } from '../plan/split.js';
+import { TaskRunner, defaultWorkers } from '../scan/pool.js';
+import { runTask } from '../scan/run-task.js';
+import type { LogFormat, ScanResult, ScanTask } from '../scan/task.js';
+import { decodeSnapshot } from '../snapshot/codec.js';
+import { Snapshot } from '../snapshot/snapshot.js';
+import { selectKernel } from '../native/load.js';
+import { TOOL_VERSION } from '../version.js';
+import { CertcrunchError } from '../errors.js';
+
+export interface AnalyzeOptions {
+  /** Force a format instead of sniffing each file. */
+  format?: LogFormat;
+  /** Worker threads; 0 runs everything in this thread. */
+  workers?: number;
+  chunkBytes?: number;
+  /** Standard input, when a path is '-'. */
+  stdin?: Readable;
+  /** Called with (bytes done, bytes total) as the scan advances. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface AnalyzeResult {
+  snapshot: Snapshot;
+  /** Inputs that failed part-way (e.g. corrupt gzip): their good records are in the snapshot. */
+  fileErrors: { path: string; offset: number; message: string }[];
+}
+
+/**
+ * The whole flow: input (discover, sniff) → plan (byte ranges) → scan (worker pool, one
+ * partial snapshot per range) → merge, in task order so the result is deterministic.
+ */
+export async function analyze(paths: readonly string[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  const started = performance.now();
+  const files = paths.filter((p) => p !== '-');
+  const inputs = await describeInputs(files, options.format);
+  const tasks = planTasks(inputs, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  const total = inputs.reduce((sum, i) => sum + i.bytes, 0);
+  const progress = new SharedArrayBuffer(Math.max(1, tasks.length) * 8);
+  tasks.forEach((t, index) => (t.progress = { buffer: progress, index }));
+  const done = new Float64Array(progress);
+  const timer = options.onProgress && setInterval(() => options.onProgress!(bytesDone(tasks, done), total), 250);
+
+  const runner = new TaskRunner(options.workers ?? defaultWorkers());
+  const snapshot = new Snapshot();
+  try {
+    const results = await Promise.all(tasks.map((t) => runner.run(t)));
+    await rescanWithCorrectFields(tasks, results, runner);
+    for (const input of inputs) if (!input.format) snapshot.meta.addInput(emptyInput(input));
+    for (const r of results) snapshot.merge(decodeSnapshot(r.snapshot));
+    if (paths.includes('-')) snapshot.merge(await analyzeStdin(options));
+  } finally {
+    if (timer) clearInterval(timer);
+    await runner.close();
+  }
+  options.onProgress?.(total, total);
+  snapshot.meta.toolVersion = TOOL_VERSION;
+  snapshot.meta.kernel = selectKernel().kernel.name;
+  snapshot.meta.elapsedMs = performance.now() - started;
+  return { snapshot, fileErrors: snapshot.meta.fileErrors };
+}
+
+function bytesDone(tasks: readonly ScanTask[], done: Float64Array): number {
+  let sum = 0;
+  tasks.forEach((t, i) => {
+    const at = done[i]!;
+    if (t.gzip) return; // decompressed offsets do not measure file bytes
+    const end = t.end < 0 ? t.fileBytes : t.end;
+    if (at > t.start) sum += Math.min(at, end) - t.start;
+  });
+  return sum;
+}
+
+/**
+ * Ranges after the first were scanned with the file's first `#Fields` as a guess. The schema
+ * truly in force is the last `#Fields` of the ranges before; rescan any range that read records
+ * under a wrong guess (rare: only files whose `#Fields` changes).
+ */
+async function rescanWithCorrectFields(tasks: ScanTask[], results: ScanResult[], runner: TaskRunner): Promise<void> {
+  const redo: number[] = [];
+  let path: string | undefined;
+  let inForce: string | undefined;
+  tasks.forEach((task, i) => {
+    if (task.path !== path || task.start === 0) {
+      path = task.path;
+      inForce = undefined;
+    } else if (task.fields !== inForce && results[i]!.usedStartFields) {
+      if (inForce === undefined) delete task.fields;
+      else task.fields = inForce;
+      redo.push(i);
+    }
+    inForce = results[i]!.lastFields ?? inForce;
+  });
+  const again = await Promise.all(redo.map((i) => runner.run(tasks[i]!)));
+  redo.forEach((i, k) => (results[i] = again[k]!));
+}
+
+function emptyInput(input: InputFile) {
+  return { path: input.path, format: 'empty', bytes: 0, mtimeMs: input.mtimeMs, gzip: false, ranges: [] };
+}
+
+/** Standard input is scanned in this thread as one stream (gzip recognised by its magic bytes). */
+async function analyzeStdin(options: AnalyzeOptions): Promise<Snapshot> {
+  const stdin = options.stdin ?? process.stdin;
+  const iterator = stdin[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await iterator.next();
+  const head: Buffer = first.done ? Buffer.alloc(0) : first.value;
+  const { Readable } = await import('node:stream');
+  const rest = Readable.from((async function* () {
+    if (head.length) yield head;
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value;
+  })());
+  const gzip = isGzip(head);
+  const format = options.format ?? (gzip ? 'proxysg' : sniffFormat(head));
+  if (!format) throw new CertcrunchError('ERR_FORMAT', '-: unknown log format on standard input (use --format)');
+  const result = await runTask({ path: '-', format, gzip, start: 0, end: -1, fileBytes: 0, mtimeMs: 0 }, rest);
+  return decodeSnapshot(result.snapshot);
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+import { readFile, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { CertcrunchError, isCertcrunchError } from '../errors.js';
+import { selectKernel } from '../native/load.js';
+import { decodeSnapshot, encodeSnapshot } from '../snapshot/codec.js';
+import { Snapshot } from '../snapshot/snapshot.js';
+import { TOOL_VERSION } from '../version.js';
+import { analyze } from './analyze-flow.js';
+import { emitOutputs } from './output.js';
+import { parseChunkSize, parseFormat, parseWholeNumber } from './options.js';
+import { createProgress } from './progress.js';
+import { generateProxySg } from '../generate/proxysg.js';
+import { defaultWorkers } from '../scan/pool.js';
+import { terminalSafe } from '../report/text-safety.js';
+
+function versionText(): string {
+  const choice = selectKernel();
+  return `certcrunch ${TOOL_VERSION} (kernel: ${choice.kernel.name}${choice.reason ? `; ${choice.reason}` : ''})`;
+}
+
+async function readSnapshots(paths: readonly string[]): Promise<Snapshot> {
+  const merged = new Snapshot();
+  for (const path of paths) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (err) {
+      throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    merged.merge(decodeSnapshot(bytes, path));
+  }
+  return merged;
+}
+
+function buildProgram(): Command {
+  const program = new Command('certcrunch')
+    .description('Crunch certificate-trust logs into mergeable snapshots and reports.')
+    .version(versionText(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`certcrunch: ${text.replace(/^error: /, '')}`) });
+
+  program
+    .command('analyze')
+    .description('crunch logs into one snapshot and report it')
+    .argument('<paths...>', 'files, directories (recursive), .gz files, or - for stdin')
+    .addOption(new Option('--format <format>', 'auto, or force: proxysg').default('auto').argParser(parseFormat))
+    .option('-o, --out <file>', 'write the snapshot (protobuf certcrunch.v1.Snapshot)')
+    .option('--json', 'print the JSON report on stdout instead of text')
+    .option('--csv <dir>', 'write every report table as a CSV file into DIR')
+    .option('--html <file>', 'write a self-contained HTML report')
+    .option('--workers <n>', 'worker threads (0: scan in the main thread)', parseWholeNumber(0), defaultWorkers())
+    .option('--chunk-size <bytes>', 'byte-range size for splitting files (e.g. 64MiB)', parseChunkSize)
+    .option('--top <n>', 'rows in ranked tables', parseWholeNumber(1), 20)
+    .option('--no-progress', 'no progress bar (also off when stderr is not a terminal)')
+    .action(async (paths: string[], opts: Record<string, unknown>) => {
+      const progress = createProgress(opts['progress'] !== false);
+      const format = opts['format'] === 'auto' ? undefined : (opts['format'] as 'proxysg');
+      const result = await analyze(paths, {
+        ...(format ? { format } : {}),
+        workers: opts['workers'] as number,
+        ...(opts['chunkSize'] ? { chunkBytes: opts['chunkSize'] as number } : {}),
+        onProgress: progress.update,
+      }).finally(progress.stop);
+      await emitOutputs(result.snapshot, outputOptions(opts));
+      if (result.fileErrors.length > 0) {
+        const e = result.fileErrors[0]!;
+        throw new CertcrunchError('ERR_INPUT', `${e.path}: at byte ${e.offset}: ${e.message} (records before it were counted)`);
+      }
+    });
+
+  program
+    .command('report')
+    .description('report one snapshot, or several merged')
+    .argument('<snapshots...>')
+    .option('--json', 'print the JSON report')
+    .option('--csv <dir>', 'write every report table as a CSV file into DIR')
+    .option('--html <file>', 'write a self-contained HTML report')
+    .option('--top <n>', 'rows in ranked tables', parseWholeNumber(1), 20)
+    .action(async (paths: string[], opts: Record<string, unknown>) => {
+      await emitOutputs(await readSnapshots(paths), outputOptions(opts));
+    });
+
+  program
+    .command('merge')
+    .description('merge snapshots into one')
+    .argument('<snapshots...>')
+    .requiredOption('-o, --out <file>', 'the merged snapshot')
+    .action(async (paths: string[], opts: { out: string }) => {
+      await writeFile(opts.out, encodeSnapshot(await readSnapshots(paths)));
+    });
+
+  const generate = program.command('generate').description('write synthetic logs for tests and benchmarks');
+  generate
+    .command('proxysg')
+    .description('ProxySG bcreporterssl_v2 ELFF log')
+    .requiredOption('--bytes <n>', 'at least this many bytes (e.g. 1GiB)', parseChunkSize)
+    .option('--seed <n>', 'random seed', parseWholeNumber(0), 1)
+    .option('--malformed-rate <fraction>', 'share of malformed records', (v) => {
+      const n = Number(v);
+      if (!(n >= 0 && n <= 1)) throw new CertcrunchError('ERR_USAGE', `--malformed-rate: expected 0..1, got ${JSON.stringify(v)}`);
+      return n;
+    }, 0)
+    .option('--fields-change', 'switch to a new #Fields layout half way')
+    .requiredOption('-o, --out <file>', 'output file')
+    .action(async (opts: { bytes: number; seed: number; malformedRate: number; fieldsChange?: boolean; out: string }) => {
+      const out = createWriteStream(opts.out);
+      const stats = await generateProxySg(
+        { bytes: opts.bytes, seed: opts.seed, malformedRate: opts.malformedRate, fieldsChange: Boolean(opts.fieldsChange) },
+        out,
+      );
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      process.stderr.write(`wrote ${stats.bytes} bytes, ${stats.records} records (${stats.malformed} malformed) to ${opts.out}\n`);
+    });
+  return program;
+}
+
+function outputOptions(opts: Record<string, unknown>) {
+  return {
+    ...(opts['json'] ? { json: true } : {}),
+    ...(typeof opts['csv'] === 'string' ? { csv: opts['csv'] } : {}),
+    ...(typeof opts['html'] === 'string' ? { html: opts['html'] } : {}),
+    ...(typeof opts['out'] === 'string' ? { out: opts['out'] } : {}),
+    ...(typeof opts['top'] === 'number' ? { top: opts['top'] } : {}),
+  };
+}
+
+/** Exit codes: 0 done, 1 fatal error (one line naming the file), 2 usage. */
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`certcrunch: ${terminalSafe(message.split('\n')[0] ?? message)}\n`);
+    if (isCertcrunchError(err) && err.code === 'ERR_USAGE') return 2;
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,25 @@
+import { writeFile } from 'node:fs/promises';
+import { encodeSnapshot } from '../snapshot/codec.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { buildReport } from '../report/model.js';
+import { renderText } from '../report/text.js';
+import { writeCsvTables } from '../report/csv.js';
+import { renderHtml } from '../report/html.js';
+
+export interface OutputOptions {
+  json?: boolean;
+  csv?: string;
+  html?: string;
+  out?: string;
+  top?: number;
+}
+
+/** Writes what the options ask for: snapshot file, CSV tables, HTML, and JSON or text on stdout. */
+export async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<void> {
+  if (options.out) await writeFile(options.out, encodeSnapshot(snapshot));
+  const report = buildReport(snapshot, options.top === undefined ? {} : { top: options.top });
+  if (options.csv) await writeCsvTables(report, options.csv);
+  if (options.html) await writeFile(options.html, renderHtml(report));
+  const text = options.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report);
+  await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+}

@@ -1,0 +1,106 @@
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { CertcrunchError } from '../errors.js';
+import type { LogFormat } from '../scan/task.js';
+import { firstFieldsDirective, isGzip, SNIFF_BYTES, sniffFormat } from './sniff.js';
+
+export interface InputFile {
+  path: string;
+  bytes: number;
+  mtimeMs: number;
+  gzip: boolean;
+  /** undefined only for an empty file, which holds no records of any format. */
+  format: LogFormat | undefined;
+  /** ELFF: first `#Fields` directive found in the head. */
+  headFields?: string;
+}
+
+/** Expands files and directories (recursively, sorted) into a list of regular files. */
+export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    let info;
+    try {
+      info = await stat(path);
+    } catch (err) {
+      throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    if (info.isDirectory()) {
+      const entries = (await readdir(path)).sort();
+      files.push(...(await expandPaths(entries.map((e) => join(path, e)))));
+    } else if (info.isFile()) {
+      files.push(path);
+    } else {
+      throw new CertcrunchError('ERR_INPUT', `${path}: not a regular file or directory`);
+    }
+  }
+  return files;
+}
+
+/** Reads up to SNIFF_BYTES of the content, decompressing gzip. */
+async function readHead(path: string, gzip: boolean): Promise<Buffer> {
+  if (!gzip) {
+    const handle = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(SNIFF_BYTES);
+      const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const stream = createReadStream(path).pipe(createGunzip());
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= SNIFF_BYTES) break;
+    }
+  } catch (err) {
+    // A corrupt or truncated gzip still gets its readable head sniffed; the scan reports the error.
+    if (size === 0) throw new CertcrunchError('ERR_GZIP', `${path}: corrupt gzip (${(err as Error).message})`);
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
+}
+
+/** Stats and sniffs each file; `format` forces the format instead of sniffing it. */
+export async function describeInputs(paths: readonly string[], format?: LogFormat): Promise<InputFile[]> {
+  const inputs: InputFile[] = [];
+  for (const path of await expandPaths(paths)) {
+    let info;
+    let gzip: boolean;
+    try {
+      info = await stat(path);
+      const handle = await open(path, 'r');
+      const magic = Buffer.alloc(2);
+      try {
+        await handle.read(magic, 0, 2, 0);
+      } finally {
+        await handle.close();
+      }
+      gzip = isGzip(magic);
+    } catch (err) {
+      throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    if (info.size === 0) {
+      inputs.push({ path, bytes: 0, mtimeMs: info.mtimeMs, gzip: false, format: undefined });
+      continue;
+    }
+    const head = await readHead(path, gzip);
+    const detected = format ?? sniffFormat(head);
+    if (!detected) {
+      throw new CertcrunchError('ERR_FORMAT', `${path}: unknown log format (use --format to force one)`);
+    }
+    const input: InputFile = { path, bytes: info.size, mtimeMs: info.mtimeMs, gzip, format: detected };
+    const fields = firstFieldsDirective(head);
+    if (fields !== undefined) input.headFields = fields;
+    inputs.push(input);
+  }
+  return inputs;
+}

@@ -1,0 +1,32 @@
+import type { LogFormat } from '../scan/task.js';
+
+/** How many leading bytes (decompressed) are read to recognise a file. */
+export const SNIFF_BYTES = 64 * 1024;
+
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+const ELFF_DIRECTIVE = /^#\s*(Software|Version|Date|Start-Date|Fields|Remark):/;
+const ELFF_DATA = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /;
+
+/** Recognises a format from the first bytes of the (decompressed) content; undefined when unknown. */
+export function sniffFormat(head: Uint8Array): LogFormat | undefined {
+  const lines = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1').split('\n').slice(0, 200);
+  for (const line of lines) {
+    if (ELFF_DIRECTIVE.test(line) || ELFF_DATA.test(line)) return 'proxysg';
+  }
+  return undefined;
+}
+
+/** The first `#Fields` directive in the head, used as the schema guess for ranges past the first. */
+export function firstFieldsDirective(head: Uint8Array): string | undefined {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
+  const lines = text.split('\n');
+  lines.pop(); // the last piece may be cut short
+  for (const raw of lines) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (/^#\s*Fields:/.test(line)) return line;
+  }
+  return undefined;
+}

@@ -1,0 +1,3 @@
+export * from './types.js';
+export { selectKernel, loadAddon, nativeKernel, type KernelChoice } from './load.js';
+export { fallbackKernel } from './fallback/index.js';

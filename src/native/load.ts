@@ -1,0 +1,54 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { ADDON_ABI_VERSION, type NativeAddon } from './addon-types.js';
+import { fallbackKernel } from './fallback/index.js';
+import type { ElffOutput, ElffScanRequest, Interner, Kernel } from './types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** src/native and dist/native both sit two levels below the package root. */
+const ADDON_PATH = join(here, '..', '..', 'build', 'Release', 'certcrunch.node');
+
+export interface KernelChoice {
+  kernel: Kernel;
+  /** Why the native kernel is not in use, when it is not. */
+  reason?: string;
+}
+
+let cached: KernelChoice | undefined;
+
+/** Loads the native kernel unless CERTCRUNCH_NATIVE=0 or it cannot load; then the TS fallback. */
+export function selectKernel(): KernelChoice {
+  if (cached) return cached;
+  if (process.env['CERTCRUNCH_NATIVE'] === '0') {
+    cached = { kernel: fallbackKernel, reason: 'disabled by CERTCRUNCH_NATIVE=0' };
+    return cached;
+  }
+  try {
+    cached = { kernel: nativeKernel(loadAddon()) };
+  } catch (err) {
+    cached = { kernel: fallbackKernel, reason: `native addon unavailable: ${(err as Error).message.split('\n')[0]}` };
+  }
+  return cached;
+}
+
+export function loadAddon(): NativeAddon {
+  const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+  if (addon.abiVersion !== ADDON_ABI_VERSION) {
+    throw new Error(`addon ABI ${addon.abiVersion} does not match ${ADDON_ABI_VERSION}; run npm run build:native`);
+  }
+  return addon;
+}
+
+export function nativeKernel(addon: NativeAddon): Kernel {
+  return {
+    name: 'native',
+    createInterner: (slots: number): Interner => new addon.Interner(slots),
+    scanElff(req: ElffScanRequest, interner: Interner, out: ElffOutput): number {
+      return addon.scanElff(
+        req.buf, req.from, req.to, req.limit, req.atEof, req.fieldCount, req.colSlot, req.slots,
+        interner as InstanceType<NativeAddon['Interner']>, out.offsets, out.kinds, out.ids, out.state,
+      );
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The interface both kernels satisfy: the C++ addon (native/) and the pure TypeScript
+ * fallback (./fallback/). Work is done a block at a time; results go into caller-allocated
+ * typed arrays so no per-field strings cross the boundary.
+ */
+
+/** Per-record kinds written to `ElffOutput.kinds`. Mirrored in native/elff_scan.h. */
+export const RecordKind = {
+  Data: 0,
+  Directive: 1,
+  NoFields: 2,
+  UnterminatedQuote: 3,
+  FieldCount: 4,
+} as const;
+export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
+
+/** Id written for a slot whose column is absent from the current `#Fields`. */
+export const NO_ID = 0xffffffff;
+
+/**
+ * Interns byte strings per slot into dense ids (0, 1, 2, … in first-seen order), so the
+ * aggregator works on integers and decodes each distinct value once.
+ */
+export interface Interner {
+  /** Number of distinct values interned so far in `slot`. */
+  size(slot: number): number;
+  /** Values of ids `from`..size-1 of `slot`, as latin1 strings (one char per byte, lossless). */
+  values(slot: number, from: number): string[];
+}
+
+export interface ElffOutput {
+  /** Capacity in records; every array below is sized from it. */
+  readonly capacity: number;
+  /** Byte offset of each record's first byte, relative to the block start. */
+  readonly offsets: Uint32Array;
+  /** RecordKind of each record. */
+  readonly kinds: Uint8Array;
+  /** ids[record * slots + slot]: interned id of the selected field, or NO_ID. */
+  readonly ids: Uint32Array;
+  /** state[0] = position just past the last processed line (relative to the buffer). */
+  readonly state: Uint32Array;
+}
+
+export interface ElffScanRequest {
+  /** The block: bytes [from, to) of `buf` are scanned. */
+  buf: Uint8Array;
+  from: number;
+  to: number;
+  /** Only lines that start before `limit` are processed (the range owner rule). */
+  limit: number;
+  /** True when `to` is the end of the input, so a last line without '\n' is complete. */
+  atEof: boolean;
+  /** Field count of the `#Fields` in force, or -1 when none has been seen yet. */
+  fieldCount: number;
+  /** colSlot[column] = slot to intern that column into, or -1; length = fieldCount (or 0). */
+  colSlot: Int32Array;
+  slots: number;
+}
+
+export interface Kernel {
+  readonly name: 'native' | 'typescript';
+  createInterner(slots: number): Interner;
+  /**
+   * Scans whole lines of the block, skipping blank lines, writing one record per data,
+   * directive or malformed line. Stops when the output is full, after a directive (so the
+   * caller can apply a new `#Fields`), at `limit`, or at an incomplete last line.
+   * Returns the number of records written; `out.state[0]` says where to resume.
+   */
+  scanElff(req: ElffScanRequest, interner: Interner, out: ElffOutput): number;
+}
+
+export function createElffOutput(capacity: number, slots: number): ElffOutput {
+  return {
+    capacity,
+    offsets: new Uint32Array(capacity),
+    kinds: new Uint8Array(capacity),
+    ids: new Uint32Array(capacity * Math.max(1, slots)),
+    state: new Uint32Array(2),
+  };
+}

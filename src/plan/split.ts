@@ -1,0 +1,39 @@
+import type { InputFile } from '../input/discover.js';
+import type { ScanTask } from '../scan/task.js';
+
+export const DEFAULT_CHUNK_BYTES = 32 << 20;
+
+/**
+ * Cuts each plain file into byte ranges of about `chunkBytes`; a range owns the records that
+ * start inside it. Gzip files cannot be entered mid-stream: one task each.
+ */
+export function planTasks(inputs: readonly InputFile[], chunkBytes = DEFAULT_CHUNK_BYTES): ScanTask[] {
+  if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new RangeError(`chunk size must be a positive integer, got ${chunkBytes}`);
+  const tasks: ScanTask[] = [];
+  for (const input of inputs) {
+    if (!input.format) continue;
+    const base = { path: input.path, format: input.format, gzip: input.gzip, fileBytes: input.bytes, mtimeMs: input.mtimeMs };
+    if (input.gzip) {
+      tasks.push({ ...base, start: 0, end: -1 });
+      continue;
+    }
+    for (let start = 0; start < input.bytes; start += chunkBytes) {
+      const end = Math.min(input.bytes, start + chunkBytes);
+      const task: ScanTask = { ...base, start, end: end === input.bytes ? -1 : end };
+      // Ranges past the first start with the file's first #Fields as a guess, checked after the scan.
+      if (start > 0 && input.headFields !== undefined) task.fields = input.headFields;
+      tasks.push(task);
+    }
+  }
+  return tasks;
+}
+
+/** Parses sizes such as 65536, 64KiB, 64k, 32MiB, 1G. */
+export function parseByteSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*$/i.exec(text);
+  if (!m) throw new RangeError(`not a byte size: ${JSON.stringify(text)}`);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const value = Math.round(Number(m[1]) * unit);
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`not a positive byte size: ${JSON.stringify(text)}`);
+  return value;
+}

@@ -1,0 +1,157 @@
+import type { Counter } from '../aggregate/counter.js';
+import type { ProxySgStats } from '../aggregate/proxysg.js';
+import { SCHEMA_VERSION } from '../snapshot/schema.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { classifyHost, type PolicyAction } from './policy.js';
+import { displayText } from './text-safety.js';
+
+/** The JSON report of the contract (`--json`); text, CSV and HTML render this same model. */
+export interface Report {
+  version: number;
+  inputs: { path: string; format: string; bytes: number }[];
+  records: { total: number; malformed: number; malformedByReason: Record<string, number> };
+  malformedSamples: { path: string; offset: number; reason: string; excerpt: string }[];
+  fileErrors: { path: string; offset: number; message: string }[];
+  proxysg?: ProxySgReport;
+}
+
+export interface HostRow {
+  host: string;
+  requests: number;
+  certErrorRequests: number;
+  byError: Record<string, number>;
+  clients: number;
+  clientsEstimated: boolean;
+  firstSeen: string | null;
+  lastSeen: string | null;
+}
+
+export interface PolicyRow {
+  host: string;
+  action: PolicyAction;
+  reason: string;
+  requests: number;
+  certErrorRequests: number;
+  clients: number;
+  errors: string[];
+  categories: string[];
+  threatRisk: number | null;
+  deniedRequests: number;
+}
+
+export interface ProxySgReport {
+  requests: number;
+  requestsWithCertErrors: number;
+  recordsWithoutTime: number;
+  certErrors: Record<string, number>;
+  topHosts: HostRow[];
+  topClients: { client: string; requests: number; certErrorRequests: number }[];
+  byCategory: Record<string, { requests: number; certErrorRequests: number }>;
+  byCipherStrength: Record<string, number>;
+  byFilterResult: Record<string, number>;
+  byAction: Record<string, number>;
+  byException: Record<string, number>;
+  byThreatRisk: Record<string, number>;
+  ocspErrors: Record<string, number>;
+  timeline: { start: string; requests: number; certErrorRequests: number }[];
+  policyCandidates: { exempt: PolicyRow[]; block: PolicyRow[] };
+}
+
+export interface ReportOptions {
+  /** Rows in ranked tables (topHosts, topClients, policy lists). */
+  top?: number;
+}
+
+/** Counter → object ranked by count desc, key asc; keys decoded for display. Keys are data: own properties only. */
+function ranked(counter: Counter<string>): Record<string, number> {
+  // Two byte strings can read the same (UTF-8 "é" and Latin-1 "é"): their counts add up.
+  const out = new Map<string, number>();
+  for (const [k, n] of counter.ranked()) out.set(displayText(k), (out.get(displayText(k)) ?? 0) + n);
+  return Object.fromEntries(out);
+}
+
+const isoSeconds = (s: number): string | null => (s < 0 ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
+const isoHour = (hour: number): string => new Date(hour * 3_600_000).toISOString().replace('.000Z', 'Z');
+const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function buildReport(snapshot: Snapshot, options: ReportOptions = {}): Report {
+  const top = options.top ?? 20;
+  const records = snapshot.records;
+  const report: Report = {
+    version: SCHEMA_VERSION,
+    inputs: [...snapshot.meta.inputs.values()]
+      .sort((a, b) => byKey(a.path, b.path))
+      .map((i) => ({ path: i.path, format: i.format, bytes: i.bytes })),
+    records: { total: records.total, malformed: records.malformedTotal, malformedByReason: ranked(records.malformed) },
+    malformedSamples: records.samples.map((s) => ({ ...s })),
+    fileErrors: snapshot.meta.fileErrors.map((e) => ({ ...e })),
+  };
+  if (snapshot.proxysg) report.proxysg = proxySgReport(snapshot.proxysg, top);
+  return report;
+}
+
+function proxySgReport(p: ProxySgStats, top: number): ProxySgReport {
+  const errorHosts = [...p.errorHosts.entries()].map(([host, h]) => ({
+    host,
+    h,
+    requests: p.hostRequests.get(host),
+    errorRequests: p.hostErrorRequests.get(host),
+  }));
+  // Ranked by cert-error requests desc, then host (bytes) asc.
+  errorHosts.sort((a, b) => b.errorRequests - a.errorRequests || byKey(a.host, b.host));
+
+  const policy: { exempt: PolicyRow[]; block: PolicyRow[] } = { exempt: [], block: [] };
+  for (const { host, h, requests, errorRequests } of errorHosts) {
+    const decision = classifyHost(h);
+    const list = policy[decision.action];
+    if (list.length >= top) continue;
+    list.push({
+      host: displayText(host),
+      action: decision.action,
+      reason: displayText(decision.reason),
+      requests,
+      certErrorRequests: errorRequests,
+      clients: h.clients.count(),
+      errors: h.errors.ranked().map(([e]) => displayText(e)),
+      categories: h.categories.ranked().map(([c]) => displayText(c)),
+      threatRisk: h.maxThreatRisk < 0 ? null : h.maxThreatRisk,
+      deniedRequests: h.filterResults.get('DENIED'),
+    });
+  }
+
+  const clients = [...p.clientRequests.map.entries()]
+    .map(([client, requests]) => ({ client, requests, errors: p.clientErrorRequests.get(client) }))
+    .filter((c) => c.errors > 0)
+    .sort((a, b) => b.errors - a.errors || b.requests - a.requests || byKey(a.client, b.client))
+    .slice(0, top);
+
+  const hours = [...p.hourRequests.map.keys()].sort((a, b) => a - b);
+  return {
+    requests: p.requests,
+    requestsWithCertErrors: p.requestsWithCertErrors,
+    recordsWithoutTime: p.recordsWithoutTime,
+    certErrors: ranked(p.certErrors),
+    topHosts: errorHosts.slice(0, top).map(({ host, h, requests, errorRequests }) => ({
+      host: displayText(host),
+      requests,
+      certErrorRequests: errorRequests,
+      byError: ranked(h.errors),
+      clients: h.clients.count(),
+      clientsEstimated: !h.clients.isExact,
+      firstSeen: isoSeconds(h.firstSeen),
+      lastSeen: isoSeconds(h.lastSeen),
+    })),
+    topClients: clients.map((c) => ({ client: displayText(c.client), requests: c.requests, certErrorRequests: c.errors })),
+    byCategory: Object.fromEntries(
+      p.categoryRequests.ranked().map(([c, n]) => [displayText(c), { requests: n, certErrorRequests: p.categoryErrorRequests.get(c) }]),
+    ),
+    byCipherStrength: ranked(p.cipherStrength),
+    byFilterResult: ranked(p.filterResult),
+    byAction: ranked(p.action),
+    byException: ranked(p.exception),
+    byThreatRisk: ranked(p.threatRisk),
+    ocspErrors: ranked(p.ocspErrors),
+    timeline: hours.map((h) => ({ start: isoHour(h), requests: p.hourRequests.get(h), certErrorRequests: p.hourErrorRequests.get(h) })),
+    policyCandidates: policy,
+  };
+}

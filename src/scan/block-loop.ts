@@ -1,0 +1,69 @@
+import type { ByteSource } from './sources.js';
+
+export const DEFAULT_BLOCK_BYTES = 8 << 20;
+
+/**
+ * Consumes whole lines from `buf[from, to)`, whose first byte is at absolute offset `base`, and
+ * returns where it stopped. `limit` is relative: lines starting at or after it are not owned.
+ */
+export type BlockStep = (buf: Buffer, from: number, to: number, atEof: boolean, limit: number, base: number) => number;
+
+export interface BlockLoopResult {
+  /** Absolute offset just past the last consumed byte. */
+  end: number;
+  /** Set when the source failed (corrupt or truncated gzip); what came before was processed. */
+  error?: { offset: number; message: string };
+}
+
+/**
+ * Reads a source in large blocks into one reused buffer and feeds whole lines to `step`,
+ * carrying a partial last line over to the next block. A line longer than the buffer grows it.
+ */
+export async function runBlockLoop(
+  source: ByteSource, startOffset: number, limitAbs: number, step: BlockStep,
+  onProgress?: (absolute: number) => void, blockBytes = DEFAULT_BLOCK_BYTES,
+): Promise<BlockLoopResult> {
+  let buf = Buffer.allocUnsafeSlow(blockBytes);
+  let base = startOffset;
+  let filled = 0;
+  let from = 0;
+  let eof = false;
+  let error: BlockLoopResult['error'];
+  for (;;) {
+    if (!eof && filled < buf.length) {
+      try {
+        const n = await source.read(buf, filled, buf.length - filled);
+        if (n === 0) eof = true;
+        filled += n;
+      } catch (err) {
+        eof = true;
+        error = { offset: base + filled, message: (err as Error).message };
+      }
+    }
+    let resume = step(buf, from, filled, eof, limitAbs - base, base);
+    // A step stops early after a directive or a full output; keep going while it progresses.
+    while (resume > from && resume < filled && base + resume < limitAbs) {
+      from = resume;
+      resume = step(buf, from, filled, eof, limitAbs - base, base);
+    }
+    onProgress?.(base + resume);
+    if (base + resume >= limitAbs || (eof && resume >= filled)) {
+      return error ? { end: base + resume, error } : { end: base + resume };
+    }
+    if (eof && resume === from) {
+      // Cannot happen with a conforming step (at EOF every line is complete); guard against a hang.
+      return { end: base + resume, error: error ?? { offset: base + resume, message: 'scanner made no progress' } };
+    }
+    // Carry the unconsumed tail to the front; grow when one line fills the whole buffer.
+    if (resume === 0 && filled === buf.length) {
+      const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
+      buf.copy(bigger, 0, 0, filled);
+      buf = bigger;
+    } else {
+      buf.copy(buf, 0, resume, filled);
+      base += resume;
+      filled -= resume;
+    }
+    from = 0;
+  }
+}

@@ -1,0 +1,103 @@
+import { escapeExcerpt, RecordStats, SAMPLE_EXCERPT_BYTES } from '../aggregate/records.js';
+import { parseFieldsDirective, SLOT_COUNT, type ElffSchema } from '../formats/elff/schema.js';
+import { createElffOutput, RecordKind, type ElffOutput, type Interner, type Kernel } from '../native/types.js';
+import type { BlockStep } from './block-loop.js';
+import { ElffAggregator } from './elff-aggregator.js';
+
+const OUTPUT_RECORDS = 1 << 16;
+const NO_COLUMNS = new Int32Array(0);
+
+export const MALFORMED_REASON: ReadonlyMap<number, string> = new Map([
+  [RecordKind.NoFields, 'no-fields'],
+  [RecordKind.UnterminatedQuote, 'unterminated-quote'],
+  [RecordKind.FieldCount, 'field-count'],
+]);
+
+/**
+ * The ELFF stage of one range: feeds blocks to the kernel, applies `#Fields` directives, counts
+ * well-formed records into the aggregator and malformed ones (with samples) into `records`.
+ */
+export class ElffRangeScanner {
+  readonly records = new RecordStats();
+  readonly aggregator: ElffAggregator;
+  /** Whether any record was read under the schema the range started with. */
+  usedStartSchema = false;
+  /** The last `#Fields` directive seen in this range, if any. */
+  lastFieldsDirective: string | undefined;
+  private schema: ElffSchema | undefined;
+  private readonly interner: Interner;
+  private readonly out: ElffOutput;
+  private sawOwnFields = false;
+  private skipping: boolean;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly path: string,
+    startFields: string | undefined,
+    /** True when the range starts mid-file: its first partial line belongs to the previous range. */
+    skipFirstLine: boolean,
+  ) {
+    this.interner = kernel.createInterner(SLOT_COUNT);
+    this.out = createElffOutput(OUTPUT_RECORDS, SLOT_COUNT);
+    this.aggregator = new ElffAggregator(this.interner);
+    this.schema = startFields === undefined ? undefined : parseFieldsDirective(startFields);
+    this.skipping = skipFirstLine;
+  }
+
+  readonly step: BlockStep = (buf, from, to, atEof, limit, base) => {
+    if (this.skipping) {
+      const nl = buf.indexOf(0x0a, from);
+      if (nl < 0 || nl >= to) return to; // still inside the previous range's record
+      this.skipping = false;
+      return nl + 1;
+    }
+    const schema = this.schema;
+    const n = this.kernel.scanElff(
+      {
+        buf, from, to, limit: Math.max(0, Math.min(limit, 0xffffffff)), atEof,
+        fieldCount: schema ? schema.fields.length : -1,
+        colSlot: schema ? schema.colSlot : NO_COLUMNS,
+        slots: SLOT_COUNT,
+      },
+      this.interner,
+      this.out,
+    );
+    if (n > 0) this.aggregator.sync();
+    const { kinds, offsets, ids } = this.out;
+    for (let r = 0; r < n; r++) {
+      const kind = kinds[r]!;
+      if (kind === RecordKind.Data) {
+        this.aggregator.add(ids, r * SLOT_COUNT);
+        this.records.wellFormed++;
+        if (!this.sawOwnFields) this.usedStartSchema = true;
+      } else if (kind === RecordKind.Directive) {
+        this.directive(lineText(buf, offsets[r]!, to, Infinity));
+      } else {
+        if (!this.sawOwnFields) this.usedStartSchema = true;
+        this.records.addMalformed({
+          path: this.path,
+          offset: base + offsets[r]!,
+          reason: MALFORMED_REASON.get(kind) ?? 'unknown',
+          excerpt: escapeExcerpt(lineText(buf, offsets[r]!, to, SAMPLE_EXCERPT_BYTES)),
+        });
+      }
+    }
+    return this.out.state[0]!;
+  };
+
+  private directive(line: string): void {
+    const schema = parseFieldsDirective(line);
+    if (!schema) return;
+    this.schema = schema;
+    this.sawOwnFields = true;
+    this.lastFieldsDirective = line;
+  }
+}
+
+/** The line starting at `start` (without CR/LF), at most `max` bytes, as latin1. */
+function lineText(buf: Buffer, start: number, to: number, max: number): string {
+  let end = buf.indexOf(0x0a, start);
+  if (end < 0 || end > to) end = to;
+  if (end > start && buf[end - 1] === 0x0d) end--;
+  return buf.toString('latin1', start, Math.min(end, start + max));
+}

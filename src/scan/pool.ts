@@ -1,0 +1,49 @@
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { CertcrunchError } from '../errors.js';
+import { runTask } from './run-task.js';
+import type { ScanResult, ScanTask } from './task.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The compiled worker: next to this file in dist/, or in dist/ when running from the sources. */
+function workerFile(): string {
+  const beside = join(here, 'worker.js');
+  if (existsSync(beside)) return beside;
+  return join(here, '..', '..', 'dist', 'scan', 'worker.js');
+}
+
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+/** Runs scan tasks: on a piscina pool of `workers` threads, or in this thread when workers is 0. */
+export class TaskRunner {
+  private readonly pool: Piscina | undefined;
+
+  constructor(workers: number) {
+    if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number >= 0, got ${workers}`);
+    if (workers > 0) {
+      const filename = workerFile();
+      if (!existsSync(filename)) throw new CertcrunchError('ERR_WORKER', `worker script ${filename} is missing; run npm run build`);
+      this.pool = new Piscina({ filename, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+    }
+  }
+
+  async run(task: ScanTask): Promise<ScanResult> {
+    if (!this.pool) return runTask(task);
+    try {
+      return (await this.pool.run(task)) as ScanResult;
+    } catch (err) {
+      if (err instanceof CertcrunchError) throw err;
+      throw new CertcrunchError('ERR_WORKER', `${task.path}: scan of bytes ${task.start}..${task.end < 0 ? 'end' : task.end} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.destroy();
+  }
+}

@@ -1,0 +1,61 @@
+import type { Readable } from 'node:stream';
+import { selectKernel } from '../native/load.js';
+import { encodeSnapshot } from '../snapshot/codec.js';
+import { Snapshot } from '../snapshot/snapshot.js';
+import { TOOL_VERSION } from '../version.js';
+import { runBlockLoop } from './block-loop.js';
+import { ElffRangeScanner } from './elff-step.js';
+import { fileSource, gzipFileSource, streamSource, type ByteSource } from './sources.js';
+import type { ScanResult, ScanTask } from './task.js';
+
+/**
+ * Scans one task — a byte range of a plain file, a whole gzip file, or a stream — into a
+ * partial snapshot. Runs inside a pool worker, or in-process for stdin and `--workers 0`.
+ */
+export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanResult> {
+  const started = performance.now();
+  const { kernel } = selectKernel();
+  const skipFirstLine = !task.gzip && !stream && task.start > 0;
+  const readFrom = skipFirstLine ? task.start - 1 : task.start;
+  const source: ByteSource = stream
+    ? streamSource(task.gzip ? stream.pipe((await import('node:zlib')).createGunzip()) : stream)
+    : task.gzip
+      ? gzipFileSource(task.path)
+      : await fileSource(task.path, readFrom);
+  const limit = task.end < 0 ? Number.POSITIVE_INFINITY : task.end;
+  const scanner = new ElffRangeScanner(kernel, task.path, task.fields, skipFirstLine);
+  const progress = task.progress ? new Float64Array(task.progress.buffer) : undefined;
+  const index = task.progress?.index ?? 0;
+  let loop;
+  try {
+    loop = await runBlockLoop(source, readFrom, limit, scanner.step, progress && ((at) => (progress[index] = at)));
+  } finally {
+    await source.close();
+  }
+
+  const snapshot = new Snapshot();
+  snapshot.meta.toolVersion = TOOL_VERSION;
+  snapshot.meta.kernel = kernel.name;
+  snapshot.meta.elapsedMs = performance.now() - started;
+  const rangeEnd = task.end < 0 ? loop.end : Math.min(task.end, Math.max(loop.end, task.start));
+  snapshot.meta.addInput({
+    path: task.path,
+    format: task.format,
+    bytes: task.fileBytes,
+    mtimeMs: task.mtimeMs,
+    gzip: task.gzip,
+    ranges: [[task.start, rangeEnd]],
+  });
+  if (loop.error) snapshot.meta.addFileError({ path: task.path, ...loop.error });
+  snapshot.records.merge(scanner.records);
+  snapshot.proxysg = scanner.aggregator.finish();
+
+  const result: ScanResult = {
+    // A fresh, exactly-sized buffer: protobufjs may hand out a view of a shared pool, which cannot be transferred.
+    snapshot: new Uint8Array(encodeSnapshot(snapshot)),
+    usedStartFields: scanner.usedStartSchema,
+  };
+  if (scanner.lastFieldsDirective !== undefined) result.lastFields = scanner.lastFieldsDirective;
+  if (loop.error) result.error = loop.error;
+  return result;
+}

@@ -1,0 +1,60 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+
+/** Sequential bytes for the block loop: a file from an offset, or a (decompressed) stream. */
+export interface ByteSource {
+  /** Reads up to `length` bytes into `into` at `offset`; 0 means the end. May throw (corrupt gzip). */
+  read(into: Buffer, offset: number, length: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function fileSource(path: string, position: number): Promise<ByteSource> {
+  const handle: FileHandle = await open(path, 'r');
+  let pos = position;
+  return {
+    async read(into, offset, length) {
+      const { bytesRead } = await handle.read(into, offset, length, pos);
+      pos += bytesRead;
+      return bytesRead;
+    },
+    close: () => handle.close(),
+  };
+}
+
+/** Adapts a Readable to ByteSource, copying its chunks into the caller's block buffer. */
+export function streamSource(stream: Readable): ByteSource {
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let pending: Buffer | undefined;
+  let done = false;
+  return {
+    async read(into, offset, length) {
+      let written = 0;
+      while (written < length && !done) {
+        if (!pending || pending.length === 0) {
+          if (written > 0) break; // hand over what we have rather than wait
+          const next = await chunks.next();
+          if (next.done) {
+            done = true;
+            break;
+          }
+          pending = next.value;
+        }
+        const n = Math.min(length - written, pending.length);
+        pending.copy(into, offset + written, 0, n);
+        pending = pending.subarray(n);
+        written += n;
+      }
+      return written;
+    },
+    async close() {
+      stream.destroy();
+    },
+  };
+}
+
+/** A gzip file, decompressed as a stream (multi-member files included). */
+export function gzipFileSource(path: string): ByteSource {
+  return streamSource(createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 1 << 20 })));
+}

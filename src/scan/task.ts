@@ -1,0 +1,30 @@
+/** Plain-data messages between the main thread and the workers. */
+export type LogFormat = 'proxysg';
+export const LOG_FORMATS: readonly LogFormat[] = ['proxysg'];
+
+export interface ScanTask {
+  path: string;
+  format: LogFormat;
+  gzip: boolean;
+  /** Byte range owned by this task: records starting in [start, end). end = -1: to the end. */
+  start: number;
+  end: number;
+  /** File facts for the snapshot metadata. */
+  fileBytes: number;
+  mtimeMs: number;
+  /** ELFF: the `#Fields` directive in force at `start`, if known. */
+  fields?: string;
+  /** Where to publish bytes done, for the progress bar: progress[index] = absolute offset reached. */
+  progress?: { buffer: SharedArrayBuffer; index: number };
+}
+
+export interface ScanResult {
+  /** certcrunch.v1.Snapshot bytes for this range. */
+  snapshot: Uint8Array;
+  /** ELFF: the last `#Fields` seen in the range (undefined: none). */
+  lastFields?: string;
+  /** ELFF: whether any record was read under the schema given in the task. */
+  usedStartFields: boolean;
+  /** Set when the input failed part-way (corrupt gzip); the snapshot holds what came before. */
+  error?: { offset: number; message: string };
+}

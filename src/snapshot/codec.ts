@@ -1,0 +1,162 @@
+import { Counter } from '../aggregate/counter.js';
+import { DistinctCount } from '../aggregate/distinct.js';
+import { HyperLogLog } from '../aggregate/hyperloglog.js';
+import { COUNTERS, ErrorHost, ProxySgStats } from '../aggregate/proxysg.js';
+import { CertcrunchError } from '../errors.js';
+import { SCHEMA_VERSION, snapshotMessage } from './schema.js';
+import { Snapshot } from './snapshot.js';
+
+// Plain-object shapes of the protobuf messages (camelCase, as protobufjs gives them).
+interface StringCounterMsg { keys?: Uint8Array[]; counts?: number[] }
+interface IntCounterMsg { keys?: number[]; counts?: number[] }
+type Msg = Record<string, unknown>;
+
+const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+const bytesOf = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+function encodeCounter(c: Counter<string>): StringCounterMsg {
+  const entries = c.sorted();
+  return { keys: entries.map(([k]) => bytesOf(k)), counts: entries.map(([, n]) => n) };
+}
+
+function decodeCounter(msg: StringCounterMsg | undefined, into: Counter<string> = new Counter()): Counter<string> {
+  const keys = msg?.keys ?? [];
+  const counts = msg?.counts ?? [];
+  if (keys.length !== counts.length) throw new CertcrunchError('ERR_SNAPSHOT', 'counter keys and counts differ in length');
+  keys.forEach((k, i) => into.add(latin1(k), Number(counts[i])));
+  return into;
+}
+
+function encodeIntCounter(c: Counter<number>): IntCounterMsg {
+  const entries = c.sorted();
+  return { keys: entries.map(([k]) => k), counts: entries.map(([, n]) => n) };
+}
+
+function decodeIntCounter(msg: IntCounterMsg | undefined, into: Counter<number>): void {
+  const keys = msg?.keys ?? [];
+  const counts = msg?.counts ?? [];
+  if (keys.length !== counts.length) throw new CertcrunchError('ERR_SNAPSHOT', 'counter keys and counts differ in length');
+  keys.forEach((k, i) => into.add(Number(k), Number(counts[i])));
+}
+
+function encodeProxySg(p: ProxySgStats): Msg {
+  const msg: Msg = {
+    requests: p.requests,
+    requestsWithCertErrors: p.requestsWithCertErrors,
+    recordsWithoutTime: p.recordsWithoutTime,
+    hourRequests: encodeIntCounter(p.hourRequests),
+    hourErrorRequests: encodeIntCounter(p.hourErrorRequests),
+    errorHosts: [...p.errorHosts.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([host, h]) => ({
+        host: bytesOf(host),
+        errors: encodeCounter(h.errors),
+        clients: h.clients.isExact
+          ? { exact: h.clients.values().map(bytesOf) }
+          : { hll: h.clients.registers() },
+        categories: encodeCounter(h.categories),
+        filterResults: encodeCounter(h.filterResults),
+        maxThreatRisk: h.maxThreatRisk,
+        firstSeen: h.firstSeen,
+        lastSeen: h.lastSeen,
+      })),
+  };
+  for (const key of COUNTERS) msg[key] = encodeCounter(p[key]);
+  return msg;
+}
+
+function decodeProxySg(msg: Msg): ProxySgStats {
+  const p = new ProxySgStats();
+  p.requests = Number(msg['requests'] ?? 0);
+  p.requestsWithCertErrors = Number(msg['requestsWithCertErrors'] ?? 0);
+  p.recordsWithoutTime = Number(msg['recordsWithoutTime'] ?? 0);
+  for (const key of COUNTERS) decodeCounter(msg[key] as StringCounterMsg | undefined, p[key]);
+  decodeIntCounter(msg['hourRequests'] as IntCounterMsg | undefined, p.hourRequests);
+  decodeIntCounter(msg['hourErrorRequests'] as IntCounterMsg | undefined, p.hourErrorRequests);
+  for (const raw of (msg['errorHosts'] as Msg[] | undefined) ?? []) {
+    const h = new ErrorHost();
+    decodeCounter(raw['errors'] as StringCounterMsg | undefined, h.errors);
+    decodeCounter(raw['categories'] as StringCounterMsg | undefined, h.categories);
+    decodeCounter(raw['filterResults'] as StringCounterMsg | undefined, h.filterResults);
+    const clients = (raw['clients'] as { exact?: Uint8Array[]; hll?: Uint8Array } | undefined) ?? {};
+    const hll = clients.hll && clients.hll.length > 0 ? new HyperLogLog(clients.hll) : undefined;
+    h.clients = DistinctCount.fromParts((clients.exact ?? []).map(latin1), hll);
+    h.maxThreatRisk = Number(raw['maxThreatRisk'] ?? -1);
+    h.firstSeen = Number(raw['firstSeen'] ?? -1);
+    h.lastSeen = Number(raw['lastSeen'] ?? -1);
+    p.errorHosts.set(latin1((raw['host'] as Uint8Array | undefined) ?? new Uint8Array()), h);
+  }
+  return p;
+}
+
+/** Snapshot → protobuf bytes (certcrunch.v1.Snapshot). Canonical: equal snapshots give equal bytes. */
+export function encodeSnapshot(s: Snapshot): Uint8Array {
+  const type = snapshotMessage();
+  const msg: Msg = {
+    schemaVersion: SCHEMA_VERSION,
+    meta: {
+      toolVersion: s.meta.toolVersion,
+      kernel: s.meta.kernel,
+      createdAt: s.meta.createdAt,
+      elapsedMs: s.meta.elapsedMs,
+      distinctExactLimit: s.meta.distinctExactLimit,
+      inputs: [...s.meta.inputs.values()]
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+        .map((i) => ({ ...i, ranges: i.ranges.map(([start, end]) => ({ start, end })) })),
+      fileErrors: s.meta.fileErrors,
+    },
+    records: {
+      wellFormed: s.records.wellFormed,
+      malformedByReason: encodeCounter(s.records.malformed),
+      samples: s.records.samples,
+    },
+  };
+  if (s.proxysg) msg['proxysg'] = encodeProxySg(s.proxysg);
+  return type.encode(type.fromObject(msg)).finish();
+}
+
+/** Protobuf bytes → Snapshot; rejects other schema versions with a clear error. */
+export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): Snapshot {
+  const type = snapshotMessage();
+  let msg: Msg;
+  try {
+    msg = type.toObject(type.decode(bytes), { defaults: false, arrays: true }) as Msg;
+  } catch (err) {
+    throw new CertcrunchError('ERR_SNAPSHOT', `${source}: not a certcrunch snapshot (${(err as Error).message})`);
+  }
+  const version = Number(msg['schemaVersion'] ?? 0);
+  if (version !== SCHEMA_VERSION) {
+    throw new CertcrunchError('ERR_SNAPSHOT', `${source}: snapshot schema version ${version} is not supported (expected ${SCHEMA_VERSION})`);
+  }
+  const s = new Snapshot();
+  const meta = (msg['meta'] as Msg | undefined) ?? {};
+  s.meta.toolVersion = String(meta['toolVersion'] ?? '');
+  s.meta.kernel = String(meta['kernel'] ?? '');
+  s.meta.createdAt = String(meta['createdAt'] ?? '');
+  s.meta.elapsedMs = Number(meta['elapsedMs'] ?? 0);
+  s.meta.distinctExactLimit = Number(meta['distinctExactLimit'] ?? 0);
+  for (const i of (meta['inputs'] as Msg[] | undefined) ?? []) {
+    s.meta.addInput({
+      path: String(i['path'] ?? ''),
+      format: String(i['format'] ?? ''),
+      bytes: Number(i['bytes'] ?? 0),
+      mtimeMs: Number(i['mtimeMs'] ?? 0),
+      gzip: Boolean(i['gzip']),
+      ranges: ((i['ranges'] as Msg[] | undefined) ?? []).map((r) => [Number(r['start'] ?? 0), Number(r['end'] ?? 0)]),
+    });
+  }
+  for (const e of (meta['fileErrors'] as Msg[] | undefined) ?? []) {
+    s.meta.addFileError({ path: String(e['path'] ?? ''), offset: Number(e['offset'] ?? 0), message: String(e['message'] ?? '') });
+  }
+  const records = (msg['records'] as Msg | undefined) ?? {};
+  s.records.wellFormed = Number(records['wellFormed'] ?? 0);
+  decodeCounter(records['malformedByReason'] as StringCounterMsg | undefined, s.records.malformed);
+  s.records.samples = ((records['samples'] as Msg[] | undefined) ?? []).map((r) => ({
+    path: String(r['path'] ?? ''),
+    offset: Number(r['offset'] ?? 0),
+    reason: String(r['reason'] ?? ''),
+    excerpt: String(r['excerpt'] ?? ''),
+  }));
+  if (msg['proxysg']) s.proxysg = decodeProxySg(msg['proxysg'] as Msg);
+  return s;
+}

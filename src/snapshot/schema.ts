@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+
+/** Version of the snapshot schema and of the JSON report (package certcrunch.v1). */
+export const SCHEMA_VERSION = 1;
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The .proto ships in the package; src/snapshot and dist/snapshot are both two levels below the root. */
+export const PROTO_PATH = join(here, '..', '..', 'src', 'snapshot', 'certcrunch.proto');
+
+// 64-bit fields decode to plain numbers: counts stay far below 2^53.
+protobuf.util.Long = undefined as unknown as typeof protobuf.util.Long;
+protobuf.configure();
+
+let snapshotType: protobuf.Type | undefined;
+
+export function snapshotMessage(): protobuf.Type {
+  if (!snapshotType) {
+    const root = protobuf.parse(readFileSync(PROTO_PATH, 'utf8'), { keepCase: false }).root;
+    snapshotType = root.lookupType('certcrunch.v1.Snapshot');
+  }
+  return snapshotType;
+}

@@ -1,0 +1,90 @@
+import { RecordStats } from '../aggregate/records.js';
+import { ProxySgStats } from '../aggregate/proxysg.js';
+import { EXACT_DISTINCT_LIMIT } from '../aggregate/distinct.js';
+
+export interface InputInfo {
+  path: string;
+  format: string;
+  bytes: number;
+  mtimeMs: number;
+  gzip: boolean;
+  /** Processed byte ranges, sorted and coalesced. */
+  ranges: [number, number][];
+}
+
+export interface FileError {
+  path: string;
+  offset: number;
+  message: string;
+}
+
+export class Meta {
+  toolVersion = '';
+  kernel = '';
+  createdAt = new Date().toISOString();
+  elapsedMs = 0;
+  readonly inputs = new Map<string, InputInfo>();
+  fileErrors: FileError[] = [];
+  distinctExactLimit = EXACT_DISTINCT_LIMIT;
+
+  addInput(input: InputInfo): void {
+    const known = this.inputs.get(input.path);
+    if (!known) {
+      this.inputs.set(input.path, { ...input, ranges: coalesce(input.ranges) });
+      return;
+    }
+    known.ranges = coalesce([...known.ranges, ...input.ranges]);
+  }
+
+  addFileError(error: FileError): void {
+    this.fileErrors = sortErrors([...this.fileErrors, error]);
+  }
+
+  merge(other: Meta): this {
+    if (!this.toolVersion) this.toolVersion = other.toolVersion;
+    if (!this.kernel) this.kernel = other.kernel;
+    else if (other.kernel && other.kernel !== this.kernel) this.kernel = 'mixed';
+    if (other.createdAt < this.createdAt) this.createdAt = other.createdAt;
+    this.elapsedMs += other.elapsedMs;
+    for (const input of other.inputs.values()) this.addInput(input);
+    this.fileErrors = sortErrors([...this.fileErrors, ...other.fileErrors]);
+    return this;
+  }
+}
+
+/** The unit everything produces and merges. */
+export class Snapshot {
+  readonly meta = new Meta();
+  readonly records = new RecordStats();
+  proxysg: ProxySgStats | undefined;
+
+  merge(other: Snapshot): this {
+    this.meta.merge(other.meta);
+    this.records.merge(other.records);
+    if (other.proxysg) this.proxysg = (this.proxysg ?? new ProxySgStats()).merge(other.proxysg);
+    return this;
+  }
+}
+
+function coalesce(ranges: [number, number][]): [number, number][] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: [number, number][] = [];
+  for (const [s, e] of sorted) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+function sortErrors(errors: FileError[]): FileError[] {
+  const seen = new Set<string>();
+  return errors
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.offset - b.offset))
+    .filter((e) => {
+      const key = `${e.path}\0${e.offset}\0${e.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
