@@ -5,7 +5,7 @@
  * string over precomputed pieces so gigabyte outputs stay cheap to produce.
  */
 import { once } from 'node:events';
-import { Rng, Zipf } from './random.js';
+import { Rng, Zipf, drawDistinct, weightedTable } from './random.js';
 
 export interface ProxySgGenOptions {
   bytes: number;
@@ -55,12 +55,8 @@ const HTML = 'text/html;%20charset=UTF-8';
 interface Outcome { readonly pre: string; readonly post: string }
 const CERT_DENIED: Outcome = { pre: 'ssl_server_cert_untrusted_issuer DENIED', post: `503 TCP_DENIED CONNECT ${HTML}` };
 
-/** Expands [weight, value] pairs into a flat table so a weighted pick is one rng.int(). */
-function weighted<T>(entries: ReadonlyArray<readonly [number, T]>): T[] {
-  return entries.flatMap(([weight, value]) => Array<T>(weight).fill(value));
-}
 const o = (pre: string, post: string): Outcome => ({ pre, post });
-const HTTPS_OUTCOMES = weighted<Outcome>([
+const HTTPS_OUTCOMES = weightedTable<Outcome>([
   [70, o('- OBSERVED', '200 TCP_TUNNELED CONNECT -')], [6, o('- OBSERVED', '200 TUNNELED CONNECT -')],
   [5, o('- OBSERVED', `200 TCP_NC_MISS GET ${HTML}`)], [3, o('- OBSERVED', '200 TCP_NC_MISS POST -')],
   [3, o('- OBSERVED', `302 TCP_NC_MISS GET ${HTML}`)], [3, o('- PROXIED', `200 TCP_HIT GET ${HTML}`)],
@@ -68,15 +64,15 @@ const HTTPS_OUTCOMES = weighted<Outcome>([
   [1, o('tenant.content_filter_denied DENIED', `403 DENIED GET ${HTML}`)],
   [2, o('tcp_error OBSERVED', '503 TCP_TUNNELED CONNECT -')], [2, o('- OBSERVED', '0 TCP_TUNNELED unknown -')],
 ]);
-const HTTP_OUTCOMES = weighted<Outcome>([
+const HTTP_OUTCOMES = weightedTable<Outcome>([
   [60, o('- OBSERVED', `200 TCP_NC_MISS GET ${HTML}`)], [15, o('- OBSERVED', `200 TCP_HIT GET ${HTML}`)],
   [8, o('- OBSERVED', '200 TCP_NC_MISS POST -')], [8, o('- OBSERVED', `302 TCP_NC_MISS GET ${HTML}`)],
   [5, o('policy_denied DENIED', `403 TCP_DENIED GET ${HTML}`)],
   [2, o('tenant.content_filter_denied DENIED', `403 DENIED GET ${HTML}`)],
   [2, o('tcp_error OBSERVED', '503 TCP_NC_MISS GET -')],
 ]);
-const CIPHERS = weighted([[85, 'high'], [9, 'medium'], [4, 'low'], [2, 'none']]);
-const EXTENSIONS = weighted([[10, '-'], [2, 'html'], [2, 'js'], [1, 'css'], [2, 'png'], [1, 'jpg'],
+const CIPHERS = weightedTable([[85, 'high'], [9, 'medium'], [4, 'low'], [2, 'none']]);
+const EXTENSIONS = weightedTable([[10, '-'], [2, 'html'], [2, 'js'], [1, 'css'], [2, 'png'], [1, 'jpg'],
   [1, 'php'], [1, 'json'], [1, 'exe']]);
 const RARE_OCSP = ['ocsp_responder_unreachable -', '- ocsp_responder_unreachable', '- revoked'];
 const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
@@ -128,10 +124,6 @@ function registrableDomain(rng: Rng): string {
   return `${label}.${rng.pick(TLDS)}`;
 }
 
-function mixedCase(name: string): string {
-  return name.split('.').map((l) => l.charAt(0).toUpperCase() + l.slice(1)).join('.');
-}
-
 function makeHost(rng: Rng): HostProfile {
   let name: string;
   let certHost: string;
@@ -143,7 +135,8 @@ function makeHost(rng: Rng): HostProfile {
     name = rng.chance(0.3) ? parent : `${rng.pick(SUBDOMAINS)}.${parent}`;
     const u = rng.next();
     certHost = u < 0.6 ? `*.${parent}` : u < 0.85 ? name : `*.${registrableDomain(rng)}`;
-    if (rng.chance(0.02)) name = mixedCase(name); // the analyzer must fold case
+    // A few MixedCase names, possibly equal to another host up to case: the analyzer must fold case.
+    if (rng.chance(0.02)) name = name.split('.').map((l) => l.charAt(0).toUpperCase() + l.slice(1)).join('.');
   }
   const hasCertErrors = rng.chance(0.08);
   // Error hosts lean risky, but some look like ordinary sites that merely let a cert expire.
@@ -171,20 +164,6 @@ function makeClient(rng: Rng): string {
   return `2001:db8::${(1 + rng.int(0xffff)).toString(16)}`;
 }
 
-/** Draws up to n distinct items; gives up on uniqueness (not on size) if the space is exhausted. */
-function uniquePool<T>(n: number, key: (t: T) => string, make: () => T): T[] {
-  const seen = new Set<string>();
-  const pool: T[] = [];
-  for (let attempt = 0; pool.length < n; attempt++) {
-    const item = make();
-    const k = key(item);
-    if (seen.has(k) && attempt < n * 20) continue;
-    seen.add(k);
-    pool.push(item);
-  }
-  return pool;
-}
-
 function formatStamp(d: Date): string {
   return d.toISOString().slice(0, 19).replace('T', ' ');
 }
@@ -196,11 +175,9 @@ function headerBlock(stamp: string, fields: readonly string[]): string {
   ].join(CRLF) + CRLF;
 }
 
-type Encoding = 'ascii' | 'utf8' | 'latin1';
-
 class RecordBuilder {
   /** How the last built record must be encoded. */
-  encoding: Encoding = 'ascii';
+  encoding: 'ascii' | 'utf8' | 'latin1' = 'ascii';
   stamp: string;
   private specialCount = 0;
   private sec: number;
@@ -288,20 +265,25 @@ function garbageLine(rng: Rng): string {
   return String.fromCharCode(...codes);
 }
 
+/** Kind 0 drops the last field (one column short); kind 1 ends the line inside the categories quote. */
+function breakRecord(line: string, kind: number): string {
+  if (kind === 0) return line.slice(0, line.lastIndexOf(' ')); // the last field never holds a space
+  const open = line.indexOf('"'); // categories is the first quoted field of a plain record
+  const close = line.indexOf('"', open + 1);
+  return line.slice(0, open + 1 + Math.max(1, (close - open - 1) >> 1)).trimEnd();
+}
+
 /**
  * Encodes lines straight into ~1 MiB buffers: encoding per line keeps Latin-1 lines as raw
  * bytes, and skipping an intermediate joined string avoids flattening megabytes of ropes.
  */
 class ChunkWriter {
   bytes = 0;
+  /** Bytes encoded but not yet handed to the stream. */
+  used = 0;
   private buf = Buffer.allocUnsafe(2 * CHUNK_BYTES);
-  private used = 0;
 
   constructor(private readonly out: NodeJS.WritableStream) {}
-
-  get pending(): number {
-    return this.used;
-  }
 
   /** ASCII text goes through 'latin1', which is byte-identical and the cheapest encoder. */
   write(s: string, encoding: 'latin1' | 'utf8'): void {
@@ -340,11 +322,12 @@ export async function generateProxySg(
   if (!(opts.bytes >= 0)) throw new RangeError(`bytes must be >= 0, got ${opts.bytes}`);
   if (!(malformedRate >= 0 && malformedRate <= 1)) throw new RangeError(`malformedRate must be in [0, 1]`);
   if (!(hostCount >= 1 && clientCount >= 1)) throw new RangeError('hosts and clients must be >= 1');
+  const start = opts.startTime ?? new Date(Date.UTC(2024, 2, 1));
+  if (Number.isNaN(start.getTime())) throw new RangeError('startTime is an invalid Date');
 
   const rng = new Rng(opts.seed);
-  const hosts = uniquePool(hostCount, (h) => h.name, () => makeHost(rng));
-  const clients = uniquePool(clientCount, (c) => c, () => makeClient(rng));
-  const start = opts.startTime ?? new Date(Date.UTC(2024, 2, 1));
+  const hosts = drawDistinct(hostCount, () => makeHost(rng), (h) => h.name);
+  const clients = drawDistinct(clientCount, () => makeClient(rng), (c) => c);
   const builder = new RecordBuilder(rng, hosts, clients, start);
   const writer = new ChunkWriter(out);
   writer.write(headerBlock(builder.stamp, FIELDS_V2), 'latin1');
@@ -361,26 +344,14 @@ export async function generateProxySg(
     }
     if (malformedRate > 0 && rng.next() < malformedRate) {
       const kind = malformed++ % 3;
-      if (kind === 2) {
-        writer.write(garbageLine(rng) + CRLF, 'latin1');
-      } else {
-        const line = builder.build(moved, true);
-        let bad: string;
-        if (kind === 0) {
-          bad = line.slice(0, line.lastIndexOf(' ')); // last field never holds a space
-        } else {
-          const open = line.indexOf('"'); // the categories field is the first quoted one
-          const close = line.indexOf('"', open + 1);
-          bad = line.slice(0, open + 1 + Math.max(1, (close - open - 1) >> 1)).trimEnd();
-        }
-        writer.write(bad + CRLF, 'latin1');
-      }
+      const bad = kind === 2 ? garbageLine(rng) : breakRecord(builder.build(moved, true), kind);
+      writer.write(bad + CRLF, 'latin1');
     } else {
       const line = builder.build(moved, false) + CRLF;
       writer.write(line, builder.encoding === 'utf8' ? 'utf8' : 'latin1');
     }
     records++;
-    if (writer.pending >= CHUNK_BYTES) await writer.flush();
+    if (writer.used >= CHUNK_BYTES) await writer.flush();
   }
   await writer.flush();
   return { bytes: writer.bytes, records, malformed };

@@ -99,3 +99,25 @@ export class Zipf {
     return lo;
   }
 }
+
+/** Expands [weight, value] pairs into a flat table, so a weighted pick is a single rng.int(). */
+export function weightedTable<T>(entries: ReadonlyArray<readonly [number, T]>): T[] {
+  return entries.flatMap(([weight, value]) => Array<T>(weight).fill(value));
+}
+
+/**
+ * Draws n items, retrying duplicates (by key) so pools are distinct; if the value space
+ * looks exhausted it accepts duplicates rather than loop forever.
+ */
+export function drawDistinct<T>(n: number, make: () => T, key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  const pool: T[] = [];
+  for (let attempt = 0; pool.length < n; attempt++) {
+    const item = make();
+    const k = key(item);
+    if (seen.has(k) && attempt < n * 20) continue;
+    seen.add(k);
+    pool.push(item);
+  }
+  return pool;
+}

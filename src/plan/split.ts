@@ -2,6 +2,7 @@ import type { InputFile } from '../input/discover.js';
 import type { ScanTask } from '../scan/task.js';
 
 export const DEFAULT_CHUNK_BYTES = 32 << 20;
+export const MAX_RANGES_PER_FILE = 1_000_000;
 
 /**
  * Cuts each plain file into byte ranges of about `chunkBytes`; a range owns the records that
@@ -17,8 +18,10 @@ export function planTasks(inputs: readonly InputFile[], chunkBytes = DEFAULT_CHU
       tasks.push({ ...base, start: 0, end: -1 });
       continue;
     }
-    for (let start = 0; start < input.bytes; start += chunkBytes) {
-      const end = Math.min(input.bytes, start + chunkBytes);
+    // Tiny chunk sizes are for tests; a file is never cut into more than MAX_RANGES_PER_FILE ranges.
+    const step = Math.max(chunkBytes, Math.ceil(input.bytes / MAX_RANGES_PER_FILE));
+    for (let start = 0; start < input.bytes; start += step) {
+      const end = Math.min(input.bytes, start + step);
       const task: ScanTask = { ...base, start, end: end === input.bytes ? -1 : end };
       // Ranges past the first start with the file's first #Fields as a guess, checked after the scan.
       if (start > 0 && input.headFields !== undefined) task.fields = input.headFields;

@@ -23,6 +23,8 @@ export function defaultWorkers(): number {
 /** Runs scan tasks: on a piscina pool of `workers` threads, or in this thread when workers is 0. */
 export class TaskRunner {
   private readonly pool: Piscina | undefined;
+  /** Without a pool, tasks run one after another (each holds a file handle and a read buffer). */
+  private inThread: Promise<unknown> = Promise.resolve();
 
   constructor(workers: number) {
     if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number >= 0, got ${workers}`);
@@ -34,7 +36,11 @@ export class TaskRunner {
   }
 
   async run(task: ScanTask): Promise<ScanResult> {
-    if (!this.pool) return runTask(task);
+    if (!this.pool) {
+      const next = this.inThread.then(() => runTask(task));
+      this.inThread = next.catch(() => undefined);
+      return next;
+    }
     try {
       return (await this.pool.run(task)) as ScanResult;
     } catch (err) {

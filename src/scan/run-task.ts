@@ -3,10 +3,18 @@ import { selectKernel } from '../native/load.js';
 import { encodeSnapshot } from '../snapshot/codec.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
-import { runBlockLoop } from './block-loop.js';
+import { DEFAULT_BLOCK_BYTES, runBlockLoop } from './block-loop.js';
 import { ElffRangeScanner } from './elff-step.js';
 import { fileSource, gzipFileSource, streamSource, type ByteSource } from './sources.js';
 import type { ScanResult, ScanTask } from './task.js';
+
+/** Small ranges get small buffers; a longer line still grows the buffer as needed. */
+function blockSize(task: ScanTask): number {
+  if (task.blockBytes !== undefined) return Math.max(1, task.blockBytes);
+  if (task.gzip || task.fileBytes <= 0) return DEFAULT_BLOCK_BYTES;
+  const length = (task.end < 0 ? task.fileBytes : task.end) - task.start;
+  return Math.min(DEFAULT_BLOCK_BYTES, Math.max(64 * 1024, length + 4096));
+}
 
 /**
  * Scans one task — a byte range of a plain file, a whole gzip file, or a stream — into a
@@ -28,7 +36,7 @@ export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanRe
   const index = task.progress?.index ?? 0;
   let loop;
   try {
-    loop = await runBlockLoop(source, readFrom, limit, scanner.step, progress && ((at) => (progress[index] = at)));
+    loop = await runBlockLoop(source, readFrom, limit, scanner.step, progress && ((at) => (progress[index] = at)), blockSize(task));
   } finally {
     await source.close();
   }

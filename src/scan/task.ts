@@ -14,6 +14,8 @@ export interface ScanTask {
   mtimeMs: number;
   /** ELFF: the `#Fields` directive in force at `start`, if known. */
   fields?: string;
+  /** Read-block size; defaults to 8 MiB, less for small ranges. Tests use tiny blocks to exercise carry-over. */
+  blockBytes?: number;
   /** Where to publish bytes done, for the progress bar: progress[index] = absolute offset reached. */
   progress?: { buffer: SharedArrayBuffer; index: number };
 }

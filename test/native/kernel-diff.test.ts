@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fallbackKernel } from '../../src/native/fallback/index.js';
+import { loadAddon, nativeKernel } from '../../src/native/load.js';
+import { createElffOutput, type ElffScanRequest, type Kernel } from '../../src/native/types.js';
+import { fixtures } from '../fixtures/index.js';
+
+const native = nativeKernel(loadAddon());
+
+interface Run {
+  records: { offset: number; kind: number; ids: number[] }[];
+  resume: number;
+  values: string[][];
+}
+
+/** Scans `buf` to the end with one kernel, call after call, as the block loop does. */
+function scanAll(kernel: Kernel, buf: Uint8Array, opts: { fieldCount: number; colSlot: Int32Array; slots: number; capacity: number; limit?: number; atEof?: boolean }): Run {
+  const interner = kernel.createInterner(opts.slots);
+  const out = createElffOutput(opts.capacity, opts.slots);
+  const records: Run['records'] = [];
+  let from = 0;
+  for (;;) {
+    const req: ElffScanRequest = {
+      buf, from, to: buf.length, limit: opts.limit ?? buf.length, atEof: opts.atEof ?? true,
+      fieldCount: opts.fieldCount, colSlot: opts.colSlot, slots: opts.slots,
+    };
+    const n = kernel.scanElff(req, interner, out);
+    for (let r = 0; r < n; r++) {
+      records.push({ offset: out.offsets[r]!, kind: out.kinds[r]!, ids: [...out.ids.subarray(r * opts.slots, (r + 1) * opts.slots)] });
+    }
+    const resume = out.state[0]!;
+    if (resume === from) break;
+    from = resume;
+  }
+  const values = Array.from({ length: opts.slots }, (_, s) => interner.values(s, 0));
+  return { records, resume: from, values };
+}
+
+function bothAgree(buf: Uint8Array, opts: Parameters<typeof scanAll>[2]): Run {
+  const a = scanAll(native, buf, opts);
+  const b = scanAll(fallbackKernel, buf, opts);
+  expect(a).toEqual(b);
+  return a;
+}
+
+/** A deterministic generator of hostile lines: quotes, CR, spaces, '#', high bytes, NULs. */
+function hostileBytes(seed: number, size: number): Uint8Array {
+  const alphabet = [0x20, 0x20, 0x20, 0x22, 0x22, 0x0d, 0x0a, 0x0a, 0x23, 0x2d, 0x00, 0x09, 0xe9, 0xc3, 0xa9, 0x61, 0x62, 0x3b, 0x2c];
+  let x = seed >>> 0 || 1;
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    out[i] = alphabet[x % alphabet.length]!;
+  }
+  return out;
+}
+
+describe('native and TypeScript ELFF kernels agree', () => {
+  const colSlot = (n: number, slots: number) => Int32Array.from({ length: n }, (_, i) => (i % 3 === 1 ? -1 : i % slots));
+
+  it.each(Object.entries(fixtures))('on %s', (_name, path) => {
+    const buf = readFileSync(path);
+    for (const fieldCount of [-1, 13, 26, 43]) {
+      const run = bothAgree(buf, { fieldCount, colSlot: colSlot(Math.max(0, fieldCount), 5), slots: 5, capacity: 7 });
+      expect(run.records.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('on hostile bytes, with every output capacity and block limits', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const buf = hostileBytes(seed, 50 + (seed % 400));
+      const fieldCount = seed % 7;
+      bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 1 + (seed % 5) });
+      bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 64, limit: seed % buf.length, atEof: seed % 2 === 0 });
+    }
+  });
+
+  it('with no slots selected', () => {
+    const buf = readFileSync(fixtures.edgeCases);
+    bothAgree(buf, { fieldCount: 13, colSlot: new Int32Array(13).fill(-1), slots: 0, capacity: 3 });
+  });
+
+  it('reports malformed kinds the same way on the edge-case fixture', () => {
+    const run = bothAgree(readFileSync(fixtures.edgeCases), { fieldCount: 13, colSlot: colSlot(13, 4), slots: 4, capacity: 100 });
+    const kinds = run.records.map((r) => r.kind);
+    expect(kinds).toContain(3); // unterminated-quote
+    expect(kinds).toContain(4); // field-count
+    expect(kinds).toContain(1); // directive
+  });
+});
+
+describe('native argument checks', () => {
+  const addon = loadAddon();
+  const interner = new addon.Interner(2);
+  const buf = Buffer.from('a b\n');
+  const ok = [buf, 0, 4, 4, true, 2, new Int32Array([0, 1]), 2, interner, new Uint32Array(4), new Uint8Array(4), new Uint32Array(8), new Uint32Array(2)] as const;
+
+  it('accepts a well-formed call', () => {
+    expect(addon.scanElff(...ok)).toBe(1);
+  });
+
+  it('rejects block bounds outside the buffer instead of reading past it', () => {
+    const args = [...ok] as unknown[];
+    args[2] = 5000;
+    expect(() => (addon.scanElff as (...a: unknown[]) => number)(...args)).toThrow(RangeError);
+  });
+
+  it('rejects a field count larger than the column map', () => {
+    const args = [...ok] as unknown[];
+    args[5] = 3;
+    expect(() => (addon.scanElff as (...a: unknown[]) => number)(...args)).toThrow(RangeError);
+  });
+
+  it('rejects wrong array types', () => {
+    const args = [...ok] as unknown[];
+    args[9] = new Int32Array(4);
+    expect(() => (addon.scanElff as (...a: unknown[]) => number)(...args)).toThrow(TypeError);
+  });
+
+  it('clamps capacity to the smallest output array', () => {
+    const lines = Buffer.from('a b\nc d\ne f\n');
+    const n = addon.scanElff(lines, 0, lines.length, lines.length, true, 2, new Int32Array([0, 1]), 2, new addon.Interner(2),
+      new Uint32Array(10), new Uint8Array(10), new Uint32Array(4), new Uint32Array(2));
+    expect(n).toBe(2);
+  });
+});

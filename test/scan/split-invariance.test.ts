@@ -1,0 +1,67 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runTask } from '../../src/scan/run-task.js';
+import type { ScanTask } from '../../src/scan/task.js';
+import { decodeSnapshot } from '../../src/snapshot/codec.js';
+import { Snapshot } from '../../src/snapshot/snapshot.js';
+import { analyzeJson, reportJson } from '../helpers/analyze.js';
+import { tempDir } from '../helpers/tmp.js';
+import { fixtures } from '../fixtures/index.js';
+
+const dir = tempDir();
+
+/** One task over [start, end) of a file, given the #Fields in force at start. */
+function task(path: string, start: number, end: number, fields?: string, blockBytes?: number): ScanTask {
+  const t: ScanTask = { path, format: 'proxysg', gzip: false, start, end, fileBytes: statSync(path).size, mtimeMs: 0 };
+  if (fields !== undefined) t.fields = fields;
+  if (blockBytes !== undefined) t.blockBytes = blockBytes;
+  return t;
+}
+
+describe('every record is counted exactly once, wherever ranges split a file', () => {
+  it.each(['edgeCases', 'streaming'] as const)('%s: every single split point, halves merged = whole', async (name) => {
+    const path = fixtures[name];
+    const size = statSync(path).size;
+    const whole = reportJson(decodeSnapshot((await runTask(task(path, 0, -1))).snapshot));
+    for (let p = 1; p < size; p++) {
+      const first = await runTask(task(path, 0, p));
+      // The second half starts with the #Fields the first half ended with, as the planner arranges.
+      const second = await runTask(task(path, p, -1, first.lastFields));
+      const merged = new Snapshot().merge(decodeSnapshot(first.snapshot)).merge(decodeSnapshot(second.snapshot));
+      const json = reportJson(merged);
+      if (json !== whole) expect({ split: p, json }).toEqual({ split: p, json: whole });
+    }
+  });
+
+  it.each(['edgeCases', 'ssl', 'bluecoat1', 'bluecoat4'] as const)('%s: many chunk sizes through the planner (guessed #Fields checked)', async (name) => {
+    const path = fixtures[name];
+    const whole = await analyzeJson([path]);
+    const size = statSync(path).size;
+    const tiny = name === 'edgeCases' ? [1, 2, 3, 7] : [];
+    for (const chunk of [...tiny, 64, 100, 333, 1000, 4096, Math.ceil(size / 2), size, size * 2]) {
+      expect(await analyzeJson([path], { chunkBytes: chunk }), `chunk ${chunk}`).toBe(whole);
+    }
+  });
+
+  it('tiny read blocks and records longer than a block give the same result', async () => {
+    const long = `2024-03-01 10:00:00 10.0.0.9 long.example.com expired "${'x'.repeat(100_000)}" OBSERVED - high 9 - - TCP_TUNNELED\r\n`;
+    const text = readFileSync(fixtures.edgeCases, 'latin1').replace('#Fields: date time cs-host', `${long}#Fields: date time cs-host`);
+    const path = join(dir, 'long-record.log');
+    writeFileSync(path, text, 'latin1');
+    const whole = reportJson(decodeSnapshot((await runTask(task(path, 0, -1))).snapshot));
+    expect(whole).toContain('long.example.com');
+    for (const block of [1, 2, 5, 17, 256, 4096]) {
+      const json = reportJson(decodeSnapshot((await runTask(task(path, 0, -1, undefined, block))).snapshot));
+      expect(json, `block ${block}`).toBe(whole);
+    }
+    expect(await analyzeJson([path], { chunkBytes: 50_000 })).toBe(await analyzeJson([path]));
+  });
+
+  it('a file without a final newline, with CRLF, counts its last record', async () => {
+    const path = join(dir, 'no-final-newline.log');
+    writeFileSync(path, '#Fields: date time cs-host\r\n2024-01-01 00:00:00 a.example\r\n2024-01-01 00:00:01 b.example');
+    const report = JSON.parse(await analyzeJson([path], { chunkBytes: 40 })) as { proxysg: { requests: number } };
+    expect(report.proxysg.requests).toBe(2);
+  });
+});
