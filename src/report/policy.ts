@@ -37,13 +37,13 @@ export interface PolicyDecision {
 }
 
 export function classifyHost(host: ErrorHost): PolicyDecision {
-  const categories = [...host.categories.map.keys()].map((c) => c.toLowerCase());
-  const risky = categories.find((c) => RISKY_CATEGORIES.includes(c));
+  const categories = [...host.categories.map.keys()];
+  const risky = categories.find((c) => RISKY_CATEGORIES.includes(c.toLowerCase()));
   if (risky) return { action: 'block', reason: `risky category ${risky}` };
   if (host.maxThreatRisk >= RISKY_THREAT_LEVEL) return { action: 'block', reason: `threat risk ${host.maxThreatRisk}` };
   const blocking = [...host.errors.map.keys()].find((e) => BLOCKING_ERRORS.some((b) => e.includes(b)));
   if (blocking) return { action: 'block', reason: `certificate ${blocking}` };
-  const known = categories.filter((c) => !UNKNOWN_CATEGORIES.includes(c));
+  const known = categories.filter((c) => !UNKNOWN_CATEGORIES.includes(c.toLowerCase()));
   if (known.length === 0) return { action: 'block', reason: 'uncategorised site' };
   if (host.maxThreatRisk < 0) return { action: 'block', reason: 'threat risk unknown' };
   return { action: 'exempt', reason: `known category, threat risk ${host.maxThreatRisk}` };
