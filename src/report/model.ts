@@ -70,6 +70,17 @@ function ranked(counter: Counter<string>): Record<string, number> {
   return Object.fromEntries(out);
 }
 
+function byCategory(p: ProxySgStats): Record<string, { requests: number; certErrorRequests: number }> {
+  const out = new Map<string, { requests: number; certErrorRequests: number }>();
+  for (const [c, n] of p.categoryRequests.ranked()) {
+    const row = out.get(displayText(c)) ?? { requests: 0, certErrorRequests: 0 };
+    row.requests += n;
+    row.certErrorRequests += p.categoryErrorRequests.get(c);
+    out.set(displayText(c), row);
+  }
+  return Object.fromEntries(out);
+}
+
 const isoSeconds = (s: number): string | null => (s < 0 ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
 const isoHour = (hour: number): string => new Date(hour * 3_600_000).toISOString().replace('.000Z', 'Z');
 const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -142,9 +153,7 @@ function proxySgReport(p: ProxySgStats, top: number): ProxySgReport {
       lastSeen: isoSeconds(h.lastSeen),
     })),
     topClients: clients.map((c) => ({ client: displayText(c.client), requests: c.requests, certErrorRequests: c.errors })),
-    byCategory: Object.fromEntries(
-      p.categoryRequests.ranked().map(([c, n]) => [displayText(c), { requests: n, certErrorRequests: p.categoryErrorRequests.get(c) }]),
-    ),
+    byCategory: byCategory(p),
     byCipherStrength: ranked(p.cipherStrength),
     byFilterResult: ranked(p.filterResult),
     byAction: ranked(p.action),
