@@ -7,7 +7,7 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   certcrunch::InitInterner(env, exports);
   exports.Set("scanElff", Napi::Function::New(env, certcrunch::JsScanElff, "scanElff"));
-  exports.Set("abiVersion", Napi::Number::New(env, 1));
+  exports.Set("abiVersion", Napi::Number::New(env, 2));
   return exports;
 }
 }  // namespace

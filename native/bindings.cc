@@ -112,16 +112,17 @@ Napi::Object InitInterner(Napi::Env env, Napi::Object exports) {
   return exports;
 }
 
-// scanElff(buf, from, to, limit, atEof, fieldCount, colSlot, slots, interner, offsets, kinds, ids, state)
+// scanElff(buf, from, to, limit, atEof, fieldCount, colSlot, slots, interner, offsets, kinds, ids, state,
+//          dateSlot, timeSlot)
 Napi::Value JsScanElff(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 13) {
-    Napi::TypeError::New(env, "scanElff expects 13 arguments").ThrowAsJavaScriptException();
+  if (info.Length() < 15) {
+    Napi::TypeError::New(env, "scanElff expects 15 arguments").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   uint8_t* buf;
   size_t buf_len;
-  int64_t from, to, limit, field_count, slots;
+  int64_t from, to, limit, field_count, slots, date_slot, time_slot;
   int32_t* col_slot;
   size_t col_len;
   uint32_t* offsets;
@@ -138,7 +139,8 @@ Napi::Value JsScanElff(const Napi::CallbackInfo& info) {
       !TypedArg(info, 9, napi_uint32_array, &offsets, &offsets_len) ||
       !TypedArg(info, 10, napi_uint8_array, &kinds, &kinds_len) ||
       !TypedArg(info, 11, napi_uint32_array, &ids, &ids_len) ||
-      !TypedArg(info, 12, napi_uint32_array, &state, &state_len)) {
+      !TypedArg(info, 12, napi_uint32_array, &state, &state_len) || !IntArg(info, 13, &date_slot) ||
+      !IntArg(info, 14, &time_slot)) {
     return env.Undefined();
   }
   if (!info[8].IsObject()) {
@@ -163,7 +165,9 @@ Napi::Value JsScanElff(const Napi::CallbackInfo& info) {
 
   ElffScanInput in{buf, static_cast<size_t>(from), static_cast<size_t>(to),
                    static_cast<size_t>(limit < 0 ? 0 : limit), info[4].ToBoolean().Value(),
-                   static_cast<int32_t>(field_count), col_slot, static_cast<uint32_t>(slots)};
+                   static_cast<int32_t>(field_count), col_slot, static_cast<uint32_t>(slots),
+                   static_cast<int32_t>(date_slot < -1 || date_slot > 1024 ? -1 : date_slot),
+                   static_cast<int32_t>(time_slot < -1 || time_slot > 1024 ? -1 : time_slot)};
   ElffScanOutput out{offsets, kinds, ids, capacity, 0};
   const size_t n = ScanElff(in, interner, out);
   state[0] = static_cast<uint32_t>(out.resume);

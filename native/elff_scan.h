@@ -18,6 +18,13 @@ enum RecordKind : uint8_t {
 };
 
 constexpr uint32_t kNoId = 0xFFFFFFFFu;
+// Parsed dates are stored as days since 1970-01-01 plus this bias, so they stay unsigned.
+constexpr int64_t kDayBias = 1 << 20;
+
+// `YYYY-MM-DD` (a real calendar date) → days since 1970-01-01 + kDayBias, else kNoId.
+uint32_t ParseElffDate(const uint8_t* p, size_t len);
+// `HH:MM:SS` (hour <= 23, minute <= 59, second <= 60) → seconds since midnight, else kNoId.
+uint32_t ParseElffTime(const uint8_t* p, size_t len);
 
 struct ElffScanInput {
   const uint8_t* buf;
@@ -26,6 +33,8 @@ struct ElffScanInput {
   int32_t field_count;     // -1: no #Fields yet
   const int32_t* col_slot; // field_count entries (when >= 0)
   uint32_t slots;
+  int32_t date_slot;       // slot whose value is parsed as a date instead of interned, or -1
+  int32_t time_slot;       // likewise for a time of day
 };
 
 struct ElffScanOutput {

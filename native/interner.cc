@@ -33,6 +33,15 @@ uint64_t HashBytes(const uint8_t* data, size_t len) {
 InternTable::InternTable() : buckets_(1024, 0), mask_(1023) {}
 
 uint32_t InternTable::Intern(const uint8_t* data, size_t len) {
+  if (last_id_ != 0xFFFFFFFFu && lengths_[last_id_] == len &&
+      (len == 0 || std::memcmp(arena_.data() + starts_[last_id_], data, len) == 0)) {
+    return last_id_;
+  }
+  last_id_ = Lookup(data, len);
+  return last_id_;
+}
+
+uint32_t InternTable::Lookup(const uint8_t* data, size_t len) {
   const uint64_t h = HashBytes(data, len);
   size_t b = static_cast<size_t>(h) & mask_;
   for (;;) {

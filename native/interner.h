@@ -18,6 +18,7 @@ class InternTable {
   uint32_t Length(uint32_t id) const { return lengths_[id]; }
 
  private:
+  uint32_t Lookup(const uint8_t* data, size_t len);
   void Grow();
   std::string arena_;
   std::vector<uint64_t> starts_;
@@ -25,6 +26,8 @@ class InternTable {
   std::vector<uint64_t> hashes_;
   std::vector<uint32_t> buckets_;  // id + 1, 0 = empty
   size_t mask_;
+  // Logs repeat values from one record to the next; checking the last id first skips the hash.
+  uint32_t last_id_ = 0xFFFFFFFFu;
 };
 
 class Interner {

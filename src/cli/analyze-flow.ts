@@ -113,6 +113,12 @@ async function analyzeStdin(options: AnalyzeOptions): Promise<Snapshot> {
     if (head.length) yield head;
     for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value;
   })());
+  if (head.length === 0) {
+    // Empty input holds no records of any format, as with an empty file.
+    const empty = new Snapshot();
+    empty.meta.addInput({ path: '-', format: 'empty', bytes: 0, mtimeMs: 0, gzip: false, ranges: [] });
+    return empty;
+  }
   const gzip = isGzip(head);
   const format = options.format ?? (gzip ? 'proxysg' : sniffFormat(head));
   if (!format) throw new CertcrunchError('ERR_FORMAT', '-: unknown log format on standard input (use --format)');

@@ -11,9 +11,10 @@ export interface NativeAddon {
     buf: Uint8Array, from: number, to: number, limit: number, atEof: boolean, fieldCount: number,
     colSlot: Int32Array, slots: number, interner: NativeInterner,
     offsets: Uint32Array, kinds: Uint8Array, ids: Uint32Array, state: Uint32Array,
+    dateSlot: number, timeSlot: number,
   ): number;
 }
 
 /** Export names and function arities the TypeScript side relies on. */
-export const ADDON_EXPORTS = { scanElff: 13, Interner: 1 } as const;
-export const ADDON_ABI_VERSION = 1;
+export const ADDON_EXPORTS = { scanElff: 15, Interner: 1 } as const;
+export const ADDON_ABI_VERSION = 2;

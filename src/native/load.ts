@@ -48,6 +48,7 @@ export function nativeKernel(addon: NativeAddon): Kernel {
       return addon.scanElff(
         req.buf, req.from, req.to, req.limit, req.atEof, req.fieldCount, req.colSlot, req.slots,
         interner as InstanceType<NativeAddon['Interner']>, out.offsets, out.kinds, out.ids, out.state,
+        req.dateSlot, req.timeSlot,
       );
     },
   };

@@ -35,7 +35,7 @@ export interface ElffOutput {
   readonly offsets: Uint32Array;
   /** RecordKind of each record. */
   readonly kinds: Uint8Array;
-  /** ids[record * slots + slot]: interned id of the selected field, or NO_ID. */
+  /** ids[record * slots + slot]: interned id (or parsed date/time) of the selected field, or NO_ID. */
   readonly ids: Uint32Array;
   /** state[0] = position just past the last processed line (relative to the buffer). */
   readonly state: Uint32Array;
@@ -55,6 +55,10 @@ export interface ElffScanRequest {
   /** colSlot[column] = slot to intern that column into, or -1; length = fieldCount (or 0). */
   colSlot: Int32Array;
   slots: number;
+  /** Slot whose values are parsed as `YYYY-MM-DD` into days + DAY_BIAS instead of interned (-1: none). */
+  dateSlot: number;
+  /** Slot whose values are parsed as `HH:MM:SS` into seconds of the day (-1: none). */
+  timeSlot: number;
 }
 
 export interface Kernel {

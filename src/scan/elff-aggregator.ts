@@ -3,7 +3,8 @@ import { DistinctCount } from '../aggregate/distinct.js';
 import { ErrorHost, ProxySgStats } from '../aggregate/proxysg.js';
 import { NO_ID, type Interner } from '../native/types.js';
 import { SLOT_COUNT, Slot } from '../formats/elff/schema.js';
-import { asciiLower, categoryList, certErrorTokens, elffDay, elffSeconds, threatRiskLevel } from '../formats/elff/values.js';
+import { asciiLower, categoryList, certErrorTokens, threatRiskLevel } from '../formats/elff/values.js';
+import { DAY_BIAS } from '../formats/elff/time.js';
 
 /** Slots counted by their raw value, exactly as logged. */
 const RAW_COUNTED = [
@@ -73,8 +74,6 @@ export class ElffAggregator {
 
   private readonly clientErr: number[] = [];
   private readonly riskOfRaw: number[][] = [[], []];
-  private readonly dayOfRaw: number[] = [];
-  private readonly secondsOfRaw: number[] = [];
 
   private readonly hourReq = new Counter<number>();
   private readonly hourErr = new Counter<number>();
@@ -128,12 +127,6 @@ export class ElffAggregator {
       case Slot.CertHostnameThreatRisk:
         this.riskOfRaw[1]!.push(threatRiskLevel(value));
         break;
-      case Slot.Date:
-        this.dayOfRaw.push(elffDay(value));
-        break;
-      case Slot.Time:
-        this.secondsOfRaw.push(elffSeconds(value));
-        break;
     }
   }
 
@@ -168,10 +161,10 @@ export class ElffAggregator {
       const id = ids[base + slot]!;
       if (id !== NO_ID) this.rawCounts[slot]![id]!++;
     }
-    const dateRaw = ids[base + Slot.Date]!;
-    const timeRaw = ids[base + Slot.Time]!;
-    const seconds =
-      dateRaw === NO_ID || timeRaw === NO_ID ? NaN : this.dayOfRaw[dateRaw]! * 86_400 + this.secondsOfRaw[timeRaw]!;
+    // The kernel parsed date and time into integers (NO_ID when absent or invalid).
+    const day = ids[base + Slot.Date]!;
+    const time = ids[base + Slot.Time]!;
+    const seconds = day === NO_ID || time === NO_ID ? NaN : (day - DAY_BIAS) * 86_400 + time;
     if (Number.isNaN(seconds)) {
       this.recordsWithoutTime++;
     } else {

@@ -1,5 +1,5 @@
 import { escapeExcerpt, RecordStats, SAMPLE_EXCERPT_BYTES } from '../aggregate/records.js';
-import { parseFieldsDirective, SLOT_COUNT, type ElffSchema } from '../formats/elff/schema.js';
+import { parseFieldsDirective, Slot, SLOT_COUNT, type ElffSchema } from '../formats/elff/schema.js';
 import { createElffOutput, RecordKind, type ElffOutput, type Interner, type Kernel } from '../native/types.js';
 import type { BlockStep } from './block-loop.js';
 import { ElffAggregator } from './elff-aggregator.js';
@@ -58,6 +58,8 @@ export class ElffRangeScanner {
         fieldCount: schema ? schema.fields.length : -1,
         colSlot: schema ? schema.colSlot : NO_COLUMNS,
         slots: SLOT_COUNT,
+        dateSlot: Slot.Date,
+        timeSlot: Slot.Time,
       },
       this.interner,
       this.out,

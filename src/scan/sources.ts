@@ -56,5 +56,7 @@ export function streamSource(stream: Readable): ByteSource {
 
 /** A gzip file, decompressed as a stream (multi-member files included). */
 export function gzipFileSource(path: string): ByteSource {
-  return streamSource(createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 1 << 20 })));
+  // zlib's default 16 KiB output chunks: on a corrupt stream the chunk being inflated is lost,
+  // so a small chunk keeps everything decoded before the damage.
+  return streamSource(createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip()));
 }

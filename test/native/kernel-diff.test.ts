@@ -14,7 +14,18 @@ interface Run {
 }
 
 /** Scans `buf` to the end with one kernel, call after call, as the block loop does. */
-function scanAll(kernel: Kernel, buf: Uint8Array, opts: { fieldCount: number; colSlot: Int32Array; slots: number; capacity: number; limit?: number; atEof?: boolean }): Run {
+interface ScanOptions {
+  fieldCount: number;
+  colSlot: Int32Array;
+  slots: number;
+  capacity: number;
+  limit?: number;
+  atEof?: boolean;
+  dateSlot?: number;
+  timeSlot?: number;
+}
+
+function scanAll(kernel: Kernel, buf: Uint8Array, opts: ScanOptions): Run {
   const interner = kernel.createInterner(opts.slots);
   const out = createElffOutput(opts.capacity, opts.slots);
   const records: Run['records'] = [];
@@ -23,6 +34,7 @@ function scanAll(kernel: Kernel, buf: Uint8Array, opts: { fieldCount: number; co
     const req: ElffScanRequest = {
       buf, from, to: buf.length, limit: opts.limit ?? buf.length, atEof: opts.atEof ?? true,
       fieldCount: opts.fieldCount, colSlot: opts.colSlot, slots: opts.slots,
+      dateSlot: opts.dateSlot ?? -1, timeSlot: opts.timeSlot ?? -1,
     };
     const n = kernel.scanElff(req, interner, out);
     for (let r = 0; r < n; r++) {
@@ -36,7 +48,7 @@ function scanAll(kernel: Kernel, buf: Uint8Array, opts: { fieldCount: number; co
   return { records, resume: from, values };
 }
 
-function bothAgree(buf: Uint8Array, opts: Parameters<typeof scanAll>[2]): Run {
+function bothAgree(buf: Uint8Array, opts: ScanOptions): Run {
   const a = scanAll(native, buf, opts);
   const b = scanAll(fallbackKernel, buf, opts);
   expect(a).toEqual(b);
@@ -63,7 +75,7 @@ describe('native and TypeScript ELFF kernels agree', () => {
   it.each(Object.entries(fixtures))('on %s', (_name, path) => {
     const buf = readFileSync(path);
     for (const fieldCount of [-1, 13, 26, 43]) {
-      const run = bothAgree(buf, { fieldCount, colSlot: colSlot(Math.max(0, fieldCount), 5), slots: 5, capacity: 7 });
+      const run = bothAgree(buf, { fieldCount, colSlot: colSlot(Math.max(0, fieldCount), 5), slots: 5, capacity: 7, dateSlot: 0, timeSlot: 2 });
       expect(run.records.length).toBeGreaterThan(0);
     }
   });
@@ -72,9 +84,29 @@ describe('native and TypeScript ELFF kernels agree', () => {
     for (let seed = 1; seed <= 200; seed++) {
       const buf = hostileBytes(seed, 50 + (seed % 400));
       const fieldCount = seed % 7;
-      bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 1 + (seed % 5) });
+      bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 1 + (seed % 5), dateSlot: seed % 4 - 1, timeSlot: 2 });
       bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 64, limit: seed % buf.length, atEof: seed % 2 === 0 });
     }
+  });
+
+  it('parse dates and times identically, and correctly', () => {
+    const dates = ['2024-02-29', '2023-02-29', '2024-02-30', '1969-12-31', '1970-01-01', '0000-01-01', '9999-12-31', '2024-13-01',
+      '2024-00-10', '2024-1-01', '2024-01-1x', '20240101', '2024/01/01', '2024-04-31', '2000-02-29', '1900-02-29', '-'];
+    const times = ['00:00:00', '23:59:59', '23:59:60', '24:00:00', '12:60:00', '1:00:00', '12:00', '12:00:00.5', 'ab:cd:ef', '-'];
+    const lines = dates.flatMap((d) => times.map((t) => `${d} ${t}`)).join('\n');
+    const run = bothAgree(Buffer.from(lines), { fieldCount: 2, colSlot: Int32Array.from([0, 1]), slots: 2, capacity: 1000, dateSlot: 0, timeSlot: 1 });
+    const byLine = new Map(run.records.map((r, i) => [i, r.ids]));
+    dates.forEach((d, di) => {
+      const ms = Date.parse(`${d}T00:00:00Z`);
+      const valid = /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(d);
+      const ids = byLine.get(di * times.length)!;
+      expect(ids[0], d).toBe(valid ? ms / 86_400_000 + (1 << 20) : 0xffffffff);
+    });
+    times.forEach((t, ti) => {
+      const m = /^(\d\d):(\d\d):(\d\d)$/.exec(t);
+      const valid = m && Number(m[1]) <= 23 && Number(m[2]) <= 59 && Number(m[3]) <= 60;
+      expect(byLine.get(ti)![1], t).toBe(valid ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : 0xffffffff);
+    });
   });
 
   it('with no slots selected', () => {
@@ -95,7 +127,7 @@ describe('native argument checks', () => {
   const addon = loadAddon();
   const interner = new addon.Interner(2);
   const buf = Buffer.from('a b\n');
-  const ok = [buf, 0, 4, 4, true, 2, new Int32Array([0, 1]), 2, interner, new Uint32Array(4), new Uint8Array(4), new Uint32Array(8), new Uint32Array(2)] as const;
+  const ok = [buf, 0, 4, 4, true, 2, new Int32Array([0, 1]), 2, interner, new Uint32Array(4), new Uint8Array(4), new Uint32Array(8), new Uint32Array(2), -1, -1] as const;
 
   it('accepts a well-formed call', () => {
     expect(addon.scanElff(...ok)).toBe(1);
@@ -122,7 +154,7 @@ describe('native argument checks', () => {
   it('clamps capacity to the smallest output array', () => {
     const lines = Buffer.from('a b\nc d\ne f\n');
     const n = addon.scanElff(lines, 0, lines.length, lines.length, true, 2, new Int32Array([0, 1]), 2, new addon.Interner(2),
-      new Uint32Array(10), new Uint8Array(10), new Uint32Array(4), new Uint32Array(2));
+      new Uint32Array(10), new Uint8Array(10), new Uint32Array(4), new Uint32Array(2), -1, -1);
     expect(n).toBe(2);
   });
 });

@@ -150,7 +150,7 @@ describe('renderText', () => {
     const exempt = tableLines(text, 'Exempt (likely trusted)').join('\n');
     const block = tableLines(text, 'Block (unknown or risky)').join('\n');
     expect(exempt).toContain('good.example.com');
-    expect(block).toContain('risky category phishing');
+    expect(block).toContain('risky category Phishing');
     expect(text).not.toMatch(/~\d/);
   });
 

@@ -33,27 +33,3 @@ export function categoryList(raw: string): string[] {
 export function threatRiskLevel(raw: string): number {
   return /^\d{1,2}$/.test(raw) ? Number(raw) : -1;
 }
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIME = /^(\d{2}):(\d{2}):(\d{2})$/;
-
-/** Days since 1970-01-01 of an ELFF `date`, or NaN. */
-export function elffDay(raw: string): number {
-  const m = DATE.exec(raw);
-  if (!m) return NaN;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const d = new Date(ms);
-  if (d.getUTCDate() !== Number(m[3]) || d.getUTCMonth() !== Number(m[2]) - 1) return NaN;
-  return ms / 86_400_000;
-}
-
-/** Seconds since midnight of an ELFF `time` (UTC), or NaN. */
-export function elffSeconds(raw: string): number {
-  const m = TIME.exec(raw);
-  if (!m) return NaN;
-  const h = Number(m[1]);
-  const min = Number(m[2]);
-  const s = Number(m[3]);
-  if (h > 23 || min > 59 || s > 60) return NaN;
-  return h * 3600 + min * 60 + s;
-}

@@ -1,5 +1,6 @@
 import { NO_ID, RecordKind, type ElffOutput, type ElffScanRequest } from '../types.js';
 import type { MapInterner } from './interner.js';
+import { parseElffDate, parseElffTime } from '../../formats/elff/time.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -13,7 +14,7 @@ const HASH = 0x23;
  * in native/elff_scan.cc follows the same steps; tests compare the two byte for byte.
  */
 export function scanElffFallback(req: ElffScanRequest, interner: MapInterner, out: ElffOutput): number {
-  const { buf, to, limit, atEof, fieldCount, colSlot, slots } = req;
+  const { buf, to, limit, atEof, fieldCount } = req;
   const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   let pos = req.from;
   let n = 0;
@@ -38,7 +39,7 @@ export function scanElffFallback(req: ElffScanRequest, interner: MapInterner, ou
       out.kinds[n++] = RecordKind.NoFields;
       continue;
     }
-    out.kinds[n] = tokenize(text, lineStart, end, fieldCount, colSlot, slots, interner, out.ids, n * slots);
+    out.kinds[n] = tokenize(text, lineStart, end, req, interner, out.ids, n * req.slots);
     n++;
   }
   out.state[0] = pos;
@@ -54,9 +55,9 @@ function isBlank(buf: Uint8Array, start: number, end: number): boolean {
 }
 
 function tokenize(
-  text: Buffer, start: number, end: number, fieldCount: number, colSlot: Int32Array,
-  slots: number, interner: MapInterner, ids: Uint32Array, base: number,
+  text: Buffer, start: number, end: number, req: ElffScanRequest, interner: MapInterner, ids: Uint32Array, base: number,
 ): RecordKind {
+  const { fieldCount, colSlot, slots, dateSlot, timeSlot } = req;
   for (let s = 0; s < slots; s++) ids[base + s] = NO_ID;
   let field = 0;
   let i = start;
@@ -84,7 +85,11 @@ function tokenize(
     }
     if (field < fieldCount) {
       const slot = colSlot[field]!;
-      if (slot >= 0) ids[base + slot] = interner.intern(slot, text.toString('latin1', valueStart, valueEnd));
+      if (slot >= 0 && slot < slots) {
+        const value = text.toString('latin1', valueStart, valueEnd);
+        ids[base + slot] =
+          slot === dateSlot ? parseElffDate(value) : slot === timeSlot ? parseElffTime(value) : interner.intern(slot, value);
+      }
     }
     field++;
   }

@@ -1,0 +1,32 @@
+// npm run bench [-- --ci]: kernel micro-benchmarks and end-to-end throughput, printed as a table
+// and written to bench/out/results.json. --ci uses small inputs so it finishes in a minute or two.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { runKernelBench } from './kernel.bench.mjs';
+import { runE2eBench } from './e2e.bench.mjs';
+import { selectKernel } from '../dist/native/load.js';
+
+const ci = process.argv.includes('--ci');
+const outDir = join(import.meta.dirname, 'out');
+mkdirSync(outDir, { recursive: true });
+
+const header = {
+  node: process.version,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  kernel: selectKernel().kernel.name,
+};
+console.log(`certcrunch bench — Node ${header.node}, ${header.cpu}, ${header.cores} cores, ${header.memoryGiB} GiB, kernel ${header.kernel}`);
+
+const kernel = await runKernelBench({ blockBytes: ci ? 2 << 20 : 8 << 20 });
+const e2e = await runE2eBench({ file: join(outDir, ci ? 'proxysg-64m.log' : 'proxysg-1g.log'), bytes: ci ? 64 << 20 : 1 << 30, repeats: ci ? 1 : 3 });
+
+const fmt = (n) => n.toFixed(0).padStart(8);
+console.log('\nkernel (one thread)                 MB/s      ±%');
+for (const r of kernel) console.log(`${r.name.padEnd(34)}${fmt(r.mbPerSec)}  ${r.rme.toFixed(1).padStart(6)}`);
+const cat = e2e.results.find((r) => r.name === 'cat');
+console.log(`\nend to end, ${(e2e.size / 1e6).toFixed(0)} MB              MB/s   vs cat`);
+for (const r of e2e.results) console.log(`${r.name.padEnd(34)}${fmt(r.mbPerSec)}  ${(r.mbPerSec / cat.mbPerSec).toFixed(3).padStart(6)}`);
+writeFileSync(join(outDir, 'results.json'), JSON.stringify({ header, kernel, e2e }, null, 2));

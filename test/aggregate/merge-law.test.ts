@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { DistinctCount, EXACT_DISTINCT_LIMIT } from '../../src/aggregate/distinct.js';
+import { HyperLogLog } from '../../src/aggregate/hyperloglog.js';
+import { runTask } from '../../src/scan/run-task.js';
+import { decodeSnapshot, encodeSnapshot } from '../../src/snapshot/codec.js';
+import { Snapshot } from '../../src/snapshot/snapshot.js';
+import { fixtures } from '../fixtures/index.js';
+import { statSync } from 'node:fs';
+
+/** Partial snapshots of the fixtures, cut into ranges, as the workers would make them. */
+async function parts(): Promise<Snapshot[]> {
+  const out: Snapshot[] = [];
+  for (const path of [fixtures.ssl, fixtures.edgeCases, fixtures.http]) {
+    const size = statSync(path).size;
+    let fields: string | undefined;
+    for (let start = 0; start < size; start += 5000) {
+      const end = start + 5000 >= size ? -1 : start + 5000;
+      const task = { path, format: 'proxysg' as const, gzip: false, start, end, fileBytes: size, mtimeMs: 1, ...(fields ? { fields } : {}) };
+      const result = await runTask(task);
+      fields = result.lastFields ?? fields;
+      out.push(decodeSnapshot(result.snapshot));
+    }
+  }
+  return out;
+}
+
+/** Snapshot bytes without the fields that legitimately differ between runs (timings, creation time). */
+function canonical(s: Snapshot): string {
+  const copy = decodeSnapshot(encodeSnapshot(s));
+  copy.meta.elapsedMs = 0;
+  copy.meta.createdAt = '';
+  return Buffer.from(encodeSnapshot(copy)).toString('hex');
+}
+
+const mergeAll = (list: Snapshot[]): Snapshot => list.reduce((acc, s) => acc.merge(decodeSnapshot(encodeSnapshot(s))), new Snapshot());
+
+describe('merge is associative and commutative, and encodes canonically', () => {
+  it('any order and grouping of the parts gives the same snapshot bytes', async () => {
+    const list = await parts();
+    expect(list.length).toBeGreaterThan(8);
+    const reference = canonical(mergeAll(list));
+    expect(canonical(mergeAll([...list].reverse()))).toBe(reference);
+    // Grouped differently: ((a b) (c d)) … and a shuffled order.
+    const pairs: Snapshot[] = [];
+    for (let i = 0; i < list.length; i += 2) pairs.push(mergeAll(list.slice(i, i + 2)));
+    expect(canonical(mergeAll(pairs))).toBe(reference);
+    const shuffled = list.map((s, i) => ({ s, k: (i * 7919) % 13 })).sort((a, b) => a.k - b.k).map((x) => x.s);
+    expect(canonical(mergeAll(shuffled))).toBe(reference);
+  });
+
+  it('survives an encode/decode round trip unchanged', async () => {
+    const merged = mergeAll(await parts());
+    const bytes = encodeSnapshot(merged);
+    expect(Buffer.from(encodeSnapshot(decodeSnapshot(bytes))).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('rejects bytes that are not a snapshot, and other schema versions', () => {
+    expect(() => decodeSnapshot(Buffer.from('not a snapshot at all'), 'x.pb')).toThrow(/x\.pb/);
+    expect(() => decodeSnapshot(Buffer.from([0x08, 0x07]), 'v7.pb')).toThrow(/schema version 7/);
+  });
+});
+
+describe('distinct counts', () => {
+  it('are exact up to the limit and the same however the values are split', () => {
+    const all = Array.from({ length: EXACT_DISTINCT_LIMIT }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
+    const a = DistinctCount.fromParts(all.slice(0, 6000));
+    const b = DistinctCount.fromParts(all.slice(4000));
+    expect(a.merge(b).count()).toBe(EXACT_DISTINCT_LIMIT);
+    expect(a.isExact).toBe(true);
+  });
+
+  it('turn into a sketch past the limit, with merged parts equal to the whole', () => {
+    const all = Array.from({ length: 50_000 }, (_, i) => `client-${i}`);
+    const whole = DistinctCount.fromParts(all);
+    const left = DistinctCount.fromParts(all.slice(0, 20_000));
+    const right = DistinctCount.fromParts(all.slice(15_000));
+    const merged = left.merge(right);
+    expect(whole.isExact).toBe(false);
+    expect(Buffer.from(merged.registers()!).equals(Buffer.from(whole.registers()!))).toBe(true);
+    expect(Math.abs(whole.count() - 50_000) / 50_000).toBeLessThan(0.03);
+  });
+
+  it('HyperLogLog estimates within its error over a wide range', () => {
+    for (const n of [100, 5_000, 200_000]) {
+      const h = new HyperLogLog();
+      for (let i = 0; i < n; i++) h.add(`v${i}`);
+      expect(Math.abs(h.estimate() - n) / n).toBeLessThan(0.03);
+    }
+  });
+});

@@ -1,0 +1,527 @@
+/**
+ * Integration tests of the built CLI (dist/cli/main.js) run as a child process, against the
+ * contract in shared/contract.md: commands, options, exit codes, the JSON report, outputs.
+ */
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixtures } from '../fixtures/index.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+interface HostRow {
+  host: string;
+  requests: number;
+  certErrorRequests: number;
+  byError: Record<string, number>;
+  clients: number;
+}
+
+interface ProxySgSection {
+  requests: number;
+  requestsWithCertErrors: number;
+  certErrors: Record<string, number>;
+  topHosts: HostRow[];
+  byCategory: Record<string, { requests: number; certErrorRequests: number }>;
+}
+
+interface JsonReport {
+  version: number;
+  inputs: { path: string; format: string; bytes: number }[];
+  records: { total: number; malformed: number; malformedByReason: Record<string, number> };
+  fileErrors: { path: string; offset: number; message: string }[];
+  proxysg?: ProxySgSection;
+}
+
+const FIXTURE_DIR = 'test/fixtures/proxysg';
+const ALL_FIXTURES = [
+  fixtures.ssl,
+  fixtures.http,
+  fixtures.streaming,
+  fixtures.bluecoat1,
+  fixtures.bluecoat4,
+  fixtures.edgeCases,
+];
+
+const STACK_FRAME = '    at ';
+
+function parseReport(result: CliResult): JsonReport {
+  try {
+    return JSON.parse(result.stdout) as JsonReport;
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${result.code}); stderr: ${result.stderr}\nstdout: ${result.stdout.slice(0, 500)}`);
+  }
+}
+
+function proxysgOf(report: JsonReport): ProxySgSection {
+  if (!report.proxysg) throw new Error('the report has no proxysg section');
+  return report.proxysg;
+}
+
+/** Non-empty lines of stderr. */
+function stderrLines(result: CliResult): string[] {
+  return result.stderr.split('\n').filter((l) => l.trim() !== '');
+}
+
+/** Asserts a fatal error: exit 1, exactly one stderr line, naming `path`, and no stack trace. */
+function expectFatal(result: CliResult, path: string): void {
+  expect(result.code, result.stderr).toBe(1);
+  const lines = stderrLines(result);
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toContain(path);
+  expect(result.stderr).not.toContain(STACK_FRAME);
+}
+
+/** Asserts a usage error: exit 2 and no stack trace. */
+function expectUsage(result: CliResult): void {
+  expect(result.code, result.stderr).toBe(2);
+  expect(result.stderr).not.toContain(STACK_FRAME);
+  expect(stderrLines(result).length).toBeGreaterThan(0);
+}
+
+/** A minimal RFC 4180 reader: rows of cells, quotes removed. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else {
+      cell += c;
+    }
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+describe('certcrunch --version', () => {
+  it('names the version and the native kernel', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const r = await runCli(['--version']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(`certcrunch ${pkg.version} (kernel: native)`);
+  });
+
+  it('says kernel: typescript with CERTCRUNCH_NATIVE=0', async () => {
+    const r = await runCli(['--version'], { env: { CERTCRUNCH_NATIVE: '0' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^certcrunch \S+ \(kernel: typescript[;)]/);
+  });
+});
+
+describe('analyze --json on the fixtures directory', () => {
+  it('reports version 1, sorted proxysg inputs, and total = malformed + requests', async () => {
+    const r = await runCli(['analyze', FIXTURE_DIR, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain(STACK_FRAME);
+    const report = parseReport(r);
+    expect(report.version).toBe(1);
+    expect(report.inputs.length).toBe(ALL_FIXTURES.length);
+    const paths = report.inputs.map((i) => i.path);
+    expect(paths).toEqual([...paths].sort());
+    for (const input of report.inputs) {
+      expect(input.path.startsWith(FIXTURE_DIR)).toBe(true);
+      expect(input.format).toBe('proxysg');
+      expect(input.bytes).toBeGreaterThan(0);
+    }
+    const p = proxysgOf(report);
+    expect(report.records.total).toBe(report.records.malformed + p.requests);
+    expect(report.records.malformed).toBeGreaterThan(0); // edge-cases.log holds malformed records
+    expect(Object.values(report.records.malformedByReason).reduce((a, b) => a + b, 0)).toBe(report.records.malformed);
+  });
+});
+
+describe('deterministic output across workers, chunk sizes and kernels', () => {
+  const dir = tempDir();
+  const gen = join(dir, 'gen.log');
+  let generated = { records: 0, malformed: 0 };
+  let baseline = '';
+
+  beforeAll(async () => {
+    const g = await runCli([
+      'generate', 'proxysg', '--bytes', '3MiB', '--seed', '5', '--malformed-rate', '0.01', '--fields-change', '-o', gen,
+    ]);
+    expect(g.code, g.stderr).toBe(0);
+    const m = /wrote (\d+) bytes, (\d+) records \((\d+) malformed\)/.exec(g.stderr);
+    if (!m) throw new Error(`unexpected generator output: ${g.stderr}`);
+    generated = { records: Number(m[2]), malformed: Number(m[3]) };
+    const base = await runCli(['analyze', gen, '--json', '--workers', '1']);
+    expect(base.code, base.stderr).toBe(0);
+    baseline = base.stdout;
+  });
+
+  it('counts what the generator wrote', () => {
+    const report = JSON.parse(baseline) as JsonReport;
+    expect(generated.malformed).toBeGreaterThan(0);
+    expect(report.records.malformed).toBe(generated.malformed);
+    expect(proxysgOf(report).requests).toBe(generated.records - generated.malformed);
+    expect(report.records.total).toBe(generated.records);
+  });
+
+  const variants: { name: string; args: string[]; env?: Record<string, string> }[] = [
+    { name: '--workers 2', args: ['--workers', '2'] },
+    { name: '--workers 0', args: ['--workers', '0'] },
+    { name: '--chunk-size 64KiB', args: ['--chunk-size', '64KiB'] },
+    { name: '--chunk-size 1000 --workers 2', args: ['--chunk-size', '1000', '--workers', '2'] },
+    { name: 'CERTCRUNCH_NATIVE=0', args: [], env: { CERTCRUNCH_NATIVE: '0' } },
+  ];
+  for (const v of variants) {
+    it(`prints the same JSON with ${v.name}`, async () => {
+      const r = await runCli(['analyze', gen, '--json', ...v.args], v.env ? { env: v.env } : {});
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(baseline);
+    });
+  }
+});
+
+describe('snapshots: -o, report, merge', () => {
+  const dir = tempDir();
+
+  it('report of a written snapshot prints what analyze printed', async () => {
+    const snap = join(dir, 'snap.pb');
+    const a = await runCli(['analyze', FIXTURE_DIR, '--json', '-o', snap]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(existsSync(snap)).toBe(true);
+    const r = await runCli(['report', snap, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(a.stdout);
+  });
+
+  it('merge of two halves equals analyzing them together; report of both too', async () => {
+    const firstHalf = [fixtures.ssl, fixtures.http];
+    const secondHalf = [fixtures.bluecoat1, fixtures.bluecoat4, fixtures.edgeCases, fixtures.streaming];
+    const a = join(dir, 'a.pb');
+    const b = join(dir, 'b.pb');
+    const m = join(dir, 'm.pb');
+    const ra = await runCli(['analyze', ...firstHalf, '-o', a, '--json']);
+    expect(ra.code, ra.stderr).toBe(0);
+    const rb = await runCli(['analyze', ...secondHalf, '-o', b, '--json']);
+    expect(rb.code, rb.stderr).toBe(0);
+    const merged = await runCli(['merge', a, b, '-o', m]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(existsSync(m)).toBe(true);
+
+    const together = await runCli(['analyze', ...firstHalf, ...secondHalf, '--json']);
+    expect(together.code, together.stderr).toBe(0);
+    const reportMerged = await runCli(['report', m, '--json']);
+    expect(reportMerged.code, reportMerged.stderr).toBe(0);
+    expect(reportMerged.stdout).toBe(together.stdout);
+    const reportBoth = await runCli(['report', a, b, '--json']);
+    expect(reportBoth.code, reportBoth.stderr).toBe(0);
+    expect(reportBoth.stdout).toBe(together.stdout);
+  });
+});
+
+describe('gzip input', () => {
+  const dir = tempDir();
+  const ssl = readFileSync(fixtures.ssl);
+  const sslGz = gzipSync(ssl);
+  let plainSsl: JsonReport;
+
+  beforeAll(async () => {
+    const r = await runCli(['analyze', fixtures.ssl, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    plainSsl = parseReport(r);
+  });
+
+  it('is recognised by its magic bytes, not its name', async () => {
+    const file = join(dir, 'ssl-compressed.log');
+    writeFileSync(file, sslGz);
+    const r = await runCli(['analyze', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = parseReport(r);
+    expect(report.inputs).toHaveLength(1);
+    expect(report.inputs[0]?.format).toBe('proxysg');
+    expect(report.proxysg).toEqual(plainSsl.proxysg);
+    expect(report.records).toEqual(plainSsl.records);
+  });
+
+  it('reads every member of a multi-member gzip', async () => {
+    // Both bluecoat fixtures end with a newline, so their concatenation is two whole logs.
+    const one = readFileSync(fixtures.bluecoat1);
+    const four = readFileSync(fixtures.bluecoat4);
+    const file = join(dir, 'multi.log');
+    writeFileSync(file, Buffer.concat([gzipSync(one), gzipSync(four)]));
+    const [multi, r1, r4] = await Promise.all([
+      runCli(['analyze', file, '--json']),
+      runCli(['analyze', fixtures.bluecoat1, '--json']),
+      runCli(['analyze', fixtures.bluecoat4, '--json']),
+    ]);
+    for (const r of [multi, r1, r4]) expect(r.code, r.stderr).toBe(0);
+    const m = parseReport(multi);
+    const a = parseReport(r1);
+    const b = parseReport(r4);
+    expect(proxysgOf(a).requests).toBeGreaterThan(0);
+    expect(proxysgOf(b).requests).toBeGreaterThan(0);
+    expect(proxysgOf(m).requests).toBe(proxysgOf(a).requests + proxysgOf(b).requests);
+    expect(m.records.total).toBe(a.records.total + b.records.total);
+    expect(m.records.malformed).toBe(a.records.malformed + b.records.malformed);
+  });
+
+  it('a truncated gzip: exit 1, one line naming the file, records before the cut reported', async () => {
+    const file = join(dir, 'truncated.log');
+    writeFileSync(file, sslGz.subarray(0, Math.floor(sslGz.length * 0.6)));
+    const text = await runCli(['analyze', file]);
+    expectFatal(text, file);
+
+    const r = await runCli(['analyze', file, '--json']);
+    expectFatal(r, file);
+    const report = parseReport(r);
+    const p = proxysgOf(report);
+    expect(p.requests).toBeGreaterThan(0);
+    expect(p.requests).toBeLessThan(proxysgOf(plainSsl).requests);
+    expect(report.fileErrors.some((e) => e.path === file)).toBe(true);
+  });
+
+  it('a corrupt gzip: exit 1, one line naming the file, no crash', async () => {
+    const file = join(dir, 'corrupt.log');
+    const bad = Buffer.from(sslGz);
+    const mid = bad.length >> 1;
+    for (let i = mid; i < mid + 32; i++) bad[i] = bad[i]! ^ 0xff;
+    writeFileSync(file, bad);
+    const text = await runCli(['analyze', file]);
+    expectFatal(text, file);
+
+    const r = await runCli(['analyze', file, '--json']);
+    expectFatal(r, file);
+    const report = parseReport(r);
+    expect(report.fileErrors.some((e) => e.path === file)).toBe(true);
+  });
+
+  it('a corrupt gzip file still counts the records decompressed before the corruption', async () => {
+    // The corruption sits in the middle of the compressed bytes: zlib inflates ~16 KiB of the
+    // log (dozens of records) before failing, as `analyze -` on the same bytes shows.
+    const file = join(dir, 'corrupt-middle.log');
+    const bad = Buffer.from(sslGz);
+    const mid = bad.length >> 1;
+    for (let i = mid; i < mid + 16; i++) bad[i] = bad[i]! ^ 0xff;
+    writeFileSync(file, bad);
+    const r = await runCli(['analyze', file, '--json']);
+    expectFatal(r, file);
+    const report = parseReport(r);
+    expect(report.fileErrors.some((e) => e.path === file)).toBe(true);
+    expect(report.proxysg?.requests ?? 0).toBeGreaterThan(0);
+    expect(report.records.total).toBeGreaterThan(0);
+  });
+});
+
+describe('standard input', () => {
+  it('analyze - reads a plain log from stdin', async () => {
+    const [file, stdin] = await Promise.all([
+      runCli(['analyze', fixtures.ssl, '--json']),
+      runCli(['analyze', '-', '--json'], { input: readFileSync(fixtures.ssl) }),
+    ]);
+    expect(file.code, file.stderr).toBe(0);
+    expect(stdin.code, stdin.stderr).toBe(0);
+    const p = proxysgOf(parseReport(stdin));
+    expect(p.requests).toBeGreaterThan(0);
+    expect(p).toEqual(proxysgOf(parseReport(file)));
+  });
+
+  it('analyze - reads a gzip log from stdin', async () => {
+    const [file, stdin] = await Promise.all([
+      runCli(['analyze', fixtures.ssl, '--json']),
+      runCli(['analyze', '-', '--json'], { input: gzipSync(readFileSync(fixtures.ssl)) }),
+    ]);
+    expect(file.code, file.stderr).toBe(0);
+    expect(stdin.code, stdin.stderr).toBe(0);
+    expect(proxysgOf(parseReport(stdin))).toEqual(proxysgOf(parseReport(file)));
+  });
+});
+
+describe('errors and exit codes', () => {
+  const dir = tempDir();
+
+  it('a missing file: exit 1 naming the path', async () => {
+    const missing = join(dir, 'no-such-file.log');
+    expectFatal(await runCli(['analyze', missing]), missing);
+  });
+
+  it('a file of unknown format: exit 1 naming the file', async () => {
+    const file = join(dir, 'hello.txt');
+    writeFileSync(file, 'hello world\n');
+    expectFatal(await runCli(['analyze', file]), file);
+  });
+
+  it('--workers abc: exit 2', async () => {
+    expectUsage(await runCli(['analyze', '--workers', 'abc', FIXTURE_DIR]));
+  });
+
+  it('an unknown option: exit 2', async () => {
+    expectUsage(await runCli(['analyze', '--no-such-option', FIXTURE_DIR]));
+  });
+
+  it('--format nope: exit 2', async () => {
+    expectUsage(await runCli(['analyze', '--format', 'nope', FIXTURE_DIR]));
+  });
+
+  it('analyze with no paths: exit 2', async () => {
+    expectUsage(await runCli(['analyze']));
+  });
+
+  it('report of a file that is not a snapshot: exit 1 naming it', async () => {
+    const file = join(dir, 'not-a-snapshot.pb');
+    writeFileSync(file, 'hello world\n');
+    expectFatal(await runCli(['report', file]), file);
+    expectFatal(await runCli(['report', fixtures.ssl, '--json']), fixtures.ssl);
+  });
+});
+
+describe('--csv and --html', () => {
+  const dir = tempDir();
+
+  it('--csv DIR writes the report tables', async () => {
+    const csvDir = join(dir, 'csv');
+    const r = await runCli(['analyze', FIXTURE_DIR, '--csv', csvDir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ['top-hosts.csv', 'cert-errors.csv', 'inputs.csv', 'by-category.csv', 'timeline.csv']) {
+      expect(existsSync(join(csvDir, f)), f).toBe(true);
+    }
+    const report = parseReport(r);
+    const hosts = parseCsv(readFileSync(join(csvDir, 'top-hosts.csv'), 'utf8'));
+    expect(hosts[0]?.slice(0, 3)).toEqual(['host', 'requests', 'certErrorRequests']);
+    expect(hosts.slice(1).map((row) => row[0])).toEqual(proxysgOf(report).topHosts.map((h) => h.host));
+    const errors = parseCsv(readFileSync(join(csvDir, 'cert-errors.csv'), 'utf8'));
+    expect(errors[0]).toEqual(['error', 'count']);
+    expect(Object.fromEntries(errors.slice(1).map(([e, n]) => [e, Number(n)]))).toEqual(proxysgOf(report).certErrors);
+    const inputs = parseCsv(readFileSync(join(csvDir, 'inputs.csv'), 'utf8'));
+    expect(inputs.length - 1).toBe(report.inputs.length);
+  });
+
+  it('--html FILE writes an HTML document', async () => {
+    const html = join(dir, 'report.html');
+    const r = await runCli(['analyze', FIXTURE_DIR, '--html', html]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(html, 'utf8');
+    expect(text.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(text).toContain('</html>');
+  });
+});
+
+describe('untrusted text in logs', () => {
+  const dir = tempDir();
+  const file = join(dir, 'evil.log');
+  const HEADER = '#Software: SGOS 6.7.5.14\n#Fields: date time c-ip cs-host x-rs-certificate-observed-errors cs-categories sc-filter-result\n';
+  const FORMULA = "=cmd|' /C calc'!A0";
+
+  beforeAll(() => {
+    writeFileSync(
+      file,
+      Buffer.from(
+        HEADER +
+          `2024-03-01 10:00:00 10.0.0.1 evil\x1b[2J.example.com expired "${FORMULA}" OBSERVED\n` +
+          `2024-03-01 10:00:01 10.0.0.2 =1+2.example.com expired "@SUM(1)" OBSERVED\n`,
+        'latin1',
+      ),
+    );
+  });
+
+  it('the text report holds no ESC byte', async () => {
+    const r = await runCli(['analyze', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('example.com');
+    expect(r.stdout).not.toContain('\x1b');
+  });
+
+  it('no CSV cell starts with =', async () => {
+    const csvDir = join(dir, 'csv');
+    mkdirSync(csvDir, { recursive: true });
+    const r = await runCli(['analyze', file, '--csv', csvDir]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ['top-hosts.csv', 'by-category.csv', 'policy-candidates.csv']) {
+      const rows = parseCsv(readFileSync(join(csvDir, f), 'utf8'));
+      expect(rows.length, f).toBeGreaterThan(1);
+      for (const cell of rows.flat()) expect(cell, `${f}: ${cell}`).not.toMatch(/^[=@+]/);
+    }
+    // The values are still there, neutralised.
+    const hosts = parseCsv(readFileSync(join(csvDir, 'top-hosts.csv'), 'utf8'));
+    expect(hosts.some((row) => row[0]?.includes('=1+2.example.com'))).toBe(true);
+    const categories = parseCsv(readFileSync(join(csvDir, 'by-category.csv'), 'utf8'));
+    expect(categories.some((row) => row[0]?.includes(FORMULA))).toBe(true);
+  });
+
+  it('JSON keeps the raw (lower-cased) host and category', async () => {
+    const r = await runCli(['analyze', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('\x1b'); // JSON escapes it as \u001b
+    const p = proxysgOf(parseReport(r));
+    expect(p.topHosts.map((h) => h.host)).toContain('evil\x1b[2j.example.com');
+    expect(p.byCategory[FORMULA]).toEqual({ requests: 1, certErrorRequests: 1 });
+    expect(p.certErrors).toEqual({ expired: 2 });
+  });
+});
+
+describe('files and bytes', () => {
+  const dir = tempDir();
+
+  it('an empty file in a directory is listed as empty, exit 0', async () => {
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'empty.log'), '');
+    writeFileSync(join(logs, 'ssl.log'), readFileSync(fixtures.ssl));
+    const r = await runCli(['analyze', logs, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = parseReport(r);
+    expect(report.inputs).toEqual([
+      { path: join(logs, 'empty.log'), format: 'empty', bytes: 0 },
+      { path: join(logs, 'ssl.log'), format: 'proxysg', bytes: readFileSync(fixtures.ssl).length },
+    ]);
+    expect(proxysgOf(report).requests).toBeGreaterThan(0);
+  });
+
+  it('UTF-8 and Latin-1 spellings of one category read the same and add up', async () => {
+    const file = join(dir, 'mixed.log');
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from('#Fields: date time c-ip cs-host x-rs-certificate-observed-errors cs-categories\n', 'latin1'),
+        Buffer.from('2024-03-01 10:00:00 10.0.0.1 a.example.com expired "Actualités"\n', 'utf8'),
+        Buffer.from('2024-03-01 10:00:01 10.0.0.2 b.example.com - "Actualit\xe9s"\n', 'latin1'),
+        Buffer.from('2024-03-01 10:00:02 10.0.0.3 c.example.com - "Actualités"\n', 'utf8'),
+      ]),
+    );
+    const r = await runCli(['analyze', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = parseReport(r);
+    expect(report.records.malformed).toBe(0);
+    expect(proxysgOf(report).byCategory).toEqual({ 'Actualités': { requests: 3, certErrorRequests: 1 } });
+  });
+
+  it('--top 1 limits topHosts to one entry', async () => {
+    const [all, one] = await Promise.all([
+      runCli(['analyze', FIXTURE_DIR, '--json']),
+      runCli(['analyze', FIXTURE_DIR, '--json', '--top', '1']),
+    ]);
+    expect(all.code, all.stderr).toBe(0);
+    expect(one.code, one.stderr).toBe(0);
+    const full = proxysgOf(parseReport(all)).topHosts;
+    expect(full.length).toBeGreaterThan(1);
+    const top = proxysgOf(parseReport(one)).topHosts;
+    expect(top).toEqual(full.slice(0, 1));
+  });
+});
