@@ -4,7 +4,8 @@ import { isGzip, sniffFormat } from '../input/sniff.js';
 import { planTasks, DEFAULT_CHUNK_BYTES } from '../plan/split.js';
 import { TaskRunner, defaultWorkers } from '../scan/pool.js';
 import { runTask } from '../scan/run-task.js';
-import type { LogFormat, ScanResult, ScanTask } from '../scan/task.js';
+import type { LogFormat, ScanTask } from '../scan/task.js';
+import { ResultCollector } from '../scan/collect.js';
 import { decodeSnapshot } from '../snapshot/codec.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import { selectKernel } from '../native/load.js';
@@ -31,7 +32,8 @@ export interface AnalyzeResult {
 
 /**
  * The whole flow: input (discover, sniff) → plan (byte ranges) → scan (worker pool, one
- * partial snapshot per range) → merge, in task order so the result is deterministic.
+ * partial snapshot per range) → merge as results arrive (merge is associative and commutative,
+ * so the snapshot does not depend on the order).
  */
 export async function analyze(paths: readonly string[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const started = performance.now();
@@ -47,10 +49,8 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
   const runner = new TaskRunner(options.workers ?? defaultWorkers());
   const snapshot = new Snapshot();
   try {
-    const results = await Promise.all(tasks.map((t) => runner.run(t)));
-    await rescanWithCorrectFields(tasks, results, runner);
     for (const input of inputs) if (!input.format) snapshot.meta.addInput(emptyInput(input));
-    for (const r of results) snapshot.merge(decodeSnapshot(r.snapshot));
+    await new ResultCollector(tasks, runner, (r) => snapshot.merge(decodeSnapshot(r.snapshot))).runAll();
     if (paths.includes('-')) snapshot.merge(await analyzeStdin(options));
   } finally {
     if (timer) clearInterval(timer);
@@ -72,30 +72,6 @@ function bytesDone(tasks: readonly ScanTask[], done: Float64Array): number {
     if (at > t.start) sum += Math.min(at, end) - t.start;
   });
   return sum;
-}
-
-/**
- * Ranges after the first were scanned with the file's first `#Fields` as a guess. The schema
- * truly in force is the last `#Fields` of the ranges before; rescan any range that read records
- * under a wrong guess (rare: only files whose `#Fields` changes).
- */
-async function rescanWithCorrectFields(tasks: ScanTask[], results: ScanResult[], runner: TaskRunner): Promise<void> {
-  const redo: number[] = [];
-  let path: string | undefined;
-  let inForce: string | undefined;
-  tasks.forEach((task, i) => {
-    if (task.path !== path || task.start === 0) {
-      path = task.path;
-      inForce = undefined;
-    } else if (task.fields !== inForce && results[i]!.usedStartFields) {
-      if (inForce === undefined) delete task.fields;
-      else task.fields = inForce;
-      redo.push(i);
-    }
-    inForce = results[i]!.lastFields ?? inForce;
-  });
-  const again = await Promise.all(redo.map((i) => runner.run(tasks[i]!)));
-  redo.forEach((i, k) => (results[i] = again[k]!));
 }
 
 function emptyInput(input: InputFile) {

@@ -1,5 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
@@ -10,16 +9,22 @@ export interface ByteSource {
   close(): Promise<void>;
 }
 
+/**
+ * A plain file from `position`. Reads are synchronous: a scan worker has nothing else to do
+ * while it waits, and a blocking read skips the hand-off to the libuv thread pool.
+ */
 export async function fileSource(path: string, position: number): Promise<ByteSource> {
-  const handle: FileHandle = await open(path, 'r');
+  const fd = openSync(path, 'r');
   let pos = position;
   return {
     async read(into, offset, length) {
-      const { bytesRead } = await handle.read(into, offset, length, pos);
+      const bytesRead = readSync(fd, into, offset, length, pos);
       pos += bytesRead;
       return bytesRead;
     },
-    close: () => handle.close(),
+    async close() {
+      closeSync(fd);
+    },
   };
 }
 

@@ -1,0 +1,59 @@
+import type { TaskRunner } from './pool.js';
+import type { ScanResult, ScanTask } from './task.js';
+
+/**
+ * Takes scan results as they arrive and merges each as soon as it is known to be right, so the
+ * main thread merges while the workers are still scanning.
+ *
+ * Ranges after a file's first were scanned with the file's first `#Fields` as a guess. The
+ * schema truly in force is the last `#Fields` of the ranges before, known only once those are
+ * in; a range that read records under a wrong guess is scanned again before it is merged.
+ */
+export class ResultCollector {
+  private readonly results: (ScanResult | undefined)[];
+  private readonly files = new Map<string, { order: number[]; next: number; inForce: string | undefined; busy: boolean }>();
+
+  constructor(
+    private readonly tasks: ScanTask[],
+    private readonly runner: TaskRunner,
+    private readonly merge: (result: ScanResult) => void,
+  ) {
+    this.results = new Array(tasks.length);
+    tasks.forEach((task, i) => {
+      const file = this.files.get(task.path) ?? { order: [], next: 0, inForce: undefined, busy: false };
+      file.order.push(i);
+      this.files.set(task.path, file);
+    });
+  }
+
+  /** Runs every task; resolves when every result has been merged. */
+  async runAll(): Promise<void> {
+    await Promise.all(this.tasks.map(async (task, i) => this.accept(i, await this.runner.run(task))));
+  }
+
+  private async accept(index: number, result: ScanResult): Promise<void> {
+    this.results[index] = result;
+    const file = this.files.get(this.tasks[index]!.path)!;
+    if (file.busy) return; // the drain in progress will reach this result
+    file.busy = true;
+    try {
+      while (file.next < file.order.length) {
+        const i = file.order[file.next]!;
+        let r = this.results[i];
+        if (!r) break;
+        const task = this.tasks[i]!;
+        if (file.next > 0 && task.fields !== file.inForce && r.usedStartFields) {
+          if (file.inForce === undefined) delete task.fields;
+          else task.fields = file.inForce;
+          r = await this.runner.run(task);
+        }
+        this.merge(r);
+        this.results[i] = undefined; // merged: let the bytes go
+        file.inForce = r.lastFields ?? file.inForce;
+        file.next++;
+      }
+    } finally {
+      file.busy = false;
+    }
+  }
+}
