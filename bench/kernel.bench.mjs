@@ -6,7 +6,7 @@ import { generateProxySg } from '../dist/generate/proxysg.js';
 import { fallbackKernel } from '../dist/native/fallback/index.js';
 import { loadAddon, nativeKernel } from '../dist/native/load.js';
 import { createElffOutput } from '../dist/native/types.js';
-import { parseFieldsDirective, SLOT_COUNT } from '../dist/formats/elff/schema.js';
+import { parseFieldsDirective, Slot, SLOT_COUNT } from '../dist/formats/elff/schema.js';
 
 export async function runKernelBench({ blockBytes = 8 << 20 } = {}) {
   const sink = new PassThrough();
@@ -28,14 +28,14 @@ export async function runKernelBench({ blockBytes = 8 << 20 } = {}) {
     suite.add(kernel.name, () => {
       let from = firstData;
       for (;;) {
-        kernel.scanElff({ buf, from, to: buf.length, limit: buf.length, atEof: true, fieldCount: schema.fields.length, colSlot: schema.colSlot, slots: SLOT_COUNT }, interner, out);
+        kernel.scanElff({ buf, from, to: buf.length, limit: buf.length, atEof: true, fieldCount: schema.fields.length, colSlot: schema.colSlot, slots: SLOT_COUNT, dateSlot: Slot.Date, timeSlot: Slot.Time }, interner, out);
         const resume = out.state[0];
         if (resume === from) break;
         from = resume;
       }
     });
   }
-  await new Promise((resolve) => suite.on('cycle', (e) => {
+  await new Promise((resolve, reject) => suite.on('error', (e) => reject(e.target.error)).on('cycle', (e) => {
     const t = e.target;
     const mbps = (buf.length / 1e6) * t.hz;
     results.push({ name: `scanElff ${t.name}`, mbPerSec: mbps, rme: t.stats.rme });
