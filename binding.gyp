@@ -6,7 +6,9 @@
         "native/addon.cc",
         "native/bindings.cc",
         "native/elff_scan.cc",
-        "native/interner.cc"
+        "native/interner.cc",
+        "native/pattern_bindings.cc",
+        "native/pattern_scan.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [

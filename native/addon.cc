@@ -7,7 +7,9 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   certcrunch::InitInterner(env, exports);
   exports.Set("scanElff", Napi::Function::New(env, certcrunch::JsScanElff, "scanElff"));
-  exports.Set("abiVersion", Napi::Number::New(env, 2));
+  certcrunch::InitPattern(env, exports);
+  exports.Set("scanPattern", Napi::Function::New(env, certcrunch::JsScanPattern, "scanPattern"));
+  exports.Set("abiVersion", Napi::Number::New(env, 3));
   return exports;
 }
 }  // namespace

@@ -4,4 +4,6 @@
 namespace certcrunch {
 Napi::Object InitInterner(Napi::Env env, Napi::Object exports);
 Napi::Value JsScanElff(const Napi::CallbackInfo& info);
+Napi::Object InitPattern(Napi::Env env, Napi::Object exports);
+Napi::Value JsScanPattern(const Napi::CallbackInfo& info);
 }  // namespace certcrunch

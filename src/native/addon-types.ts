@@ -4,7 +4,16 @@ export interface NativeInterner {
   values(slot: number, from: number): string[];
 }
 
+export interface NativePattern {
+  readonly __pattern: never;
+}
+
 export interface NativeAddon {
+  Pattern: new (blob: Uint8Array) => NativePattern;
+  scanPattern(
+    pattern: NativePattern, buf: Uint8Array, from: number, to: number, limit: number, atEof: boolean,
+    interner: NativeInterner, offsets: Uint32Array, kinds: Uint8Array, ids: Uint32Array, nums: Float64Array, state: Uint32Array,
+  ): number;
   readonly abiVersion: number;
   Interner: new (slots: number) => NativeInterner;
   scanElff(
@@ -16,5 +25,5 @@ export interface NativeAddon {
 }
 
 /** Export names and function arities the TypeScript side relies on. */
-export const ADDON_EXPORTS = { scanElff: 15, Interner: 1 } as const;
-export const ADDON_ABI_VERSION = 2;
+export const ADDON_EXPORTS = { scanElff: 15, scanPattern: 12, Interner: 1, Pattern: 1 } as const;
+export const ADDON_ABI_VERSION = 3;

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { ADDON_ABI_VERSION, type NativeAddon } from './addon-types.js';
 import { fallbackKernel } from './fallback/index.js';
-import type { ElffOutput, ElffScanRequest, Interner, Kernel } from './types.js';
+import type { CompiledPattern, ElffOutput, ElffScanRequest, Interner, Kernel, PatternOutput, ScanBlock } from './types.js';
+import { encodePatternSpec, type PatternSpec } from '../formats/pattern-spec.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** src/native and dist/native both sit two levels below the package root. */
@@ -49,6 +50,17 @@ export function nativeKernel(addon: NativeAddon): Kernel {
         req.buf, req.from, req.to, req.limit, req.atEof, req.fieldCount, req.colSlot, req.slots,
         interner as InstanceType<NativeAddon['Interner']>, out.offsets, out.kinds, out.ids, out.state,
         req.dateSlot, req.timeSlot,
+      );
+    },
+    compilePattern(spec: PatternSpec): CompiledPattern {
+      return { spec, native: new addon.Pattern(encodePatternSpec(spec)) } as CompiledPattern;
+    },
+    scanPattern(pattern: CompiledPattern, b: ScanBlock, interner: Interner, out: PatternOutput): number {
+      const native = (pattern as CompiledPattern & { native?: InstanceType<NativeAddon['Pattern']> }).native;
+      if (!native) throw new TypeError('pattern was not compiled by the native kernel');
+      return addon.scanPattern(
+        native, b.buf, b.from, b.to, b.limit, b.atEof, interner as InstanceType<NativeAddon['Interner']>,
+        out.offsets, out.kinds, out.ids, out.nums, out.state,
       );
     },
   };

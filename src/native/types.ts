@@ -1,3 +1,5 @@
+import type { PatternSpec } from '../formats/pattern-spec.js';
+
 /**
  * The interface both kernels satisfy: the C++ addon (native/) and the pure TypeScript
  * fallback (./fallback/). Work is done a block at a time; results go into caller-allocated
@@ -41,7 +43,8 @@ export interface ElffOutput {
   readonly state: Uint32Array;
 }
 
-export interface ElffScanRequest {
+/** A block of whole lines to scan. */
+export interface ScanBlock {
   /** The block: bytes [from, to) of `buf` are scanned. */
   buf: Uint8Array;
   from: number;
@@ -50,6 +53,9 @@ export interface ElffScanRequest {
   limit: number;
   /** True when `to` is the end of the input, so a last line without '\n' is complete. */
   atEof: boolean;
+}
+
+export interface ElffScanRequest extends ScanBlock {
   /** Field count of the `#Fields` in force, or -1 when none has been seen yet. */
   fieldCount: number;
   /** colSlot[column] = slot to intern that column into, or -1; length = fieldCount (or 0). */
@@ -61,6 +67,21 @@ export interface ElffScanRequest {
   timeSlot: number;
 }
 
+export interface PatternOutput {
+  readonly capacity: number;
+  readonly offsets: Uint32Array;
+  /** PatternKind of each line. */
+  readonly kinds: Uint8Array;
+  /** ids[record * slots + slot]. */
+  readonly ids: Uint32Array;
+  /** nums[record * nums + index]: parsed integers, NaN when absent. */
+  readonly nums: Float64Array;
+  readonly state: Uint32Array;
+}
+
+/** A compiled pattern, owned by the kernel that compiled it. */
+export type CompiledPattern = { readonly spec: PatternSpec };
+
 export interface Kernel {
   readonly name: 'native' | 'typescript';
   createInterner(slots: number): Interner;
@@ -71,6 +92,24 @@ export interface Kernel {
    * Returns the number of records written; `out.state[0]` says where to resume.
    */
   scanElff(req: ElffScanRequest, interner: Interner, out: ElffOutput): number;
+  compilePattern(spec: PatternSpec): CompiledPattern;
+  /**
+   * Scans whole lines written from an order string: strips the layout prefix, splits the
+   * message at the literal separators, interns or parses each field. One record per non-blank
+   * line (rows, other loggers' lines, malformed rows); stops when full or at `limit`.
+   */
+  scanPattern(pattern: CompiledPattern, block: ScanBlock, interner: Interner, out: PatternOutput): number;
+}
+
+export function createPatternOutput(capacity: number, slots: number, nums: number): PatternOutput {
+  return {
+    capacity,
+    offsets: new Uint32Array(capacity),
+    kinds: new Uint8Array(capacity),
+    ids: new Uint32Array(capacity * Math.max(1, slots)),
+    nums: new Float64Array(capacity * Math.max(1, nums)),
+    state: new Uint32Array(2),
+  };
 }
 
 export function createElffOutput(capacity: number, slots: number): ElffOutput {

@@ -1,4 +1,6 @@
-import type { ElffOutput, ElffScanRequest, Interner, Kernel } from '../types.js';
+import type { CompiledPattern, ElffOutput, ElffScanRequest, Interner, Kernel, PatternOutput, ScanBlock } from '../types.js';
+import type { PatternSpec } from '../../formats/pattern-spec.js';
+import { scanPatternFallback } from './pattern-scan.js';
 import { MapInterner } from './interner.js';
 import { scanElffFallback } from './elff-scan.js';
 
@@ -9,5 +11,10 @@ export const fallbackKernel: Kernel = {
   scanElff(req: ElffScanRequest, interner: Interner, out: ElffOutput): number {
     if (!(interner instanceof MapInterner)) throw new TypeError('interner was not created by the typescript kernel');
     return scanElffFallback(req, interner, out);
+  },
+  compilePattern: (spec: PatternSpec): CompiledPattern => ({ spec }),
+  scanPattern(pattern: CompiledPattern, block: ScanBlock, interner: Interner, out: PatternOutput): number {
+    if (!(interner instanceof MapInterner)) throw new TypeError('interner was not created by the typescript kernel');
+    return scanPatternFallback(pattern.spec, block, interner, out);
   },
 };

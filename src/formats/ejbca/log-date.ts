@@ -1,0 +1,301 @@
+/**
+ * Parses LOG_TIME values written with EJBCA's `ocsp.log-date` pattern (a Java
+ * SimpleDateFormat/FastDateFormat pattern) and `ocsp.log-timezone` (spec §3.4).
+ * Each pattern compiles to one anchored RegExp plus one small parser per group,
+ * so per-line cost is a single regex match.
+ */
+interface Fields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  hour12: number | undefined;
+  pm: boolean | undefined;
+  minute: number;
+  second: number;
+  ms: number;
+  /** Minutes east of UTC from the text, when the text names a zone. */
+  offset: number | undefined;
+}
+
+/** Stores one captured group into the fields; false when the value is invalid. */
+type GroupParser = (f: Fields, text: string) => boolean;
+
+interface Part {
+  source: string;
+  parse: GroupParser | undefined;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH_NAMES = [
+  'january', 'february', 'march', 'april', 'may', 'june',
+  'july', 'august', 'september', 'october', 'november', 'december',
+];
+const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+/** Offsets (minutes) of the zone abbreviations SimpleDateFormat prints for `z`. */
+const ZONE_ABBREVIATIONS: Readonly<Record<string, number>> = {
+  GMT: 0, UTC: 0, UT: 0, Z: 0, WET: 0, WEST: 60, CET: 60, CEST: 120, EET: 120, EEST: 180,
+  EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
+  JST: 540,
+};
+
+/** Largest number of digits each numeric letter can print. */
+const MAX_DIGITS: Readonly<Record<string, number>> = { y: 4, M: 2, d: 2, H: 2, h: 2, m: 2, s: 2, S: 3 };
+
+function numberPart(letter: string, count: number, store: (f: Fields, v: number, text: string) => boolean): Part {
+  const max = MAX_DIGITS[letter]!;
+  // Java prints at least `count` digits; `yy` prints exactly two.
+  const width = letter === 'y' && count === 2 ? '{2}' : `{${count},${Math.max(count, max)}}`;
+  return { source: `(\\d${width})`, parse: (f, text) => store(f, Number(text), text) };
+}
+
+function inRange(v: number, lo: number, hi: number): boolean {
+  return v >= lo && v <= hi;
+}
+
+/** SimpleDateFormat's two-digit-year window: within 80 years before and 20 after now. */
+function windowYear(twoDigits: number): number {
+  const start = new Date().getUTCFullYear() - 80;
+  const base = start - (start % 100);
+  return base + twoDigits + (twoDigits < start % 100 ? 100 : 0);
+}
+
+function namePart(lookup: (name: string, f: Fields) => boolean): Part {
+  return { source: '([A-Za-z]+)', parse: (f, text) => lookup(text.toLowerCase(), f) };
+}
+
+function lookupMonth(name: string, f: Fields): boolean {
+  const i = name.length === 3 ? MONTHS.indexOf(name) : MONTH_NAMES.indexOf(name);
+  if (i < 0) return false;
+  f.month = i + 1;
+  return true;
+}
+
+function lookupDay(name: string): boolean {
+  return DAY_NAMES.some((d) => d === name || d.slice(0, 3) === name);
+}
+
+/** `+hh`, `+hhmm`, `+hh:mm` (and `+h` after GMT) → minutes, or undefined. */
+function signedOffset(sign: string, hours: string, minutes: string | undefined): number | undefined {
+  const h = Number(hours);
+  const m = minutes === undefined ? 0 : Number(minutes);
+  if (h > 23 || m > 59) return undefined;
+  return (sign === '-' ? -1 : 1) * (h * 60 + m);
+}
+
+/** General time zone text for `z`: GMT/UTC, GMT±h[h][[:]mm], RFC 822, abbreviations. */
+function zoneTextOffset(text: string): number | undefined {
+  const fixed = ZONE_ABBREVIATIONS[text.toUpperCase()];
+  if (fixed !== undefined) return fixed;
+  const gmt = /^(?:GMT|UTC)([+-])(\d{1,2})(?::?(\d{2}))?$/i.exec(text);
+  if (gmt) return signedOffset(gmt[1]!, gmt[2]!, gmt[3]);
+  const rfc = /^([+-])(\d{2})(\d{2})$/.exec(text);
+  return rfc ? signedOffset(rfc[1]!, rfc[2]!, rfc[3]) : undefined;
+}
+
+function zonePart(source: string): Part {
+  return {
+    source,
+    parse: (f, text) => {
+      f.offset = zoneTextOffset(text);
+      return f.offset !== undefined;
+    },
+  };
+}
+
+/** The regex and parser for `count` repetitions of a pattern letter. */
+function fieldPart(letter: string, count: number): Part | undefined {
+  switch (letter) {
+    case 'y':
+      return numberPart('y', count, (f, v, t) => ((f.year = count <= 2 && t.length === 2 ? windowYear(v) : v), true));
+    case 'M':
+      if (count >= 3) return namePart(lookupMonth);
+      return numberPart('M', count, (f, v) => ((f.month = v), inRange(v, 1, 12)));
+    case 'd':
+      return numberPart('d', count, (f, v) => ((f.day = v), inRange(v, 1, 31)));
+    case 'H':
+      return numberPart('H', count, (f, v) => ((f.hour = v), inRange(v, 0, 23)));
+    case 'h':
+      return numberPart('h', count, (f, v) => ((f.hour12 = v), inRange(v, 1, 12)));
+    case 'm':
+      return numberPart('m', count, (f, v) => ((f.minute = v), inRange(v, 0, 59)));
+    case 's':
+      return numberPart('s', count, (f, v) => ((f.second = v), inRange(v, 0, 59)));
+    case 'S':
+      return numberPart('S', count, (f, v) => ((f.ms = v), inRange(v, 0, 999)));
+    case 'a':
+      return { source: '([AaPp][Mm])', parse: (f, t) => ((f.pm = /^p/i.test(t)), true) };
+    case 'E':
+      return namePart(lookupDay);
+    case 'z':
+      return zonePart('([A-Za-z]{1,5}(?:[+-]\\d{1,2}(?::?\\d{2})?)?|[+-]\\d{4})');
+    case 'Z':
+      return zonePart('([+-]\\d{4})');
+    case 'X':
+      return zonePart('(Z|[+-]\\d{2}(?::?\\d{2})?)');
+    default:
+      return undefined;
+  }
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Splits a SimpleDateFormat pattern into regex parts; unknown letters stay literal. */
+function compileParts(pattern: string): Part[] {
+  const parts: Part[] = [];
+  const literal = (text: string): void => {
+    parts.push({ source: escapeRegex(text), parse: undefined });
+  };
+  let i = 0;
+  while (i < pattern.length) {
+    const c = pattern[i]!;
+    if (c === "'") {
+      // '' is a quote; 'text' is literal text in which '' is again a quote.
+      if (pattern[i + 1] === "'") {
+        literal("'");
+        i += 2;
+        continue;
+      }
+      let text = '';
+      i++;
+      while (i < pattern.length) {
+        if (pattern[i] === "'" && pattern[i + 1] === "'") (text += "'"), (i += 2);
+        else if (pattern[i] === "'") break;
+        else text += pattern[i++];
+      }
+      i++;
+      literal(text);
+      continue;
+    }
+    let end = i + 1;
+    while (pattern[end] === c) end++;
+    const field = /[A-Za-z]/.test(c) ? fieldPart(c, end - i) : undefined;
+    if (field) parts.push(field);
+    else literal(pattern.slice(i, end));
+    i = end;
+  }
+  return parts;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
+}
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/** Wall-clock fields read as if they were UTC; years below 100 kept literal. */
+function wallClockMs(f: Fields, hour: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(f.year, f.month - 1, f.day);
+  d.setUTCHours(hour, f.minute, f.second, f.ms);
+  return d.getTime();
+}
+
+/** Java's old three-letter zone ids that are not IANA names (java.time.ZoneId.SHORT_IDS). */
+const JAVA_SHORT_IDS: Readonly<Record<string, string>> = {
+  ACT: 'Australia/Darwin', AET: 'Australia/Sydney', AGT: 'America/Argentina/Buenos_Aires',
+  ART: 'Africa/Cairo', AST: 'America/Anchorage', BET: 'America/Sao_Paulo', BST: 'Asia/Dhaka',
+  CAT: 'Africa/Harare', CNT: 'America/St_Johns', CST: 'America/Chicago', CTT: 'Asia/Shanghai',
+  EAT: 'Africa/Addis_Ababa', ECT: 'Europe/Paris', IET: 'America/Indiana/Indianapolis',
+  IST: 'Asia/Kolkata', JST: 'Asia/Tokyo', MIT: 'Pacific/Apia', NET: 'Asia/Yerevan',
+  NST: 'Pacific/Auckland', PLT: 'Asia/Karachi', PNT: 'America/Phoenix', PRT: 'America/Puerto_Rico',
+  PST: 'America/Los_Angeles', SST: 'Pacific/Guadalcanal', VST: 'Asia/Ho_Chi_Minh',
+};
+
+/** Java custom ids: GMT±h, GMT±hh, GMT±hhmm, GMT±hh:mm (TimeZone.parseCustomTimeZone). */
+function customZoneOffset(id: string): number | undefined {
+  const colon = /^GMT([+-])(\d{1,2}):(\d{2})$/.exec(id);
+  if (colon) return signedOffset(colon[1]!, colon[2]!, colon[3]);
+  const plain = /^GMT([+-])(\d{1,4})$/.exec(id);
+  if (!plain) return undefined;
+  const digits = plain[2]!;
+  if (digits.length <= 2) return signedOffset(plain[1]!, digits, undefined);
+  return signedOffset(plain[1]!, digits.slice(0, -2), digits.slice(-2));
+}
+
+/** An Intl formatter for an IANA id, or undefined when Java would not know the id. */
+function ianaFormatter(id: string): Intl.DateTimeFormat | undefined {
+  try {
+    const fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: id, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
+      hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    const resolved = fmt.resolvedOptions().timeZone;
+    // Intl ignores case, Java does not: "europe/stockholm" is unknown (GMT) in Java.
+    if (resolved !== id && resolved.toLowerCase() === id.toLowerCase()) return undefined;
+    return fmt;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Offset (minutes east of UTC) of an IANA zone at a UTC instant. */
+function ianaOffsetAt(fmt: Intl.DateTimeFormat, utcMs: number): number {
+  const seconds = Math.floor(utcMs / 1000) * 1000;
+  const p: Record<string, number> = {};
+  for (const part of fmt.formatToParts(seconds)) p[part.type] = Number(part.value);
+  const asUtc = Date.UTC(p['year']!, p['month']! - 1, p['day']!, p['hour']!, p['minute']!, p['second']!);
+  return Math.round((asUtc - seconds) / 60_000);
+}
+
+/**
+ * Resolves a Java zone id to a function from wall-clock time (as if UTC) to the
+ * zone's offset in minutes. Unknown ids fall back to GMT, as Java does.
+ */
+function javaZoneOffset(zone: string): (wallMs: number) => number {
+  const id = JAVA_SHORT_IDS[zone] ?? zone;
+  if (id === 'GMT' || id === 'UTC') return () => 0;
+  const custom = customZoneOffset(id);
+  if (custom !== undefined) return () => custom;
+  const fmt = ianaFormatter(id);
+  if (!fmt) return () => 0;
+  // Offsets only change on quarter-hour boundaries in practice: cache per bucket.
+  const cache = new Map<number, number>();
+  return (wallMs) => {
+    const bucket = Math.floor(wallMs / 900_000);
+    let offset = cache.get(bucket);
+    if (offset === undefined) {
+      const first = ianaOffsetAt(fmt, wallMs);
+      offset = ianaOffsetAt(fmt, wallMs - first * 60_000);
+      if (cache.size > 4096) cache.clear();
+      cache.set(bucket, offset);
+    }
+    return offset;
+  };
+}
+
+/**
+ * Compiles a Java date pattern into a parser returning epoch milliseconds, or NaN
+ * when the text does not match or names an impossible date. `zone` (a Java zone
+ * id: GMT, UTC, GMT+2, Europe/Stockholm, …) applies when the text has no zone;
+ * an unknown id means GMT, as in Java's TimeZone.getTimeZone.
+ */
+export function compileJavaDateFormat(pattern: string, zone: string): (text: string) => number {
+  const parts = compileParts(pattern);
+  const re = new RegExp(`^${parts.map((p) => p.source).join('')}$`);
+  const parsers = parts.flatMap((p) => (p.parse ? [p.parse] : []));
+  const zoneOffset = javaZoneOffset(zone);
+  return (text: string): number => {
+    const m = re.exec(text);
+    if (!m) return NaN;
+    const f: Fields = {
+      year: 1970, month: 1, day: 1, hour: 0, hour12: undefined, pm: undefined,
+      minute: 0, second: 0, ms: 0, offset: undefined,
+    };
+    for (let g = 0; g < parsers.length; g++) {
+      if (!parsers[g]!(f, m[g + 1]!)) return NaN;
+    }
+    if (f.day > daysInMonth(f.year, f.month)) return NaN;
+    const hour = f.hour12 !== undefined ? (f.hour12 % 12) + (f.pm ? 12 : 0) : f.hour;
+    const wall = wallClockMs(f, hour);
+    if (f.offset !== undefined) return wall - f.offset * 60_000;
+    return wall - zoneOffset(wall) * 60_000;
+  };
+}

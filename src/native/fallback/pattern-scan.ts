@@ -1,0 +1,119 @@
+import { FieldKind, PatternKind, PrefixOp, type PatternSpec } from '../../formats/pattern-spec.js';
+import { NO_ID, type PatternOutput, type ScanBlock } from '../types.js';
+import type { MapInterner } from './interner.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Reference implementation of the pattern scanner (see native/pattern_scan.cc, step for step). */
+export function scanPatternFallback(spec: PatternSpec, req: ScanBlock, interner: MapInterner, out: PatternOutput): number {
+  const { buf, to, limit, atEof } = req;
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  let pos = req.from;
+  let n = 0;
+  while (pos < limit && pos < to && n < out.capacity) {
+    let nl = text.indexOf(LF, pos);
+    if (nl < 0 || nl >= to) {
+      if (!atEof) break;
+      nl = to;
+    }
+    const lineStart = pos;
+    let end = nl;
+    if (end > lineStart && buf[end - 1] === CR) end--;
+    pos = nl < to ? nl + 1 : to;
+    if (/^[ \t]*$/.test(text.toString('latin1', lineStart, end))) continue;
+
+    out.offsets[n] = lineStart;
+    const line = text.toString('latin1', lineStart, end);
+    const prefix = spec.prefix.length === 0 ? 0 : matchPrefix(spec, line);
+    if (prefix === -1) {
+      out.kinds[n++] = PatternKind.OtherLogger;
+      continue;
+    }
+    let message = line.slice(prefix);
+    if (spec.suffix && message.length >= spec.suffix.length && message.endsWith(spec.suffix)) {
+      message = message.slice(0, message.length - spec.suffix.length);
+    }
+    out.kinds[n] = matchOrder(spec, message, interner, out.ids, n * spec.slots, out.nums, n * spec.nums);
+    n++;
+  }
+  out.state[0] = pos;
+  return n;
+}
+
+/** Where the message starts, 0 when the line has no prefix (a bare line), -1 for another logger. */
+function matchPrefix(spec: PatternSpec, line: string): number {
+  let at = 0;
+  for (const step of spec.prefix) {
+    switch (step.op) {
+      case PrefixOp.Literal:
+        if (!line.startsWith(step.text, at)) return 0;
+        at += step.text.length;
+        break;
+      case PrefixOp.Skip:
+        if (line.length - at < step.count) return 0;
+        at += step.count;
+        break;
+      case PrefixOp.SkipUntil: {
+        const hit = line.indexOf(step.text, at);
+        if (hit < 0) return 0;
+        at = hit + step.text.length;
+        break;
+      }
+      case PrefixOp.CategoryUntil: {
+        const hit = line.indexOf(step.text, at);
+        if (hit < 0) return 0;
+        if (!spec.categories.includes(line.slice(at, hit))) return -1;
+        at = hit + step.text.length;
+        break;
+      }
+    }
+  }
+  return at;
+}
+
+function isHex(value: string): boolean {
+  return value === '0' || (value.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(value));
+}
+
+function parseInteger(value: string): number {
+  return /^[-+]?\d{1,15}$/.test(value) ? Number(value) : NaN;
+}
+
+function matchOrder(
+  spec: PatternSpec, message: string, interner: MapInterner, ids: Uint32Array, idBase: number, nums: Float64Array, numBase: number,
+): PatternKind {
+  for (let s = 0; s < spec.slots; s++) ids[idBase + s] = NO_ID;
+  for (let s = 0; s < spec.nums; s++) nums[numBase + s] = NaN;
+  const end = message.length;
+  if (!message.startsWith(spec.literals[0]!)) return PatternKind.Garbage;
+  let at = spec.literals[0]!.length;
+  const n = spec.fields.length;
+  for (let f = 0; f < n; f++) {
+    const next = spec.literals[f + 1]!;
+    let valueEnd: number;
+    if (f + 1 === n) {
+      // The last separator closes the message: the last field runs up to it.
+      if (end - at < next.length || !message.endsWith(next)) return f === 0 ? PatternKind.Garbage : PatternKind.Truncated;
+      valueEnd = end - next.length;
+    } else {
+      valueEnd = message.indexOf(next, at);
+      if (valueEnd < 0) return f === 0 ? PatternKind.Garbage : PatternKind.Truncated;
+    }
+    const value = message.slice(at, valueEnd);
+    const field = spec.fields[f]!;
+    if (field.kind === FieldKind.Hex) {
+      if (!isHex(value)) return PatternKind.BadHex;
+      if (field.slot >= 0) ids[idBase + field.slot] = interner.intern(field.slot, value);
+    } else if (field.kind === FieldKind.Intern) {
+      ids[idBase + field.slot] = interner.intern(field.slot, value);
+    } else if (field.kind === FieldKind.Number) {
+      const v = parseInteger(value);
+      if (Number.isNaN(v)) return PatternKind.BadNumber;
+      nums[numBase + field.slot] = v;
+    }
+    at = valueEnd + next.length;
+  }
+  if (n === 0 && at !== end) return PatternKind.Garbage;
+  return PatternKind.Row;
+}
