@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import { describeInputs, type InputFile } from '../input/discover.js';
-import { isGzip, sniffFormat } from '../input/sniff.js';
+import { isGzip } from '../input/sniff.js';
+import { recognise } from '../input/discover.js';
+import type { TrxChoice } from '../input/trx-detect.js';
 import { planTasks, DEFAULT_CHUNK_BYTES } from '../plan/split.js';
 import { TaskRunner, defaultWorkers } from '../scan/pool.js';
 import { runTask } from '../scan/run-task.js';
@@ -15,6 +17,8 @@ import { CertcrunchError } from '../errors.js';
 export interface AnalyzeOptions {
   /** Force a format instead of sniffing each file. */
   format?: LogFormat;
+  /** What is known of how EJBCA transaction logs were written (order, layout, date format). */
+  trx?: TrxChoice;
   /** Worker threads; 0 runs everything in this thread. */
   workers?: number;
   chunkBytes?: number;
@@ -38,7 +42,7 @@ export interface AnalyzeResult {
 export async function analyze(paths: readonly string[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const started = performance.now();
   const files = paths.filter((p) => p !== '-');
-  const inputs = await describeInputs(files, options.format);
+  const inputs = await describeInputs(files, options.format, options.trx ?? {});
   const tasks = planTasks(inputs, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   const total = inputs.reduce((sum, i) => sum + i.bytes, 0);
   const progress = new SharedArrayBuffer(Math.max(1, tasks.length) * 8);
@@ -74,6 +78,21 @@ function bytesDone(tasks: readonly ScanTask[], done: Float64Array): number {
   return sum;
 }
 
+/** Decompresses what a first stdin chunk holds (a partial stream is fine for sniffing). */
+async function gunzipHead(chunk: Buffer): Promise<Buffer> {
+  const { createGunzip } = await import('node:zlib');
+  const gunzip = createGunzip();
+  const parts: Buffer[] = [];
+  gunzip.on('data', (d: Buffer) => parts.push(d));
+  await new Promise<void>((resolve) => {
+    gunzip.on('error', () => resolve());
+    gunzip.on('end', () => resolve());
+    gunzip.write(chunk, () => setImmediate(resolve));
+  });
+  gunzip.destroy();
+  return Buffer.concat(parts);
+}
+
 function emptyInput(input: InputFile) {
   return { path: input.path, format: 'empty', bytes: 0, mtimeMs: input.mtimeMs, gzip: false, ranges: [] };
 }
@@ -96,8 +115,12 @@ async function analyzeStdin(options: AnalyzeOptions): Promise<Snapshot> {
     return empty;
   }
   const gzip = isGzip(head);
-  const format = options.format ?? (gzip ? 'proxysg' : sniffFormat(head));
-  if (!format) throw new CertcrunchError('ERR_FORMAT', '-: unknown log format on standard input (use --format)');
-  const result = await runTask({ path: '-', format, gzip, start: 0, end: -1, fileBytes: 0, mtimeMs: 0 }, rest);
+  // A gzip stream is sniffed from its first decompressed bytes.
+  const sniffHead = gzip ? await gunzipHead(head) : head;
+  const detected = recognise(sniffHead, options.format, options.trx ?? {});
+  if (!detected) throw new CertcrunchError('ERR_FORMAT', '-: unknown log format on standard input (use --format)');
+  const task: ScanTask = { path: '-', format: detected.format, gzip, start: 0, end: -1, fileBytes: 0, mtimeMs: 0 };
+  if (detected.trx) task.trx = detected.trx;
+  const result = await runTask(task, rest);
   return decodeSnapshot(result.snapshot);
 }

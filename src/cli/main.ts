@@ -14,6 +14,11 @@ import { createProgress } from './progress.js';
 import { generateProxySg } from '../generate/proxysg.js';
 import { defaultWorkers } from '../scan/pool.js';
 import { terminalSafe } from '../report/text-safety.js';
+import type { LogFormat } from '../scan/task.js';
+import type { TrxChoice } from '../input/trx-detect.js';
+import { parseJavaProperties } from '../formats/ejbca/properties.js';
+import { compileOrder, settingsFromProperties, TRX_VARIABLES } from '../formats/ejbca/order.js';
+import { compilePrefixProgram } from '../formats/log4j/prefix-program.js';
 
 function versionText(): string {
   const choice = selectKernel();
@@ -45,7 +50,10 @@ function buildProgram(): Command {
     .command('analyze')
     .description('crunch logs into one snapshot and report it')
     .argument('<paths...>', 'files, directories (recursive), .gz files, or - for stdin')
-    .addOption(new Option('--format <format>', 'auto, or force: proxysg').default('auto').argParser(parseFormat))
+    .addOption(new Option('--format <format>', 'auto, or force: proxysg, ejbca-trx').default('auto').argParser(parseFormat))
+    .option('--ocsp-properties <file>', "read ocsp.trx-log-order, log-date, log-timezone from the responder's ocsp.properties")
+    .option('--trx-order <string>', 'the ocsp.trx-log-order itself (overrides the file)')
+    .option('--log4j-pattern <pattern>', 'ConversionPattern wrapping each line, e.g. "%d %-5p [%c] %m%n" (default: detect)')
     .option('-o, --out <file>', 'write the snapshot (protobuf certcrunch.v1.Snapshot)')
     .option('--json', 'print the JSON report on stdout instead of text')
     .option('--csv <dir>', 'write every report table as a CSV file into DIR')
@@ -56,9 +64,11 @@ function buildProgram(): Command {
     .option('--no-progress', 'no progress bar (also off when stderr is not a terminal)')
     .action(async (paths: string[], opts: Record<string, unknown>) => {
       const progress = createProgress(opts['progress'] !== false);
-      const format = opts['format'] === 'auto' ? undefined : (opts['format'] as 'proxysg');
+      const format = opts['format'] === 'auto' ? undefined : (opts['format'] as LogFormat);
+      const trx = await trxChoice(opts);
       const result = await analyze(paths, {
         ...(format ? { format } : {}),
+        trx,
         workers: opts['workers'] as number,
         ...(opts['chunkSize'] ? { chunkBytes: opts['chunkSize'] as number } : {}),
         onProgress: progress.update,
@@ -114,6 +124,42 @@ function buildProgram(): Command {
       process.stderr.write(`wrote ${stats.bytes} bytes, ${stats.records} records (${stats.malformed} malformed) to ${opts.out}\n`);
     });
   return program;
+}
+
+/** What the options say of how transaction logs were written. */
+async function trxChoice(opts: Record<string, unknown>): Promise<TrxChoice> {
+  const choice: TrxChoice = {};
+  if (typeof opts['ocspProperties'] === 'string') {
+    const path = opts['ocspProperties'];
+    let text: string;
+    try {
+      text = await readFile(path, 'latin1'); // java.util.Properties reads ISO-8859-1
+    } catch (err) {
+      throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    const settings = settingsFromProperties(parseJavaProperties(text));
+    if (settings.trxOrder !== undefined) choice.order = settings.trxOrder;
+    if (settings.trxPattern !== undefined) choice.pattern = settings.trxPattern;
+    if (settings.logDate !== undefined) choice.logDate = settings.logDate;
+    if (settings.logTimeZone !== undefined) choice.logTimeZone = settings.logTimeZone;
+  }
+  if (typeof opts['trxOrder'] === 'string') choice.order = opts['trxOrder'];
+  if (typeof opts['log4jPattern'] === 'string') choice.layout = opts['log4jPattern'];
+  if (choice.order !== undefined) {
+    try {
+      compileOrder(choice.order, TRX_VARIABLES, choice.pattern);
+    } catch (err) {
+      throw new CertcrunchError('ERR_USAGE', `--trx-order: ${(err as Error).message}`);
+    }
+  }
+  if (choice.layout !== undefined) {
+    try {
+      compilePrefixProgram(choice.layout);
+    } catch (err) {
+      throw new CertcrunchError('ERR_USAGE', `--log4j-pattern: ${(err as Error).message}`);
+    }
+  }
+  return choice;
 }
 
 function outputOptions(opts: Record<string, unknown>) {

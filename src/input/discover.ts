@@ -5,6 +5,9 @@ import { createGunzip } from 'node:zlib';
 import { CertcrunchError } from '../errors.js';
 import type { LogFormat } from '../scan/task.js';
 import { firstFieldsDirective, isGzip, SNIFF_BYTES, sniffFormat } from './sniff.js';
+import { detectTrxSettings, type TrxChoice } from './trx-detect.js';
+import { DEFAULT_ORDER_PATTERN, TRX_ORDER_DEFAULTS } from '../formats/ejbca/order.js';
+import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
 
 export interface InputFile {
   path: string;
@@ -15,6 +18,8 @@ export interface InputFile {
   format: LogFormat | undefined;
   /** ELFF: first `#Fields` directive found in the head. */
   headFields?: string;
+  /** EJBCA transaction log: the order and layout it was written with. */
+  trx?: TrxSettings;
 }
 
 /** Expands files and directories (recursively, sorted) into a list of regular files. */
@@ -69,8 +74,30 @@ async function readHead(path: string, gzip: boolean): Promise<Buffer> {
   return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
 }
 
+/**
+ * Recognises a file's format from its head and, for an EJBCA transaction log, how it was
+ * written. `format` forces the format; `trx` fixes what the user knows of the trx settings.
+ */
+export function recognise(head: Buffer, format: LogFormat | undefined, trx: TrxChoice): { format: LogFormat; trx?: TrxSettings } | undefined {
+  if (format === 'proxysg') return { format };
+  if (format === undefined) {
+    const sniffed = sniffFormat(head);
+    if (sniffed) return { format: sniffed };
+  }
+  const settings = detectTrxSettings(head, trx);
+  if (settings) return { format: 'ejbca-trx', trx: settings };
+  if (format === 'ejbca-trx') {
+    // Forced, though no line of the head fits: read it with what is known, or the 7.x defaults.
+    return {
+      format,
+      trx: { ...trx, order: trx.order ?? TRX_ORDER_DEFAULTS['6.3.3-7.8.0'], pattern: trx.pattern ?? DEFAULT_ORDER_PATTERN, layout: trx.layout ?? '%m%n' },
+    };
+  }
+  return undefined;
+}
+
 /** Stats and sniffs each file; `format` forces the format instead of sniffing it. */
-export async function describeInputs(paths: readonly string[], format?: LogFormat): Promise<InputFile[]> {
+export async function describeInputs(paths: readonly string[], format?: LogFormat, trx: TrxChoice = {}): Promise<InputFile[]> {
   const inputs: InputFile[] = [];
   for (const path of await expandPaths(paths)) {
     let info;
@@ -93,12 +120,13 @@ export async function describeInputs(paths: readonly string[], format?: LogForma
       continue;
     }
     const head = await readHead(path, gzip);
-    const detected = format ?? sniffFormat(head);
+    const detected = recognise(head, format, trx);
     if (!detected) {
       throw new CertcrunchError('ERR_FORMAT', `${path}: unknown log format (use --format to force one)`);
     }
-    const input: InputFile = { path, bytes: info.size, mtimeMs: info.mtimeMs, gzip, format: detected };
-    const fields = firstFieldsDirective(head);
+    const input: InputFile = { path, bytes: info.size, mtimeMs: info.mtimeMs, gzip, format: detected.format };
+    if (detected.trx) input.trx = detected.trx;
+    const fields = detected.format === 'proxysg' ? firstFieldsDirective(head) : undefined;
     if (fields !== undefined) input.headFields = fields;
     inputs.push(input);
   }

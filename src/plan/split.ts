@@ -13,7 +13,10 @@ export function planTasks(inputs: readonly InputFile[], chunkBytes = DEFAULT_CHU
   const tasks: ScanTask[] = [];
   for (const input of inputs) {
     if (!input.format) continue;
-    const base = { path: input.path, format: input.format, gzip: input.gzip, fileBytes: input.bytes, mtimeMs: input.mtimeMs };
+    const base = {
+      path: input.path, format: input.format, gzip: input.gzip, fileBytes: input.bytes, mtimeMs: input.mtimeMs,
+      ...(input.trx ? { trx: input.trx } : {}),
+    };
     if (input.gzip) {
       tasks.push({ ...base, start: 0, end: -1 });
       continue;

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeToPath } from 'fast-csv';
+import { ocspTables } from './ocsp-tables.js';
 import type { ProxySgReport, Report } from './model.js';
 import { csvSafe } from './text-safety.js';
 
@@ -135,7 +136,11 @@ function proxySgTables(p: ProxySgReport): CsvTable[] {
  */
 export async function writeCsvTables(report: Report, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const tables = [...baseTables(report), ...(report.proxysg ? proxySgTables(report.proxysg) : [])];
+  const tables = [
+    ...baseTables(report),
+    ...(report.proxysg ? proxySgTables(report.proxysg) : []),
+    ...(report.ocsp ? ocspTables(report.ocsp) : []),
+  ];
   const paths: string[] = [];
   // One file at a time: a handful of small files, and an error names the first one that failed.
   for (const t of tables) {

@@ -4,6 +4,7 @@ import { SCHEMA_VERSION } from '../snapshot/schema.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { classifyHost, type PolicyAction } from './policy.js';
 import { displayText } from './text-safety.js';
+import { ocspReport, type OcspReport } from './ocsp-model.js';
 
 /** The JSON report of the contract (`--json`); text, CSV and HTML render this same model. */
 export interface Report {
@@ -13,6 +14,7 @@ export interface Report {
   malformedSamples: { path: string; offset: number; reason: string; excerpt: string }[];
   fileErrors: { path: string; offset: number; message: string }[];
   proxysg?: ProxySgReport;
+  ocsp?: OcspReport;
 }
 
 export interface HostRow {
@@ -98,6 +100,7 @@ export function buildReport(snapshot: Snapshot, options: ReportOptions = {}): Re
     fileErrors: snapshot.meta.fileErrors.map((e) => ({ ...e })),
   };
   if (snapshot.proxysg) report.proxysg = proxySgReport(snapshot.proxysg, top);
+  if (snapshot.ocsp) report.ocsp = ocspReport(snapshot.ocsp, top);
   return report;
 }
 

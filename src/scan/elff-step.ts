@@ -2,6 +2,7 @@ import { escapeExcerpt, RecordStats, SAMPLE_EXCERPT_BYTES } from '../aggregate/r
 import { parseFieldsDirective, Slot, SLOT_COUNT, type ElffSchema } from '../formats/elff/schema.js';
 import { createElffOutput, RecordKind, type ElffOutput, type Interner, type Kernel } from '../native/types.js';
 import type { BlockStep } from './block-loop.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { ElffAggregator } from './elff-aggregator.js';
 
 const OUTPUT_RECORDS = 1 << 16;
@@ -86,6 +87,11 @@ export class ElffRangeScanner {
     }
     return this.out.state[0]!;
   };
+
+  finish(snapshot: Snapshot): void {
+    snapshot.records.merge(this.records);
+    snapshot.proxysg = this.aggregator.finish();
+  }
 
   private directive(line: string): void {
     const schema = parseFieldsDirective(line);

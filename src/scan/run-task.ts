@@ -5,8 +5,16 @@ import { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
 import { DEFAULT_BLOCK_BYTES, runBlockLoop } from './block-loop.js';
 import { ElffRangeScanner } from './elff-step.js';
+import { TrxRangeScanner } from './trx-step.js';
+import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
+import { CertcrunchError } from '../errors.js';
 import { fileSource, gzipFileSource, streamSource, type ByteSource } from './sources.js';
 import type { ScanResult, ScanTask } from './task.js';
+
+function requireTrx(task: ScanTask): TrxSettings {
+  if (!task.trx) throw new CertcrunchError('ERR_FORMAT', `${task.path}: no transaction-log settings`);
+  return task.trx;
+}
 
 /** Small ranges get small buffers; a longer line still grows the buffer as needed. */
 function blockSize(task: ScanTask): number {
@@ -31,7 +39,10 @@ export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanRe
       ? gzipFileSource(task.path)
       : await fileSource(task.path, readFrom);
   const limit = task.end < 0 ? Number.POSITIVE_INFINITY : task.end;
-  const scanner = new ElffRangeScanner(kernel, task.path, task.fields, skipFirstLine);
+  const scanner =
+    task.format === 'ejbca-trx'
+      ? new TrxRangeScanner(kernel, task.path, requireTrx(task), skipFirstLine)
+      : new ElffRangeScanner(kernel, task.path, task.fields, skipFirstLine);
   const progress = task.progress ? new Float64Array(task.progress.buffer) : undefined;
   const index = task.progress?.index ?? 0;
   let loop;
@@ -55,15 +66,16 @@ export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanRe
     ranges: [[task.start, rangeEnd]],
   });
   if (loop.error) snapshot.meta.addFileError({ path: task.path, ...loop.error });
-  snapshot.records.merge(scanner.records);
-  snapshot.proxysg = scanner.aggregator.finish();
+  scanner.finish(snapshot);
 
   const result: ScanResult = {
     // A fresh, exactly-sized buffer: protobufjs may hand out a view of a shared pool, which cannot be transferred.
     snapshot: new Uint8Array(encodeSnapshot(snapshot)),
-    usedStartFields: scanner.usedStartSchema,
+    usedStartFields: scanner instanceof ElffRangeScanner && scanner.usedStartSchema,
   };
-  if (scanner.lastFieldsDirective !== undefined) result.lastFields = scanner.lastFieldsDirective;
+  if (scanner instanceof ElffRangeScanner && scanner.lastFieldsDirective !== undefined) {
+    result.lastFields = scanner.lastFieldsDirective;
+  }
   if (loop.error) result.error = loop.error;
   return result;
 }

@@ -1,6 +1,8 @@
 /** Plain-data messages between the main thread and the workers. */
-export type LogFormat = 'proxysg';
-export const LOG_FORMATS: readonly LogFormat[] = ['proxysg'];
+import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
+
+export type LogFormat = 'proxysg' | 'ejbca-trx';
+export const LOG_FORMATS: readonly LogFormat[] = ['proxysg', 'ejbca-trx'];
 
 export interface ScanTask {
   path: string;
@@ -12,6 +14,8 @@ export interface ScanTask {
   /** File facts for the snapshot metadata. */
   fileBytes: number;
   mtimeMs: number;
+  /** EJBCA transaction log: how it was written. */
+  trx?: TrxSettings;
   /** ELFF: the `#Fields` directive in force at `start`, if known. */
   fields?: string;
   /** Read-block size; defaults to 8 MiB, less for small ranges. Tests use tiny blocks to exercise carry-over. */

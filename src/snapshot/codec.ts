@@ -3,6 +3,8 @@ import { DistinctCount } from '../aggregate/distinct.js';
 import { HyperLogLog } from '../aggregate/hyperloglog.js';
 import { COUNTERS, ErrorHost, ProxySgStats } from '../aggregate/proxysg.js';
 import { CertcrunchError } from '../errors.js';
+import { LatencyStats } from '../aggregate/latency.js';
+import { OcspStats, requestKey } from '../aggregate/ocsp.js';
 import { SCHEMA_VERSION, snapshotMessage } from './schema.js';
 import { Snapshot } from './snapshot.js';
 
@@ -32,7 +34,7 @@ function encodeIntCounter(c: Counter<number>): IntCounterMsg {
   return { keys: entries.map(([k]) => k), counts: entries.map(([, n]) => n) };
 }
 
-function decodeIntCounter(msg: IntCounterMsg | undefined, into: Counter<number>): void {
+export function decodeIntCounter(msg: IntCounterMsg | undefined, into: Counter<number>): void {
   const keys = msg?.keys ?? [];
   const counts = msg?.counts ?? [];
   if (keys.length !== counts.length) throw new CertcrunchError('ERR_SNAPSHOT', 'counter keys and counts differ in length');
@@ -89,6 +91,88 @@ function decodeProxySg(msg: Msg): ProxySgStats {
   return p;
 }
 
+function encodeLatency(l: LatencyStats): Msg {
+  return { hdrHistogram: l.encodeHistogram(), count: l.count, sum: l.sum, min: l.count ? l.min : 0, max: l.count ? l.max : 0 };
+}
+
+function decodeLatency(msg: Msg | undefined): LatencyStats {
+  return LatencyStats.decode({
+    histogram: (msg?.['hdrHistogram'] as Uint8Array | undefined) ?? new Uint8Array(),
+    count: Number(msg?.['count'] ?? 0),
+    sum: Number(msg?.['sum'] ?? 0),
+    min: Number(msg?.['min'] ?? 0),
+    max: Number(msg?.['max'] ?? 0),
+  });
+}
+
+const OCSP_STRING_COUNTERS = [
+  'clientRequests', 'clientCertIds', 'issuerRequests', 'requestors', 'chargingRequests', 'chargingCertIds',
+] as const satisfies readonly (keyof OcspStats)[];
+const OCSP_INT_COUNTERS = ['byCertStatus', 'byRevocationReason', 'byStatus', 'hourRequests'] as const satisfies readonly (keyof OcspStats)[];
+
+function encodeOcsp(o: OcspStats): Msg {
+  const msg: Msg = {
+    lines: o.lines,
+    otherLoggerLines: o.otherLoggerLines,
+    hasProcessTime: o.hasProcessTime,
+    hasRevReason: o.hasRevReason,
+    requests: o.requests,
+    certIds: o.certIds,
+    replyTime: encodeLatency(o.replyTime),
+    processTime: encodeLatency(o.processTime),
+    edges: [...o.edges.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([key, f]) => {
+        const cut = key.lastIndexOf(':');
+        return {
+          sessionId: bytesOf(key.slice(0, cut)),
+          logId: Number(key.slice(cut + 1)),
+          status: f.status,
+          client: bytesOf(f.client),
+          certIds: f.certIds,
+          replyTime: f.replyTime,
+          processTime: f.processTime,
+          hour: f.hour,
+          month: f.month,
+          issuer: bytesOf(f.issuer),
+          requestor: bytesOf(f.requestor),
+        };
+      }),
+  };
+  for (const key of OCSP_STRING_COUNTERS) msg[key] = encodeCounter(o[key]);
+  for (const key of OCSP_INT_COUNTERS) msg[key] = encodeIntCounter(o[key]);
+  return msg;
+}
+
+function decodeOcsp(msg: Msg): OcspStats {
+  const o = new OcspStats();
+  o.lines = Number(msg['lines'] ?? 0);
+  o.otherLoggerLines = Number(msg['otherLoggerLines'] ?? 0);
+  o.hasProcessTime = Boolean(msg['hasProcessTime']);
+  o.hasRevReason = Boolean(msg['hasRevReason']);
+  o.requests = Number(msg['requests'] ?? 0);
+  o.certIds = Number(msg['certIds'] ?? 0);
+  for (const key of OCSP_STRING_COUNTERS) decodeCounter(msg[key] as StringCounterMsg | undefined, o[key]);
+  for (const key of OCSP_INT_COUNTERS) decodeIntCounter(msg[key] as IntCounterMsg | undefined, o[key]);
+  o.replyTime.merge(decodeLatency(msg['replyTime'] as Msg | undefined));
+  o.processTime.merge(decodeLatency(msg['processTime'] as Msg | undefined));
+  for (const e of (msg['edges'] as Msg[] | undefined) ?? []) {
+    const text = (k: string): string => latin1((e[k] as Uint8Array | undefined) ?? new Uint8Array());
+    o.edges.set(requestKey(text('sessionId'), Number(e['logId'] ?? 0)), {
+      status: Number(e['status'] ?? 0),
+      client: text('client'),
+      certIds: Number(e['certIds'] ?? 0),
+      replyTime: Number(e['replyTime'] ?? 0),
+      processTime: e['processTime'] === undefined ? 0 : Number(e['processTime']),
+      hour: Number(e['hour'] ?? 0),
+      month: String(e['month'] ?? ''),
+      issuer: text('issuer'),
+      requestor: text('requestor'),
+    });
+  }
+  return o;
+}
+
 /** Snapshot → protobuf bytes (certcrunch.v1.Snapshot). Canonical: equal snapshots give equal bytes. */
 export function encodeSnapshot(s: Snapshot): Uint8Array {
   const type = snapshotMessage();
@@ -112,6 +196,7 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
     },
   };
   if (s.proxysg) msg['proxysg'] = encodeProxySg(s.proxysg);
+  if (s.ocsp) msg['ocsp'] = encodeOcsp(s.ocsp);
   return type.encode(type.fromObject(msg)).finish();
 }
 
@@ -158,5 +243,6 @@ export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): Snapshot
     excerpt: String(r['excerpt'] ?? ''),
   }));
   if (msg['proxysg']) s.proxysg = decodeProxySg(msg['proxysg'] as Msg);
+  if (msg['ocsp']) s.ocsp = decodeOcsp(msg['ocsp'] as Msg);
   return s;
 }

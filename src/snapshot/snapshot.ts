@@ -1,5 +1,6 @@
 import { RecordStats } from '../aggregate/records.js';
 import { ProxySgStats } from '../aggregate/proxysg.js';
+import { OcspStats } from '../aggregate/ocsp.js';
 import { EXACT_DISTINCT_LIMIT } from '../aggregate/distinct.js';
 
 export interface InputInfo {
@@ -57,11 +58,13 @@ export class Snapshot {
   readonly meta = new Meta();
   readonly records = new RecordStats();
   proxysg: ProxySgStats | undefined;
+  ocsp: OcspStats | undefined;
 
   merge(other: Snapshot): this {
     this.meta.merge(other.meta);
     this.records.merge(other.records);
     if (other.proxysg) this.proxysg = (this.proxysg ?? new ProxySgStats()).merge(other.proxysg);
+    if (other.ocsp) this.ocsp = (this.ocsp ?? new OcspStats()).merge(other.ocsp);
     return this;
   }
 }

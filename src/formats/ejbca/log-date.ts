@@ -50,13 +50,11 @@ function numberPart(letter: string, count: number, store: (f: Fields, v: number,
   return { source: `(\\d${width})`, parse: (f, text) => store(f, Number(text), text) };
 }
 
-function inRange(v: number, lo: number, hi: number): boolean {
-  return v >= lo && v <= hi;
-}
-
 /** SimpleDateFormat's two-digit-year window: within 80 years before and 20 after now. */
+const CENTURY_START = new Date().getUTCFullYear() - 80;
+
 function windowYear(twoDigits: number): number {
-  const start = new Date().getUTCFullYear() - 80;
+  const start = CENTURY_START;
   const base = start - (start % 100);
   return base + twoDigits + (twoDigits < start % 100 ? 100 : 0);
 }
@@ -84,56 +82,72 @@ function signedOffset(sign: string, hours: string, minutes: string | undefined):
   return (sign === '-' ? -1 : 1) * (h * 60 + m);
 }
 
-/** General time zone text for `z`: GMT/UTC, GMT±h[h][[:]mm], RFC 822, abbreviations. */
-function zoneTextOffset(text: string): number | undefined {
+/** `Z`, `±hh`, `±hhmm`, `±hh:mm` (Z and X, also RFC 822 text for z). */
+function isoOffset(text: string): number | undefined {
+  if (text === 'Z') return 0;
+  const iso = /^([+-])(\d{2})(?::?(\d{2}))?$/.exec(text);
+  return iso ? signedOffset(iso[1]!, iso[2]!, iso[3]) : undefined;
+}
+
+/** General zone text for z: abbreviations, GMT/UTC±h[h][[:]mm], RFC 822. */
+function generalOffset(text: string): number | undefined {
   const fixed = ZONE_ABBREVIATIONS[text.toUpperCase()];
   if (fixed !== undefined) return fixed;
   const gmt = /^(?:GMT|UTC)([+-])(\d{1,2})(?::?(\d{2}))?$/i.exec(text);
-  if (gmt) return signedOffset(gmt[1]!, gmt[2]!, gmt[3]);
-  const rfc = /^([+-])(\d{2})(\d{2})$/.exec(text);
-  return rfc ? signedOffset(rfc[1]!, rfc[2]!, rfc[3]) : undefined;
+  return gmt ? signedOffset(gmt[1]!, gmt[2]!, gmt[3]) : isoOffset(text);
 }
 
-function zonePart(source: string): Part {
+function zonePart(source: string, toOffset: (text: string) => number | undefined): Part {
   return {
     source,
     parse: (f, text) => {
-      f.offset = zoneTextOffset(text);
+      f.offset = toOffset(text);
       return f.offset !== undefined;
     },
   };
 }
 
+type NumberField = 'month' | 'day' | 'hour' | 'hour12' | 'minute' | 'second' | 'ms';
+
+/** Numeric letters: the field they set and its valid range. */
+const NUMBER_FIELDS: Readonly<Record<string, [NumberField, number, number]>> = {
+  M: ['month', 1, 12],
+  d: ['day', 1, 31],
+  H: ['hour', 0, 23],
+  h: ['hour12', 1, 12],
+  m: ['minute', 0, 59],
+  s: ['second', 0, 59],
+  S: ['ms', 0, 999],
+};
+
 /** The regex and parser for `count` repetitions of a pattern letter. */
 function fieldPart(letter: string, count: number): Part | undefined {
+  const numeric = NUMBER_FIELDS[letter];
+  if (numeric && !(letter === 'M' && count >= 3)) {
+    const [key, lo, hi] = numeric;
+    return numberPart(letter, count, (f, v) => {
+      f[key] = v;
+      return v >= lo && v <= hi;
+    });
+  }
   switch (letter) {
     case 'y':
-      return numberPart('y', count, (f, v, t) => ((f.year = count <= 2 && t.length === 2 ? windowYear(v) : v), true));
+      return numberPart('y', count, (f, v, text) => {
+        f.year = count <= 2 && text.length === 2 ? windowYear(v) : v;
+        return true;
+      });
     case 'M':
-      if (count >= 3) return namePart(lookupMonth);
-      return numberPart('M', count, (f, v) => ((f.month = v), inRange(v, 1, 12)));
-    case 'd':
-      return numberPart('d', count, (f, v) => ((f.day = v), inRange(v, 1, 31)));
-    case 'H':
-      return numberPart('H', count, (f, v) => ((f.hour = v), inRange(v, 0, 23)));
-    case 'h':
-      return numberPart('h', count, (f, v) => ((f.hour12 = v), inRange(v, 1, 12)));
-    case 'm':
-      return numberPart('m', count, (f, v) => ((f.minute = v), inRange(v, 0, 59)));
-    case 's':
-      return numberPart('s', count, (f, v) => ((f.second = v), inRange(v, 0, 59)));
-    case 'S':
-      return numberPart('S', count, (f, v) => ((f.ms = v), inRange(v, 0, 999)));
+      return namePart(lookupMonth);
     case 'a':
       return { source: '([AaPp][Mm])', parse: (f, t) => ((f.pm = /^p/i.test(t)), true) };
     case 'E':
       return namePart(lookupDay);
     case 'z':
-      return zonePart('([A-Za-z]{1,5}(?:[+-]\\d{1,2}(?::?\\d{2})?)?|[+-]\\d{4})');
+      return zonePart('([A-Za-z]{1,5}(?:[+-]\\d{1,2}(?::?\\d{2})?)?|[+-]\\d{4})', generalOffset);
     case 'Z':
-      return zonePart('([+-]\\d{4})');
+      return zonePart('([+-]\\d{4})', isoOffset);
     case 'X':
-      return zonePart('(Z|[+-]\\d{2}(?::?\\d{2})?)');
+      return zonePart('(Z|[+-]\\d{2}(?::?\\d{2})?)', isoOffset);
     default:
       return undefined;
   }
@@ -143,41 +157,24 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+/** Quoted text, a run of one letter, or other literal characters. */
+const PATTERN_TOKEN = /'(?:[^']|'')*'?|([A-Za-z])\1*|[^A-Za-z']+/g;
+
+/** The literal text of a quoted token: `''` is a quote, `'it''s'` is it's. */
+function unquote(token: string): string {
+  if (token === "''") return "'";
+  const closed = token.length > 1 && token.endsWith("'");
+  return token.slice(1, closed ? -1 : undefined).replace(/''/g, "'");
+}
+
 /** Splits a SimpleDateFormat pattern into regex parts; unknown letters stay literal. */
 function compileParts(pattern: string): Part[] {
-  const parts: Part[] = [];
-  const literal = (text: string): void => {
-    parts.push({ source: escapeRegex(text), parse: undefined });
-  };
-  let i = 0;
-  while (i < pattern.length) {
-    const c = pattern[i]!;
-    if (c === "'") {
-      // '' is a quote; 'text' is literal text in which '' is again a quote.
-      if (pattern[i + 1] === "'") {
-        literal("'");
-        i += 2;
-        continue;
-      }
-      let text = '';
-      i++;
-      while (i < pattern.length) {
-        if (pattern[i] === "'" && pattern[i + 1] === "'") (text += "'"), (i += 2);
-        else if (pattern[i] === "'") break;
-        else text += pattern[i++];
-      }
-      i++;
-      literal(text);
-      continue;
-    }
-    let end = i + 1;
-    while (pattern[end] === c) end++;
-    const field = /[A-Za-z]/.test(c) ? fieldPart(c, end - i) : undefined;
-    if (field) parts.push(field);
-    else literal(pattern.slice(i, end));
-    i = end;
-  }
-  return parts;
+  return (pattern.match(PATTERN_TOKEN) ?? []).map((token): Part => {
+    const c = token[0]!;
+    const text = c === "'" ? unquote(token) : token;
+    const field = /[A-Za-z]/.test(c) ? fieldPart(c, token.length) : undefined;
+    return field ?? { source: escapeRegex(text), parse: undefined };
+  });
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -192,7 +189,8 @@ function isLeap(y: number): boolean {
 
 /** Wall-clock fields read as if they were UTC; years below 100 kept literal. */
 function wallClockMs(f: Fields, hour: number): number {
-  const d = new Date(0);
+  if (f.year >= 100) return Date.UTC(f.year, f.month - 1, f.day, hour, f.minute, f.second, f.ms);
+  const d = new Date(0); // Date.UTC would read year 17 as 1917
   d.setUTCFullYear(f.year, f.month - 1, f.day);
   d.setUTCHours(hour, f.minute, f.second, f.ms);
   return d.getTime();

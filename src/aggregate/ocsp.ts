@@ -1,0 +1,104 @@
+import { Counter } from './counter.js';
+import { LatencyStats } from './latency.js';
+
+/** What is counted once per request (distinct SESSION_ID + LOG_ID). */
+export interface RequestFacts {
+  status: number;
+  client: string;
+  /** NUM_CERT_ID, 0 when not logged. */
+  certIds: number;
+  replyTime: number;
+  /** NaN when PROCESS_TIME is not logged. */
+  processTime: number;
+  /** Hours since the epoch of LOG_TIME (UTC), -1 when unreadable. */
+  hour: number;
+  /** "YYYY-MM" of LOG_TIME (UTC), "unknown" when unreadable. */
+  month: string;
+  /** ISSUER_NAME_DN, '' when unset ("0") or not logged. */
+  issuer: string;
+  /** REQ_NAME of a signed request, '' when unset. */
+  requestor: string;
+}
+
+/** Key of a request: SESSION_ID and LOG_ID. */
+export const requestKey = (sessionId: string, logId: number): string => `${sessionId}:${logId}`;
+
+/**
+ * EJBCA transaction-log aggregates. Row counts are exact sums. Request counts are exact too: a
+ * range's first and last requests may continue in the neighbouring range (or rotated file), so
+ * they are kept as "edge" requests keyed by (SESSION_ID, LOG_ID), deduplicated on merge, and
+ * counted when the report is made.
+ */
+export class OcspStats {
+  /** Well-formed rows. */
+  lines = 0;
+  /** Prefixed lines of other loggers in the same files: not records. */
+  otherLoggerLines = 0;
+  /** Whether the order logged PROCESS_TIME / REV_REASON (sections absent otherwise). */
+  hasProcessTime = false;
+  hasRevReason = false;
+  readonly byCertStatus = new Counter<number>();
+  readonly byRevocationReason = new Counter<number>();
+  // Interior requests, counted once each:
+  requests = 0;
+  certIds = 0;
+  readonly byStatus = new Counter<number>();
+  readonly clientRequests = new Counter<string>();
+  readonly clientCertIds = new Counter<string>();
+  readonly issuerRequests = new Counter<string>();
+  readonly requestors = new Counter<string>();
+  readonly hourRequests = new Counter<number>();
+  /** Keyed "client\u0000YYYY-MM". */
+  readonly chargingRequests = new Counter<string>();
+  readonly chargingCertIds = new Counter<string>();
+  readonly replyTime = new LatencyStats();
+  readonly processTime = new LatencyStats();
+  readonly edges = new Map<string, RequestFacts>();
+
+  countRequest(r: RequestFacts): void {
+    this.requests++;
+    this.certIds += r.certIds;
+    this.byStatus.add(r.status);
+    this.clientRequests.add(r.client);
+    this.clientCertIds.add(r.client, r.certIds);
+    if (r.issuer) this.issuerRequests.add(r.issuer);
+    if (r.requestor) this.requestors.add(r.requestor);
+    if (r.hour >= 0) this.hourRequests.add(r.hour);
+    const charge = `${r.client}\u0000${r.month}`;
+    this.chargingRequests.add(charge);
+    this.chargingCertIds.add(charge, r.certIds);
+    this.replyTime.record(r.replyTime);
+    if (!Number.isNaN(r.processTime)) this.processTime.record(r.processTime);
+  }
+
+  merge(other: OcspStats): this {
+    this.lines += other.lines;
+    this.otherLoggerLines += other.otherLoggerLines;
+    this.hasProcessTime ||= other.hasProcessTime;
+    this.hasRevReason ||= other.hasRevReason;
+    this.byCertStatus.merge(other.byCertStatus);
+    this.byRevocationReason.merge(other.byRevocationReason);
+    this.requests += other.requests;
+    this.certIds += other.certIds;
+    this.byStatus.merge(other.byStatus);
+    this.clientRequests.merge(other.clientRequests);
+    this.clientCertIds.merge(other.clientCertIds);
+    this.issuerRequests.merge(other.issuerRequests);
+    this.requestors.merge(other.requestors);
+    this.hourRequests.merge(other.hourRequests);
+    this.chargingRequests.merge(other.chargingRequests);
+    this.chargingCertIds.merge(other.chargingCertIds);
+    this.replyTime.merge(other.replyTime);
+    this.processTime.merge(other.processTime);
+    for (const [key, facts] of other.edges) if (!this.edges.has(key)) this.edges.set(key, facts);
+    return this;
+  }
+
+  /** A copy with the edge requests counted in: what reports show. */
+  settled(): OcspStats {
+    const copy = new OcspStats().merge(this);
+    for (const facts of copy.edges.values()) copy.countRequest(facts);
+    copy.edges.clear();
+    return copy;
+  }
+}

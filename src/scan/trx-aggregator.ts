@@ -1,0 +1,109 @@
+import { OcspStats, requestKey, type RequestFacts } from '../aggregate/ocsp.js';
+import { TRX_SLOTS, TrxNum, TrxSlot } from '../formats/ejbca/trx-schema.js';
+import { NO_ID, type Interner } from '../native/types.js';
+
+/**
+ * Aggregates transaction-log rows given as interned ids and parsed integers. The rows of one
+ * request (6.x writes one per CertID) are consecutive, one log event; a request is counted when
+ * its last row has been seen. The range's first and last requests become edge requests.
+ */
+export class TrxAggregator {
+  readonly stats = new OcspStats();
+  private readonly values: string[][] = Array.from({ length: TRX_SLOTS }, () => []);
+  private readonly hourOf: number[] = [];
+  private readonly monthOf: string[] = [];
+  private current: { session: number; logId: number; facts: RequestFacts } | undefined;
+  private sawFirst = false;
+  /** Keys counted in this range, so a key seen again later in the range is not counted twice. */
+  private readonly counted = new Set<string>();
+
+  constructor(
+    private readonly interner: Interner,
+    private readonly parseLogTime: (text: string) => number,
+    fields: readonly string[],
+  ) {
+    this.stats.hasProcessTime = fields.includes('PROCESS_TIME');
+    this.stats.hasRevReason = fields.includes('REV_REASON');
+  }
+
+  sync(): void {
+    for (let slot = 0; slot < TRX_SLOTS; slot++) {
+      const known = this.values[slot]!;
+      if (this.interner.size(slot) === known.length) continue;
+      for (const value of this.interner.values(slot, known.length)) {
+        known.push(value);
+        if (slot === TrxSlot.LogTime) {
+          const ms = this.parseLogTime(value);
+          this.hourOf.push(Number.isNaN(ms) ? -1 : Math.floor(ms / 3_600_000));
+          this.monthOf.push(Number.isNaN(ms) ? 'unknown' : new Date(ms).toISOString().slice(0, 7));
+        }
+      }
+    }
+  }
+
+  private text(slot: number, id: number): string {
+    return id === NO_ID ? '' : this.values[slot]![id]!;
+  }
+
+  addRow(ids: Uint32Array, idBase: number, nums: Float64Array, numBase: number): void {
+    this.stats.lines++;
+    const session = ids[idBase + TrxSlot.SessionId]!;
+    const logId = nums[numBase + TrxNum.LogId]!;
+    const status = nums[numBase + TrxNum.Status]!;
+    if (!this.current || this.current.session !== session || !Object.is(this.current.logId, logId)) {
+      this.closeRequest();
+      this.current = { session, logId, facts: this.facts(ids, idBase, nums, numBase) };
+    }
+    // Certificate rows count only for successful requests: error rows carry the default 0.
+    if (status === 0) {
+      const certStatus = nums[numBase + TrxNum.CertStatus]!;
+      if (!Number.isNaN(certStatus)) this.stats.byCertStatus.add(certStatus);
+      const reason = nums[numBase + TrxNum.RevReason]!;
+      if (certStatus === 1 && !Number.isNaN(reason)) this.stats.byRevocationReason.add(reason);
+    }
+  }
+
+  private facts(ids: Uint32Array, idBase: number, nums: Float64Array, numBase: number): RequestFacts {
+    const timeId = ids[idBase + TrxSlot.LogTime]!;
+    const issuer = this.text(TrxSlot.IssuerDn, ids[idBase + TrxSlot.IssuerDn]!);
+    const requestor = this.text(TrxSlot.ReqName, ids[idBase + TrxSlot.ReqName]!);
+    const certIds = nums[numBase + TrxNum.NumCertId]!;
+    return {
+      status: nums[numBase + TrxNum.Status]!,
+      client: this.text(TrxSlot.ClientIp, ids[idBase + TrxSlot.ClientIp]!),
+      certIds: Number.isNaN(certIds) ? 0 : certIds,
+      replyTime: nums[numBase + TrxNum.ReplyTime]!,
+      processTime: nums[numBase + TrxNum.ProcessTime]!,
+      hour: timeId === NO_ID ? -1 : this.hourOf[timeId]!,
+      month: timeId === NO_ID ? 'unknown' : this.monthOf[timeId]!,
+      issuer: issuer === '0' ? '' : issuer,
+      requestor: requestor === '0' ? '' : requestor,
+    };
+  }
+
+  private closeRequest(): void {
+    const c = this.current;
+    if (!c) return;
+    const key = requestKey(this.text(TrxSlot.SessionId, c.session), c.logId);
+    if (!this.sawFirst) {
+      // The range's first request may have begun in the previous range.
+      this.sawFirst = true;
+      this.stats.edges.set(key, c.facts);
+    } else if (!this.counted.has(key) && !this.stats.edges.has(key)) {
+      this.counted.add(key);
+      this.stats.countRequest(c.facts);
+    }
+    this.current = undefined;
+  }
+
+  /** The result; the last request may continue in the next range, so it is an edge too. */
+  finish(): OcspStats {
+    const c = this.current;
+    if (c) {
+      const key = requestKey(this.text(TrxSlot.SessionId, c.session), c.logId);
+      if (!this.counted.has(key)) this.stats.edges.set(key, c.facts);
+      this.current = undefined;
+    }
+    return this.stats;
+  }
+}
