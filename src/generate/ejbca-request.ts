@@ -56,7 +56,7 @@ export class TrxRequestFactory {
   ) {
     const { cas, weights } = makeCas();
     this.cas = cas;
-    this.certs = new Popular(makeCertPool(rng, era, 20_000, weights), 1.0);
+    this.certs = new Popular(makeCertPool(rng, era, 20_000, weights), 0.8);
     this.clients = new Popular(makeClients(rng, clientCount));
     this.requestors = makeRequestors(rng);
     this.formatLogTime = compileJavaDatePattern(logDate);
