@@ -176,8 +176,11 @@ size_t ScanPattern(const PatternProgram& prog, const PatternScanInput& in, Inter
         std::memcmp(p + message_end - prog.suffix.size(), prog.suffix.data(), prog.suffix.size()) == 0) {
       message_end -= prog.suffix.size();
     }
-    out.kinds[n] = MatchOrder(prog, p, message, message_end, interner, out.ids + n * prog.slots, out.nums + n * prog.nums);
-    n++;
+    PatternRecordKind kind = MatchOrder(prog, p, message, message_end, interner, out.ids + n * prog.slots, out.nums + n * prog.nums);
+    // In a prefixed layout, an unprefixed line that is nothing like a row continues another
+    // logger's multi-line event (a stack trace, say): not a record.
+    if (kind == kPatternGarbage && prefix == 0 && !prog.prefix.empty()) kind = kPatternOtherLogger;
+    out.kinds[n++] = kind;
   }
   out.resume = pos;
   return n;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFile, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CertcrunchError, isCertcrunchError } from '../errors.js';
 import { selectKernel } from '../native/load.js';
 import { decodeSnapshot, encodeSnapshot } from '../snapshot/codec.js';
@@ -12,6 +12,7 @@ import { emitOutputs } from './output.js';
 import { parseChunkSize, parseFormat, parseWholeNumber } from './options.js';
 import { createProgress } from './progress.js';
 import { generateProxySg } from '../generate/proxysg.js';
+import { generateEjbcaTrx, type TrxEra, type TrxLayout } from '../generate/ejbca-trx.js';
 import { defaultWorkers } from '../scan/pool.js';
 import { terminalSafe } from '../report/text-safety.js';
 import type { LogFormat } from '../scan/task.js';
@@ -102,26 +103,35 @@ function buildProgram(): Command {
     });
 
   const generate = program.command('generate').description('write synthetic logs for tests and benchmarks');
-  generate
-    .command('proxysg')
-    .description('ProxySG bcreporterssl_v2 ELFF log')
-    .requiredOption('--bytes <n>', 'at least this many bytes (e.g. 1GiB)', parseChunkSize)
-    .option('--seed <n>', 'random seed', parseWholeNumber(0), 1)
-    .option('--malformed-rate <fraction>', 'share of malformed records', (v) => {
-      const n = Number(v);
-      if (!(n >= 0 && n <= 1)) throw new CertcrunchError('ERR_USAGE', `--malformed-rate: expected 0..1, got ${JSON.stringify(v)}`);
-      return n;
-    }, 0)
+  const common = (cmd: Command): Command =>
+    cmd
+      .requiredOption('--bytes <n>', 'at least this many bytes (e.g. 1GiB)', parseChunkSize)
+      .option('--seed <n>', 'random seed', parseWholeNumber(0), 1)
+      .option('--malformed-rate <fraction>', 'share of malformed records', parseFraction, 0)
+      .requiredOption('-o, --out <file>', 'output file');
+  common(generate.command('proxysg').description('ProxySG bcreporterssl_v2 ELFF log'))
     .option('--fields-change', 'switch to a new #Fields layout half way')
-    .requiredOption('-o, --out <file>', 'output file')
     .action(async (opts: { bytes: number; seed: number; malformedRate: number; fieldsChange?: boolean; out: string }) => {
-      const out = createWriteStream(opts.out);
-      const stats = await generateProxySg(
-        { bytes: opts.bytes, seed: opts.seed, malformedRate: opts.malformedRate, fieldsChange: Boolean(opts.fieldsChange) },
-        out,
+      await writeGenerated(opts.out, (out) =>
+        generateProxySg({ bytes: opts.bytes, seed: opts.seed, malformedRate: opts.malformedRate, fieldsChange: Boolean(opts.fieldsChange) }, out),
       );
-      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-      process.stderr.write(`wrote ${stats.bytes} bytes, ${stats.records} records (${stats.malformed} malformed) to ${opts.out}\n`);
+    });
+  common(generate.command('ejbca-trx').description('EJBCA OCSP transaction log'))
+    .addOption(new Option('--era <era>', 'EJBCA version era').choices(['6.x', '7.0-7.7', '7.8+']).default('7.8+'))
+    .addOption(new Option('--layout <layout>', 'log4j layout').choices(['bare', 'docs', 'jboss7', 'wildfly']).default('bare'))
+    .option('--process-time', 'the ocsp.properties.sample order with PROCESS_TIME')
+    .option('--other-logger-rate <fraction>', 'share of lines from other loggers (prefixed layouts)', parseFraction, 0)
+    .option('--sessions <n>', 'responder restarts (SESSION_ID changes, LOG_ID restarts)', parseWholeNumber(1), 3)
+    .action(async (opts: { bytes: number; seed: number; malformedRate: number; era: TrxEra; layout: TrxLayout; processTime?: boolean; otherLoggerRate: number; sessions: number; out: string }) => {
+      await writeGenerated(opts.out, (out) =>
+        generateEjbcaTrx(
+          {
+            bytes: opts.bytes, seed: opts.seed, era: opts.era, layout: opts.layout, processTime: Boolean(opts.processTime),
+            malformedRate: opts.malformedRate, otherLoggerRate: opts.otherLoggerRate, sessions: opts.sessions,
+          },
+          out,
+        ),
+      );
     });
   return program;
 }
@@ -160,6 +170,21 @@ async function trxChoice(opts: Record<string, unknown>): Promise<TrxChoice> {
     }
   }
   return choice;
+}
+
+function parseFraction(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError(`expected a fraction from 0 to 1, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Runs a generator into a file and says what it wrote. */
+async function writeGenerated(path: string, generate: (out: NodeJS.WritableStream) => Promise<{ bytes: number; malformed: number } & ({ records: number } | { lines: number })>): Promise<void> {
+  const out = createWriteStream(path);
+  const stats = await generate(out);
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  const records = 'records' in stats ? `${stats.records} records` : `${stats.lines} lines`;
+  process.stderr.write(`wrote ${stats.bytes} bytes, ${records} (${stats.malformed} malformed) to ${path}\n`);
 }
 
 function outputOptions(opts: Record<string, unknown>) {

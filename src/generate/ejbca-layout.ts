@@ -69,8 +69,10 @@ const GENERATOR = (era: TrxEra): string => (era === '6.x'
   ? 'org.cesecore.certificates.ocsp.OcspResponseGeneratorSessionBean'
   : 'org.ejbca.core.ejb.ocsp.OcspResponseGeneratorSessionBean');
 
-// Unlogged malformed requests only show up here (spec §3.5); the INFO status lines print
-// the serial with BigInteger.toString(16), so without the `00` padding of SERIAL_NOHEX.
+// Representative server.log noise. Only the "Error processing OCSP request. Message: ..."
+// wording is from EJBCA's resources (spec §3.5: unlogged malformed requests show up only
+// there); the others are stand-ins. The status line prints the serial with
+// BigInteger.toString(16), so without the `00` padding of SERIAL_NOHEX.
 const statusLine: OtherMessage = { level: 'INFO', category: GENERATOR, text: (c) =>
   `Adding status information (${c.statusWord}) for certificate with serial '${c.serial.replace(/^0+(?=.)/, '')}' from issuer '${c.issuerDn}'` };
 const noEntities: OtherMessage = { level: 'INFO', category: SERVLET, text: () =>

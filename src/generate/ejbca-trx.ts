@@ -200,7 +200,8 @@ export async function generateEjbcaTrx(opts: EjbcaTrxGenOptions, out: NodeJS.Wri
   let fresh = true;
   let malformedKind = 0;
   while (sink.bytes < opts.bytes) {
-    if (session + 1 < sessions && sink.bytes >= (opts.bytes * (session + 1)) / sessions) {
+    // Restart at each 1/sessions of the output, once the current run has logged something.
+    if (!fresh && session + 1 < sessions && sink.bytes >= (opts.bytes * (session + 1)) / sessions) {
       // Graceful restart: in-flight requests are logged, then a new servlet instance starts.
       writeDue(Infinity);
       await sink.flush();

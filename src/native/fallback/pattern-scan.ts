@@ -34,8 +34,11 @@ export function scanPatternFallback(spec: PatternSpec, req: ScanBlock, interner:
     if (spec.suffix && message.length >= spec.suffix.length && message.endsWith(spec.suffix)) {
       message = message.slice(0, message.length - spec.suffix.length);
     }
-    out.kinds[n] = matchOrder(spec, message, interner, out.ids, n * spec.slots, out.nums, n * spec.nums);
-    n++;
+    let kind = matchOrder(spec, message, interner, out.ids, n * spec.slots, out.nums, n * spec.nums);
+    // In a prefixed layout, an unprefixed line that is nothing like a row continues another
+    // logger's multi-line event (a stack trace, say): not a record.
+    if (kind === PatternKind.Garbage && prefix === 0 && spec.prefix.length > 0) kind = PatternKind.OtherLogger;
+    out.kinds[n++] = kind;
   }
   out.state[0] = pos;
   return n;
