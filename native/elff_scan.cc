@@ -2,17 +2,12 @@
 
 #include <cstring>
 
+#include "lines.h"
+
 namespace certcrunch {
 
 namespace {
-constexpr uint8_t kLF = 0x0A, kCR = 0x0D, kSpace = 0x20, kTab = 0x09, kQuote = 0x22, kHash = 0x23;
-
-inline bool IsBlank(const uint8_t* p, size_t start, size_t end) {
-  for (size_t i = start; i < end; i++) {
-    if (p[i] != kSpace && p[i] != kTab) return false;
-  }
-  return true;
-}
+constexpr uint8_t kSpace = 0x20, kQuote = 0x22, kHash = 0x23;
 
 inline bool Digits(const uint8_t* p, size_t n, unsigned* value) {
   unsigned v = 0;
@@ -106,23 +101,10 @@ size_t ScanElff(const ElffScanInput& in, Interner& interner, ElffScanOutput& out
   const uint8_t* p = in.buf;
   size_t pos = in.from;
   size_t n = 0;
-  while (pos < in.limit && pos < in.to && n < out.capacity) {
-    const void* hit = std::memchr(p + pos, kLF, in.to - pos);
-    size_t nl;
-    if (hit == nullptr) {
-      if (!in.at_eof) break;
-      nl = in.to;
-    } else {
-      nl = static_cast<size_t>(static_cast<const uint8_t*>(hit) - p);
-    }
-    const size_t line_start = pos;
-    size_t end = nl;
-    if (end > line_start && p[end - 1] == kCR) end--;
-    pos = nl < in.to ? nl + 1 : in.to;
-
-    if (IsBlank(p, line_start, end)) continue;
-    out.offsets[n] = static_cast<uint32_t>(line_start);
-    if (p[line_start] == kHash) {
+  Line line;
+  while (n < out.capacity && NextLine(p, &pos, in.to, in.limit, in.at_eof, &line)) {
+    out.offsets[n] = static_cast<uint32_t>(line.start);
+    if (p[line.start] == kHash) {
       out.kinds[n++] = kDirective;
       break;
     }
@@ -130,7 +112,7 @@ size_t ScanElff(const ElffScanInput& in, Interner& interner, ElffScanOutput& out
       out.kinds[n++] = kNoFields;
       continue;
     }
-    out.kinds[n] = Tokenize(in, line_start, end, interner, out.ids + n * in.slots);
+    out.kinds[n] = Tokenize(in, line.start, line.end, interner, out.ids + n * in.slots);
     n++;
   }
   out.resume = pos;

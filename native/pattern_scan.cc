@@ -3,10 +3,11 @@
 #include <cmath>
 #include <cstring>
 
+#include "lines.h"
+
 namespace certcrunch {
 
 namespace {
-constexpr uint8_t kLF = 0x0A, kCR = 0x0D, kSpace = 0x20, kTab = 0x09;
 constexpr uint32_t kNoIdValue = 0xFFFFFFFFu;
 
 // First occurrence of `needle` in [p + from, p + end), or end when absent.
@@ -146,32 +147,16 @@ size_t ScanPattern(const PatternProgram& prog, const PatternScanInput& in, Inter
   const uint8_t* p = in.buf;
   size_t pos = in.from;
   size_t n = 0;
-  while (pos < in.limit && pos < in.to && n < out.capacity) {
-    const void* hit = std::memchr(p + pos, kLF, in.to - pos);
-    size_t nl;
-    if (hit == nullptr) {
-      if (!in.at_eof) break;
-      nl = in.to;
-    } else {
-      nl = static_cast<size_t>(static_cast<const uint8_t*>(hit) - p);
-    }
-    const size_t line_start = pos;
-    size_t end = nl;
-    if (end > line_start && p[end - 1] == kCR) end--;
-    pos = nl < in.to ? nl + 1 : in.to;
-
-    bool blank = true;
-    for (size_t i = line_start; i < end && blank; i++) blank = p[i] == kSpace || p[i] == kTab;
-    if (blank) continue;
-
-    out.offsets[n] = static_cast<uint32_t>(line_start);
-    size_t message = line_start;
-    const int prefix = prog.prefix.empty() ? 0 : MatchPrefix(prog, p, line_start, end, &message);
+  Line line;
+  while (n < out.capacity && NextLine(p, &pos, in.to, in.limit, in.at_eof, &line)) {
+    out.offsets[n] = static_cast<uint32_t>(line.start);
+    size_t message = line.start;
+    const int prefix = prog.prefix.empty() ? 0 : MatchPrefix(prog, p, line.start, line.end, &message);
     if (prefix < 0) {
       out.kinds[n++] = kPatternOtherLogger;
       continue;
     }
-    size_t message_end = end;
+    size_t message_end = line.end;
     if (!prog.suffix.empty() && message_end - message >= prog.suffix.size() &&
         std::memcmp(p + message_end - prog.suffix.size(), prog.suffix.data(), prog.suffix.size()) == 0) {
       message_end -= prog.suffix.size();

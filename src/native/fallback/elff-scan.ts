@@ -1,11 +1,9 @@
 import { NO_ID, RecordKind, type ElffOutput, type ElffScanRequest } from '../types.js';
 import type { MapInterner } from './interner.js';
+import { LineCursor } from './lines.js';
 import { parseElffDate, parseElffTime } from '../../formats/elff/time.js';
 
-const LF = 0x0a;
-const CR = 0x0d;
 const SPACE = 0x20;
-const TAB = 0x09;
 const QUOTE = 0x22;
 const HASH = 0x23;
 
@@ -14,24 +12,13 @@ const HASH = 0x23;
  * in native/elff_scan.cc follows the same steps; tests compare the two byte for byte.
  */
 export function scanElffFallback(req: ElffScanRequest, interner: MapInterner, out: ElffOutput): number {
-  const { buf, to, limit, atEof, fieldCount } = req;
+  const { buf, fieldCount } = req;
   const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  let pos = req.from;
+  const lines = new LineCursor(text, req.from, req.to, req.limit, req.atEof);
   let n = 0;
-  while (pos < limit && pos < to && n < out.capacity) {
-    let nl = text.indexOf(LF, pos);
-    if (nl < 0 || nl >= to) {
-      if (!atEof) break;
-      nl = to;
-    }
-    const lineStart = pos;
-    let end = nl;
-    if (end > lineStart && buf[end - 1] === CR) end--;
-    pos = nl < to ? nl + 1 : to;
-
-    if (isBlank(buf, lineStart, end)) continue;
-    out.offsets[n] = lineStart;
-    if (buf[lineStart] === HASH) {
+  while (n < out.capacity && lines.next()) {
+    out.offsets[n] = lines.start;
+    if (buf[lines.start] === HASH) {
       out.kinds[n++] = RecordKind.Directive;
       break;
     }
@@ -39,19 +26,11 @@ export function scanElffFallback(req: ElffScanRequest, interner: MapInterner, ou
       out.kinds[n++] = RecordKind.NoFields;
       continue;
     }
-    out.kinds[n] = tokenize(text, lineStart, end, req, interner, out.ids, n * req.slots);
+    out.kinds[n] = tokenize(text, lines.start, lines.end, req, interner, out.ids, n * req.slots);
     n++;
   }
-  out.state[0] = pos;
+  out.state[0] = lines.pos;
   return n;
-}
-
-function isBlank(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c !== SPACE && c !== TAB) return false;
-  }
-  return true;
 }
 
 function tokenize(

@@ -1,30 +1,17 @@
 import { FieldKind, PatternKind, PrefixOp, type PatternSpec } from '../../formats/pattern-spec.js';
 import { NO_ID, type PatternOutput, type ScanBlock } from '../types.js';
 import type { MapInterner } from './interner.js';
-
-const LF = 0x0a;
-const CR = 0x0d;
+import { LineCursor } from './lines.js';
 
 /** Reference implementation of the pattern scanner (see native/pattern_scan.cc, step for step). */
 export function scanPatternFallback(spec: PatternSpec, req: ScanBlock, interner: MapInterner, out: PatternOutput): number {
-  const { buf, to, limit, atEof } = req;
+  const { buf } = req;
   const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  let pos = req.from;
+  const lines = new LineCursor(text, req.from, req.to, req.limit, req.atEof);
   let n = 0;
-  while (pos < limit && pos < to && n < out.capacity) {
-    let nl = text.indexOf(LF, pos);
-    if (nl < 0 || nl >= to) {
-      if (!atEof) break;
-      nl = to;
-    }
-    const lineStart = pos;
-    let end = nl;
-    if (end > lineStart && buf[end - 1] === CR) end--;
-    pos = nl < to ? nl + 1 : to;
-    if (/^[ \t]*$/.test(text.toString('latin1', lineStart, end))) continue;
-
-    out.offsets[n] = lineStart;
-    const line = text.toString('latin1', lineStart, end);
+  while (n < out.capacity && lines.next()) {
+    out.offsets[n] = lines.start;
+    const line = text.toString('latin1', lines.start, lines.end);
     const prefix = spec.prefix.length === 0 ? 0 : matchPrefix(spec, line);
     if (prefix === -1) {
       out.kinds[n++] = PatternKind.OtherLogger;
@@ -40,7 +27,7 @@ export function scanPatternFallback(spec: PatternSpec, req: ScanBlock, interner:
     if (kind === PatternKind.Garbage && prefix === 0 && spec.prefix.length > 0) kind = PatternKind.OtherLogger;
     out.kinds[n++] = kind;
   }
-  out.state[0] = pos;
+  out.state[0] = lines.pos;
   return n;
 }
 
