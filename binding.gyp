@@ -6,6 +6,8 @@
         "native/addon.cc",
         "native/bindings.cc",
         "native/elff_scan.cc",
+        "native/hex_bindings.cc",
+        "native/hex_decode.cc",
         "native/interner.cc",
         "native/pattern_bindings.cc",
         "native/pattern_scan.cc"

@@ -9,7 +9,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("scanElff", Napi::Function::New(env, certcrunch::JsScanElff, "scanElff"));
   certcrunch::InitPattern(env, exports);
   exports.Set("scanPattern", Napi::Function::New(env, certcrunch::JsScanPattern, "scanPattern"));
-  exports.Set("abiVersion", Napi::Number::New(env, 3));
+  exports.Set("decodeHexSpans", Napi::Function::New(env, certcrunch::JsDecodeHexSpans, "decodeHexSpans"));
+  exports.Set("abiVersion", Napi::Number::New(env, 4));
   return exports;
 }
 }  // namespace

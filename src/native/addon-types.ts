@@ -9,6 +9,7 @@ export interface NativePattern {
 }
 
 export interface NativeAddon {
+  decodeHexSpans(src: Uint8Array, starts: Uint32Array, ends: Uint32Array, count: number, dst: Uint8Array, results: Int32Array): number;
   Pattern: new (blob: Uint8Array) => NativePattern;
   scanPattern(
     pattern: NativePattern, buf: Uint8Array, from: number, to: number, limit: number, atEof: boolean,
@@ -25,5 +26,5 @@ export interface NativeAddon {
 }
 
 /** Export names and function arities the TypeScript side relies on. */
-export const ADDON_EXPORTS = { scanElff: 15, scanPattern: 12, Interner: 1, Pattern: 1 } as const;
-export const ADDON_ABI_VERSION = 3;
+export const ADDON_EXPORTS = { scanElff: 15, scanPattern: 12, decodeHexSpans: 6, Interner: 1, Pattern: 1 } as const;
+export const ADDON_ABI_VERSION = 4;

@@ -52,6 +52,7 @@ export function nativeKernel(addon: NativeAddon): Kernel {
         req.dateSlot, req.timeSlot,
       );
     },
+    decodeHexSpans: (src, starts, ends, count, dst, results) => addon.decodeHexSpans(src, starts, ends, count, dst, results),
     compilePattern(spec: PatternSpec): CompiledPattern {
       return { spec, native: new addon.Pattern(encodePatternSpec(spec)) } as CompiledPattern;
     },

@@ -99,7 +99,16 @@ export interface Kernel {
    * line (rows, other loggers' lines, malformed rows); stops when full or at `limit`.
    */
   scanPattern(pattern: CompiledPattern, block: ScanBlock, interner: Interner, out: PatternOutput): number;
+  /**
+   * Decodes the hex spans [starts[i], ends[i]) of `src` into `dst`, one after another, in one
+   * call. results[4i..4i+3] = HexStatus, offset of the first bad character, output start,
+   * output length. Returns the output bytes used.
+   */
+  decodeHexSpans(src: Uint8Array, starts: Uint32Array, ends: Uint32Array, count: number, dst: Uint8Array, results: Int32Array): number;
 }
+
+/** Per-span outcome of decodeHexSpans; mirrored in native/hex_decode.h. */
+export const HexStatus = { Ok: 0, OddLength: 1, NonHex: 2, NoRoom: 3 } as const;
 
 export function createPatternOutput(capacity: number, slots: number, nums: number): PatternOutput {
   return {

@@ -1,6 +1,7 @@
 import type { CompiledPattern, ElffOutput, ElffScanRequest, Interner, Kernel, PatternOutput, ScanBlock } from '../types.js';
 import type { PatternSpec } from '../../formats/pattern-spec.js';
 import { scanPatternFallback } from './pattern-scan.js';
+import { decodeHexSpansFallback } from './hex.js';
 import { MapInterner } from './interner.js';
 import { scanElffFallback } from './elff-scan.js';
 
@@ -17,4 +18,5 @@ export const fallbackKernel: Kernel = {
     if (!(interner instanceof MapInterner)) throw new TypeError('interner was not created by the typescript kernel');
     return scanPatternFallback(pattern.spec, block, interner, out);
   },
+  decodeHexSpans: decodeHexSpansFallback,
 };
