@@ -3,6 +3,7 @@ import { describeInputs, type InputFile } from '../input/discover.js';
 import { isGzip } from '../input/sniff.js';
 import { recognise } from '../input/discover.js';
 import type { TrxChoice } from '../input/trx-detect.js';
+import type { AuditChoice } from '../input/audit-detect.js';
 import { planTasks, DEFAULT_CHUNK_BYTES } from '../plan/split.js';
 import { TaskRunner, defaultWorkers } from '../scan/pool.js';
 import { runTask } from '../scan/run-task.js';
@@ -19,6 +20,10 @@ export interface AnalyzeOptions {
   format?: LogFormat;
   /** What is known of how EJBCA transaction logs were written (order, layout, date format). */
   trx?: TrxChoice;
+  /** What is known of how EJBCA audit logs were written. */
+  audit?: AuditChoice;
+  /** Check the signatures of audit-logged responses (default true). */
+  verifySignatures?: boolean;
   /** Worker threads; 0 runs everything in this thread. */
   workers?: number;
   chunkBytes?: number;
@@ -42,8 +47,8 @@ export interface AnalyzeResult {
 export async function analyze(paths: readonly string[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const started = performance.now();
   const files = paths.filter((p) => p !== '-');
-  const inputs = await describeInputs(files, options.format, options.trx ?? {});
-  const tasks = planTasks(inputs, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  const inputs = await describeInputs(files, options.format, options.trx ?? {}, options.audit ?? {});
+  const tasks = planTasks(inputs, options.chunkBytes ?? DEFAULT_CHUNK_BYTES, options.verifySignatures ?? true);
   const total = inputs.reduce((sum, i) => sum + i.bytes, 0);
   const progress = new SharedArrayBuffer(Math.max(1, tasks.length) * 8);
   tasks.forEach((t, index) => (t.progress = { buffer: progress, index }));
@@ -117,10 +122,11 @@ async function analyzeStdin(options: AnalyzeOptions): Promise<Snapshot> {
   const gzip = isGzip(head);
   // A gzip stream is sniffed from its first decompressed bytes.
   const sniffHead = gzip ? await gunzipHead(head) : head;
-  const detected = recognise(sniffHead, options.format, options.trx ?? {});
+  const detected = recognise(sniffHead, options.format, options.trx ?? {}, options.audit ?? {});
   if (!detected) throw new CertcrunchError('ERR_FORMAT', '-: unknown log format on standard input (use --format)');
   const task: ScanTask = { path: '-', format: detected.format, gzip, start: 0, end: -1, fileBytes: 0, mtimeMs: 0 };
   if (detected.trx) task.trx = detected.trx;
+  if (detected.audit) task.audit = { ...detected.audit, verifySignatures: options.verifySignatures ?? true };
   const result = await runTask(task, rest);
   return decodeSnapshot(result.snapshot);
 }

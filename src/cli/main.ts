@@ -18,8 +18,11 @@ import { terminalSafe } from '../report/text-safety.js';
 import type { LogFormat } from '../scan/task.js';
 import type { TrxChoice } from '../input/trx-detect.js';
 import { parseJavaProperties } from '../formats/ejbca/properties.js';
-import { compileOrder, settingsFromProperties, TRX_VARIABLES } from '../formats/ejbca/order.js';
+import { AUDIT_VARIABLES, compileOrder, settingsFromProperties, TRX_VARIABLES } from '../formats/ejbca/order.js';
+import type { AuditChoice } from '../input/audit-detect.js';
 import { compilePrefixProgram } from '../formats/log4j/prefix-program.js';
+import { describeOcsp } from '../formats/ocsp/describe.js';
+import { decodeHex } from '../formats/ocsp/hex.js';
 
 function versionText(): string {
   const choice = selectKernel();
@@ -51,9 +54,11 @@ function buildProgram(): Command {
     .command('analyze')
     .description('crunch logs into one snapshot and report it')
     .argument('<paths...>', 'files, directories (recursive), .gz files, or - for stdin')
-    .addOption(new Option('--format <format>', 'auto, or force: proxysg, ejbca-trx').default('auto').argParser(parseFormat))
+    .addOption(new Option('--format <format>', 'auto, or force: proxysg, ejbca-trx, ejbca-audit').default('auto').argParser(parseFormat))
     .option('--ocsp-properties <file>', "read ocsp.trx-log-order, log-date, log-timezone from the responder's ocsp.properties")
     .option('--trx-order <string>', 'the ocsp.trx-log-order itself (overrides the file)')
+    .option('--audit-order <string>', 'the ocsp.audit-log-order itself (overrides the file)')
+    .option('--no-verify-signatures', 'do not check the signatures of audit-logged responses')
     .option('--log4j-pattern <pattern>', 'ConversionPattern wrapping each line, e.g. "%d %-5p [%c] %m%n" (default: detect)')
     .option('-o, --out <file>', 'write the snapshot (protobuf certcrunch.v1.Snapshot)')
     .option('--json', 'print the JSON report on stdout instead of text')
@@ -66,10 +71,12 @@ function buildProgram(): Command {
     .action(async (paths: string[], opts: Record<string, unknown>) => {
       const progress = createProgress(opts['progress'] !== false);
       const format = opts['format'] === 'auto' ? undefined : (opts['format'] as LogFormat);
-      const trx = await trxChoice(opts);
+      const { trx, audit } = await ejbcaChoices(opts);
       const result = await analyze(paths, {
         ...(format ? { format } : {}),
         trx,
+        audit,
+        verifySignatures: opts['verifySignatures'] !== false,
         workers: opts['workers'] as number,
         ...(opts['chunkSize'] ? { chunkBytes: opts['chunkSize'] as number } : {}),
         onProgress: progress.update,
@@ -91,6 +98,44 @@ function buildProgram(): Command {
     .option('--top <n>', 'rows in ranked tables', parseWholeNumber(1), 20)
     .action(async (paths: string[], opts: Record<string, unknown>) => {
       await emitOutputs(await readSnapshots(paths), outputOptions(opts));
+    });
+
+  program
+    .command('reconcile')
+    .description('check EJBCA transaction logs against audit logs request by request')
+    .requiredOption('--trx <paths...>', 'transaction logs')
+    .requiredOption('--audit <paths...>', 'audit logs')
+    .option('--json', 'print the JSON report')
+    .option('--no-verify-signatures', 'do not check the signatures of audit-logged responses')
+    .option('--workers <n>', 'worker threads (0: the main thread)', parseWholeNumber(0), defaultWorkers())
+    .action(async (opts: { trx: string[]; audit: string[]; json?: boolean; verifySignatures: boolean; workers: number }) => {
+      const both = await analyze([...opts.trx, ...opts.audit], { workers: opts.workers, verifySignatures: opts.verifySignatures });
+      const formats = new Map([...both.snapshot.meta.inputs.values()].map((i) => [i.path, i.format]));
+      const wrong = [
+        ...opts.trx.filter((p) => formats.has(p) && formats.get(p) !== 'ejbca-trx').map((p) => `${p} is not a transaction log`),
+        ...opts.audit.filter((p) => formats.has(p) && formats.get(p) !== 'ejbca-audit').map((p) => `${p} is not an audit log`),
+      ];
+      if (wrong.length > 0 || !both.snapshot.reconcile) {
+        throw new CertcrunchError('ERR_FORMAT', `reconcile: ${wrong.join('; ') || 'needs both transaction and audit logs'}`);
+      }
+      await emitOutputs(both.snapshot, opts.json ? { json: true } : {});
+    });
+
+  program
+    .command('decode')
+    .description('decode one OCSP request or response (hex or DER)')
+    .argument('[hex]', 'the hex of a DER OCSPRequest or OCSPResponse')
+    .option('--file <file>', 'read it from a file (DER, or hex text)')
+    .option('--json', 'print JSON')
+    .action(async (hex: string | undefined, opts: { file?: string; json?: boolean }) => {
+      const der = await readOcspInput(hex, opts.file);
+      let described;
+      try {
+        described = describeOcsp(der);
+      } catch (err) {
+        throw new CertcrunchError('ERR_FORMAT', `${opts.file ?? 'argument'}: not a decodable OCSP request or response (${(err as Error).message})`);
+      }
+      process.stdout.write(opts.json ? `${JSON.stringify(described.json, null, 2)}\n` : terminalSafe(described.text).replace(/\\x0a/g, '\n') + '\n');
     });
 
   program
@@ -136,9 +181,31 @@ function buildProgram(): Command {
   return program;
 }
 
-/** What the options say of how transaction logs were written. */
-async function trxChoice(opts: Record<string, unknown>): Promise<TrxChoice> {
+/** The DER to decode: from the argument (hex) or a file (DER, or hex text). */
+async function readOcspInput(hex: string | undefined, file: string | undefined): Promise<Uint8Array> {
+  if ((hex === undefined) === (file === undefined)) throw new CertcrunchError('ERR_USAGE', 'decode: give either HEX or --file FILE');
+  let text: string;
+  if (file !== undefined) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (err) {
+      throw new CertcrunchError('ERR_INPUT', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    if (bytes[0] === 0x30) return bytes; // DER
+    text = bytes.toString('latin1');
+  } else {
+    text = hex!;
+  }
+  const decoded = decodeHex(text.replace(/\s+/g, ''));
+  if ('error' in decoded) throw new CertcrunchError('ERR_FORMAT', `${file ?? 'argument'}: hex ${decoded.error} at character ${decoded.offset}`);
+  return decoded.bytes;
+}
+
+/** What the options say of how transaction and audit logs were written. */
+async function ejbcaChoices(opts: Record<string, unknown>): Promise<{ trx: TrxChoice; audit: AuditChoice }> {
   const choice: TrxChoice = {};
+  const audit: AuditChoice = {};
   if (typeof opts['ocspProperties'] === 'string') {
     const path = opts['ocspProperties'];
     let text: string;
@@ -152,9 +219,22 @@ async function trxChoice(opts: Record<string, unknown>): Promise<TrxChoice> {
     if (settings.trxPattern !== undefined) choice.pattern = settings.trxPattern;
     if (settings.logDate !== undefined) choice.logDate = settings.logDate;
     if (settings.logTimeZone !== undefined) choice.logTimeZone = settings.logTimeZone;
+    if (settings.auditOrder !== undefined) audit.order = settings.auditOrder;
+    if (settings.auditPattern !== undefined) audit.pattern = settings.auditPattern;
   }
+  if (typeof opts['auditOrder'] === 'string') audit.order = opts['auditOrder'];
   if (typeof opts['trxOrder'] === 'string') choice.order = opts['trxOrder'];
-  if (typeof opts['log4jPattern'] === 'string') choice.layout = opts['log4jPattern'];
+  if (typeof opts['log4jPattern'] === 'string') {
+    choice.layout = opts['log4jPattern'];
+    audit.layout = opts['log4jPattern'];
+  }
+  if (audit.order !== undefined) {
+    try {
+      compileOrder(audit.order, AUDIT_VARIABLES, audit.pattern);
+    } catch (err) {
+      throw new CertcrunchError('ERR_USAGE', `--audit-order: ${(err as Error).message}`);
+    }
+  }
   if (choice.order !== undefined) {
     try {
       compileOrder(choice.order, TRX_VARIABLES, choice.pattern);
@@ -169,7 +249,7 @@ async function trxChoice(opts: Record<string, unknown>): Promise<TrxChoice> {
       throw new CertcrunchError('ERR_USAGE', `--log4j-pattern: ${(err as Error).message}`);
     }
   }
-  return choice;
+  return { trx: choice, audit };
 }
 
 function parseFraction(value: string): number {

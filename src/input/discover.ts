@@ -6,7 +6,9 @@ import { CertcrunchError } from '../errors.js';
 import type { LogFormat } from '../scan/task.js';
 import { firstFieldsDirective, isGzip, SNIFF_BYTES, sniffFormat } from './sniff.js';
 import { detectTrxSettings, type TrxChoice } from './trx-detect.js';
-import { DEFAULT_ORDER_PATTERN, TRX_ORDER_DEFAULTS } from '../formats/ejbca/order.js';
+import { AUDIT_ORDER_DEFAULTS, DEFAULT_ORDER_PATTERN, TRX_ORDER_DEFAULTS } from '../formats/ejbca/order.js';
+import type { AuditSettings } from '../formats/ejbca/audit-schema.js';
+import { detectAuditSettings, type AuditChoice } from './audit-detect.js';
 import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
 
 export interface InputFile {
@@ -20,6 +22,8 @@ export interface InputFile {
   headFields?: string;
   /** EJBCA transaction log: the order and layout it was written with. */
   trx?: TrxSettings;
+  /** EJBCA audit log: likewise. */
+  audit?: AuditSettings;
 }
 
 /** Expands files and directories (recursively, sorted) into a list of regular files. */
@@ -78,11 +82,27 @@ async function readHead(path: string, gzip: boolean): Promise<Buffer> {
  * Recognises a file's format from its head and, for an EJBCA transaction log, how it was
  * written. `format` forces the format; `trx` fixes what the user knows of the trx settings.
  */
-export function recognise(head: Buffer, format: LogFormat | undefined, trx: TrxChoice): { format: LogFormat; trx?: TrxSettings } | undefined {
+export interface Recognised {
+  format: LogFormat;
+  trx?: TrxSettings;
+  audit?: AuditSettings;
+}
+
+export function recognise(head: Buffer, format: LogFormat | undefined, trx: TrxChoice, audit: AuditChoice = {}): Recognised | undefined {
   if (format === 'proxysg') return { format };
   if (format === undefined) {
     const sniffed = sniffFormat(head);
     if (sniffed) return { format: sniffed };
+  }
+  if (format === undefined || format === 'ejbca-audit') {
+    const found = detectAuditSettings(head, audit);
+    if (found) return { format: 'ejbca-audit', audit: found };
+    if (format === 'ejbca-audit') {
+      return {
+        format,
+        audit: { order: audit.order ?? AUDIT_ORDER_DEFAULTS['properties'], pattern: audit.pattern ?? DEFAULT_ORDER_PATTERN, layout: audit.layout ?? '%m%n' },
+      };
+    }
   }
   const settings = detectTrxSettings(head, trx);
   if (settings) return { format: 'ejbca-trx', trx: settings };
@@ -97,7 +117,9 @@ export function recognise(head: Buffer, format: LogFormat | undefined, trx: TrxC
 }
 
 /** Stats and sniffs each file; `format` forces the format instead of sniffing it. */
-export async function describeInputs(paths: readonly string[], format?: LogFormat, trx: TrxChoice = {}): Promise<InputFile[]> {
+export async function describeInputs(
+  paths: readonly string[], format?: LogFormat, trx: TrxChoice = {}, audit: AuditChoice = {},
+): Promise<InputFile[]> {
   const inputs: InputFile[] = [];
   for (const path of await expandPaths(paths)) {
     let info;
@@ -120,12 +142,13 @@ export async function describeInputs(paths: readonly string[], format?: LogForma
       continue;
     }
     const head = await readHead(path, gzip);
-    const detected = recognise(head, format, trx);
+    const detected = recognise(head, format, trx, audit);
     if (!detected) {
       throw new CertcrunchError('ERR_FORMAT', `${path}: unknown log format (use --format to force one)`);
     }
     const input: InputFile = { path, bytes: info.size, mtimeMs: info.mtimeMs, gzip, format: detected.format };
     if (detected.trx) input.trx = detected.trx;
+    if (detected.audit) input.audit = detected.audit;
     const fields = detected.format === 'proxysg' ? firstFieldsDirective(head) : undefined;
     if (fields !== undefined) input.headFields = fields;
     inputs.push(input);

@@ -8,14 +8,18 @@ export const MAX_RANGES_PER_FILE = 1_000_000;
  * Cuts each plain file into byte ranges of about `chunkBytes`; a range owns the records that
  * start inside it. Gzip files cannot be entered mid-stream: one task each.
  */
-export function planTasks(inputs: readonly InputFile[], chunkBytes = DEFAULT_CHUNK_BYTES): ScanTask[] {
+export function planTasks(inputs: readonly InputFile[], chunkBytes = DEFAULT_CHUNK_BYTES, verifySignatures = true): ScanTask[] {
   if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new RangeError(`chunk size must be a positive integer, got ${chunkBytes}`);
   const tasks: ScanTask[] = [];
+  // Transaction and audit logs read together are reconciled request by request.
+  const reconcile = inputs.some((i) => i.format === 'ejbca-trx') && inputs.some((i) => i.format === 'ejbca-audit');
   for (const input of inputs) {
     if (!input.format) continue;
     const base = {
       path: input.path, format: input.format, gzip: input.gzip, fileBytes: input.bytes, mtimeMs: input.mtimeMs,
       ...(input.trx ? { trx: input.trx } : {}),
+      ...(input.audit ? { audit: { ...input.audit, verifySignatures } } : {}),
+      ...(reconcile ? { reconcile } : {}),
     };
     if (input.gzip) {
       tasks.push({ ...base, start: 0, end: -1 });

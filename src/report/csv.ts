@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeToPath } from 'fast-csv';
-import { ocspTables } from './ocsp-tables.js';
+import { ejbcaSections } from './ocsp-tables.js';
 import type { ProxySgReport, Report } from './model.js';
 import { csvSafe } from './text-safety.js';
 
@@ -139,7 +139,7 @@ export async function writeCsvTables(report: Report, dir: string): Promise<strin
   const tables = [
     ...baseTables(report),
     ...(report.proxysg ? proxySgTables(report.proxysg) : []),
-    ...(report.ocsp ? ocspTables(report.ocsp) : []),
+    ...ejbcaSections(report).flatMap((section) => section.tables),
   ];
   const paths: string[] = [];
   // One file at a time: a handful of small files, and an error names the first one that failed.

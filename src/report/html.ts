@@ -1,4 +1,4 @@
-import { ocspSummary, ocspTables } from './ocsp-tables.js';
+import { ejbcaSections } from './ocsp-tables.js';
 import type { PolicyRow, ProxySgReport, Report } from './model.js';
 import { formatNumber, truncate } from './table.js';
 import { counts, percent, timelineBuckets } from './text.js';
@@ -208,9 +208,10 @@ export function renderHtml(report: Report): string {
     `<p class="small">Report format version ${h(report.version)}</p>`,
     `<div class="cards">${cards.join('')}</div>`,
     ...(p ? proxySgSections(p) : []),
-    ...(report.ocsp
-      ? [`<h2>${h(ocspSummary(report.ocsp))}</h2>`, ...ocspTables(report.ocsp).flatMap((t) => [`<h3>${h(t.title)}</h3>`, htmlTable(t.headers, t.rows)])]
-      : []),
+    ...ejbcaSections(report).flatMap((section) => [
+      `<h2>${h(section.summary)}</h2>`,
+      ...section.tables.flatMap((t) => [`<h3>${h(t.title)}</h3>`, htmlTable(t.headers, t.rows)]),
+    ]),
     '<h2>Inputs</h2>',
     htmlTable(['path', 'format', 'bytes'], report.inputs.map((i) => [i.path, i.format, i.bytes])),
     '<h3>Malformed records by reason</h3>',

@@ -5,6 +5,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { classifyHost, type PolicyAction } from './policy.js';
 import { displayText } from './text-safety.js';
 import { ocspReport, type OcspReport } from './ocsp-model.js';
+import { reconcile, type ReconcileResult } from '../aggregate/reconcile.js';
 
 /** The JSON report of the contract (`--json`); text, CSV and HTML render this same model. */
 export interface Report {
@@ -15,6 +16,21 @@ export interface Report {
   fileErrors: { path: string; offset: number; message: string }[];
   proxysg?: ProxySgReport;
   ocsp?: OcspReport;
+  audit?: AuditReport;
+  reconcile?: ReconcileResult;
+}
+
+export interface AuditReport {
+  records: number;
+  decoded: number;
+  undecodable: number;
+  undecodableByReason: Record<string, number>;
+  byResponseStatus: Record<string, number>;
+  byCertStatus: Record<string, number>;
+  signedRequests: number;
+  requestsWithNonce: number;
+  signatures: Record<string, number>;
+  otherLoggerLines: number;
 }
 
 export interface HostRow {
@@ -101,6 +117,25 @@ export function buildReport(snapshot: Snapshot, options: ReportOptions = {}): Re
   };
   if (snapshot.proxysg) report.proxysg = proxySgReport(snapshot.proxysg, top);
   if (snapshot.ocsp) report.ocsp = ocspReport(snapshot.ocsp, top);
+  if (snapshot.reconcile && snapshot.ocsp && snapshot.audit) {
+    const r = reconcile(snapshot.reconcile.trx, snapshot.reconcile.audit);
+    report.reconcile = { ...r, samples: r.samples.map((x) => ({ ...x, sessionId: displayText(x.sessionId) })) };
+  }
+  if (snapshot.audit) {
+    const a = snapshot.audit;
+    report.audit = {
+      records: a.records,
+      decoded: a.decoded,
+      undecodable: a.records - a.decoded,
+      undecodableByReason: ranked(a.undecodable),
+      byResponseStatus: ranked(a.byResponseStatus),
+      byCertStatus: ranked(a.byCertStatus),
+      signedRequests: a.signedRequests,
+      requestsWithNonce: a.requestsWithNonce,
+      signatures: ranked(a.signatures),
+      otherLoggerLines: a.otherLoggerLines,
+    };
+  }
   return report;
 }
 

@@ -1,4 +1,5 @@
 import type { LatencySummary, OcspReport } from './ocsp-model.js';
+import type { AuditReport, Report } from './model.js';
 
 /** One report table, rendered alike by the text, CSV and HTML renderers. */
 export interface ReportTable {
@@ -41,4 +42,37 @@ export function ocspTables(o: OcspReport): ReportTable[] {
 export function ocspSummary(o: OcspReport): string {
   return `OCSP transaction log: ${o.requests.toLocaleString('en-US')} requests in ${o.lines.toLocaleString('en-US')} rows, ` +
     `${o.certIds.toLocaleString('en-US')} cert IDs` + (o.otherLoggerLines ? `, ${o.otherLoggerLines.toLocaleString('en-US')} lines of other loggers skipped` : '');
+}
+
+/** The EJBCA audit-log tables. */
+export function auditTables(a: AuditReport): ReportTable[] {
+  return [
+    { title: 'Audit: responses by status', file: 'audit-by-response-status.csv', headers: ['status', 'records'], rows: countRows(a.byResponseStatus) },
+    { title: 'Audit: certificate status (every SingleResponse)', file: 'audit-by-cert-status.csv', headers: ['cert status', 'responses'], rows: countRows(a.byCertStatus) },
+    { title: 'Audit: response signatures', file: 'audit-signatures.csv', headers: ['result', 'responses'], rows: countRows(a.signatures) },
+    { title: 'Audit: undecodable records by reason', file: 'audit-undecodable.csv', headers: ['reason', 'records'], rows: countRows(a.undecodableByReason) },
+  ];
+}
+
+export function auditSummary(a: AuditReport): string {
+  const n = (v: number): string => v.toLocaleString('en-US');
+  return `OCSP audit log: ${n(a.records)} records, ${n(a.decoded)} decoded, ${n(a.undecodable)} undecodable, ` +
+    `${n(a.signedRequests)} signed requests, ${n(a.requestsWithNonce)} with a nonce`;
+}
+
+/** The EJBCA sections of a report, each a summary line and its tables, for every renderer. */
+export function ejbcaSections(report: Report): { summary: string; tables: ReportTable[] }[] {
+  const sections: { summary: string; tables: ReportTable[] }[] = [];
+  if (report.ocsp) sections.push({ summary: ocspSummary(report.ocsp), tables: ocspTables(report.ocsp) });
+  if (report.audit) sections.push({ summary: auditSummary(report.audit), tables: auditTables(report.audit) });
+  if (report.reconcile) {
+    const r = report.reconcile;
+    sections.push({
+      summary: `Reconciliation by (SESSION_ID, LOG_ID): ${r.matched} matched, ${r.mismatched} mismatched, ${r.trxOnly} only in the transaction log, ${r.auditOnly} only in the audit log`,
+      tables: [
+        { title: 'Reconciliation: mismatched requests (samples)', file: 'reconcile-samples.csv', headers: ['session id', 'log id', 'problem'], rows: r.samples.map((x) => [x.sessionId, x.logId, x.problem]) },
+      ],
+    });
+  }
+  return sections;
 }

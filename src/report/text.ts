@@ -1,4 +1,4 @@
-import { ocspSummary, ocspTables } from './ocsp-tables.js';
+import { ejbcaSections } from './ocsp-tables.js';
 import type { PolicyRow, ProxySgReport, Report } from './model.js';
 import { formatNumber, indent, table, type Cell } from './table.js';
 import { terminalSafe } from './text-safety.js';
@@ -86,10 +86,10 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   }
 
   if (report.proxysg) renderProxySg(report.proxysg, section, out, title);
-  if (report.ocsp) {
-    out.push('', ocspSummary(report.ocsp));
+  for (const ejbca of ejbcaSections(report)) {
+    out.push('', ejbca.summary);
     // The timeline can be long: the text report shows its last 48 hours; CSV and JSON have all.
-    for (const t of ocspTables(report.ocsp)) {
+    for (const t of ejbca.tables) {
       const rows = t.file === 'ocsp-timeline.csv' ? t.rows.slice(-TEXT_TIMELINE_MAX_HOURS) : t.rows;
       section(t.title, table(t.headers, rows));
     }

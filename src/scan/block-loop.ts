@@ -22,6 +22,8 @@ export interface BlockLoopResult {
 export async function runBlockLoop(
   source: ByteSource, startOffset: number, limitAbs: number, step: BlockStep,
   onProgress?: (absolute: number) => void, blockBytes = DEFAULT_BLOCK_BYTES,
+  /** For scanners that decide themselves where their range ends (multi-line audit records). */
+  isDone: () => boolean = () => false,
 ): Promise<BlockLoopResult> {
   let buf = Buffer.allocUnsafeSlow(blockBytes);
   let base = startOffset;
@@ -42,12 +44,12 @@ export async function runBlockLoop(
     }
     let resume = step(buf, from, filled, eof, limitAbs - base, base);
     // A step stops early after a directive or a full output; keep going while it progresses.
-    while (resume > from && resume < filled && base + resume < limitAbs) {
+    while (resume > from && resume < filled && base + resume < limitAbs && !isDone()) {
       from = resume;
       resume = step(buf, from, filled, eof, limitAbs - base, base);
     }
     onProgress?.(base + resume);
-    if (base + resume >= limitAbs || (eof && resume >= filled)) {
+    if (base + resume >= limitAbs || isDone() || (eof && resume >= filled)) {
       return error ? { end: base + resume, error } : { end: base + resume };
     }
     if (eof && resume === from) {

@@ -6,10 +6,17 @@ import { TOOL_VERSION } from '../version.js';
 import { DEFAULT_BLOCK_BYTES, runBlockLoop } from './block-loop.js';
 import { ElffRangeScanner } from './elff-step.js';
 import { TrxRangeScanner } from './trx-step.js';
+import { AuditRangeScanner } from './audit-step.js';
+import type { AuditSettings } from '../formats/ejbca/audit-schema.js';
 import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
 import { CertcrunchError } from '../errors.js';
 import { fileSource, gzipFileSource, streamSource, type ByteSource } from './sources.js';
 import type { ScanResult, ScanTask } from './task.js';
+
+function requireAudit(task: ScanTask): AuditSettings {
+  if (!task.audit) throw new CertcrunchError('ERR_FORMAT', `${task.path}: no audit-log settings`);
+  return task.audit;
+}
 
 function requireTrx(task: ScanTask): TrxSettings {
   if (!task.trx) throw new CertcrunchError('ERR_FORMAT', `${task.path}: no transaction-log settings`);
@@ -41,13 +48,18 @@ export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanRe
   const limit = task.end < 0 ? Number.POSITIVE_INFINITY : task.end;
   const scanner =
     task.format === 'ejbca-trx'
-      ? new TrxRangeScanner(kernel, task.path, requireTrx(task), skipFirstLine)
-      : new ElffRangeScanner(kernel, task.path, task.fields, skipFirstLine);
+      ? new TrxRangeScanner(kernel, task.path, requireTrx(task), skipFirstLine, task.reconcile === true)
+      : task.format === 'ejbca-audit'
+        ? new AuditRangeScanner(kernel, task.path, requireAudit(task), skipFirstLine, limit, task.audit!.verifySignatures, task.reconcile === true)
+        : new ElffRangeScanner(kernel, task.path, task.fields, skipFirstLine);
+  // Audit records span lines: their scanner, not the byte limit, says where the range ends.
+  const loopLimit = scanner instanceof AuditRangeScanner ? Number.POSITIVE_INFINITY : limit;
+  const isDone = scanner instanceof AuditRangeScanner ? () => scanner.done : undefined;
   const progress = task.progress ? new Float64Array(task.progress.buffer) : undefined;
   const index = task.progress?.index ?? 0;
   let loop;
   try {
-    loop = await runBlockLoop(source, readFrom, limit, scanner.step, progress && ((at) => (progress[index] = at)), blockSize(task));
+    loop = await runBlockLoop(source, readFrom, loopLimit, scanner.step, progress && ((at) => (progress[index] = at)), blockSize(task), isDone);
   } finally {
     await source.close();
   }

@@ -1,8 +1,9 @@
 /** Plain-data messages between the main thread and the workers. */
 import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
+import type { AuditSettings } from '../formats/ejbca/audit-schema.js';
 
-export type LogFormat = 'proxysg' | 'ejbca-trx';
-export const LOG_FORMATS: readonly LogFormat[] = ['proxysg', 'ejbca-trx'];
+export type LogFormat = 'proxysg' | 'ejbca-trx' | 'ejbca-audit';
+export const LOG_FORMATS: readonly LogFormat[] = ['proxysg', 'ejbca-trx', 'ejbca-audit'];
 
 export interface ScanTask {
   path: string;
@@ -16,6 +17,10 @@ export interface ScanTask {
   mtimeMs: number;
   /** EJBCA transaction log: how it was written. */
   trx?: TrxSettings;
+  /** EJBCA logs: keep rows and records keyed by request, to reconcile transaction and audit logs. */
+  reconcile?: boolean;
+  /** EJBCA audit log: how it was written, and whether to check response signatures. */
+  audit?: AuditSettings & { verifySignatures: boolean };
   /** ELFF: the `#Fields` directive in force at `start`, if known. */
   fields?: string;
   /** Read-block size; defaults to 8 MiB, less for small ranges. Tests use tiny blocks to exercise carry-over. */

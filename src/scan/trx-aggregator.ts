@@ -1,6 +1,7 @@
 import { OcspStats, requestKey, type RequestFacts } from '../aggregate/ocsp.js';
 import { TRX_SLOTS, TrxNum, TrxSlot } from '../formats/ejbca/trx-schema.js';
 import { NO_ID, type Interner } from '../native/types.js';
+import { certIdDigest, ReconcileSide } from '../aggregate/reconcile.js';
 
 /**
  * Aggregates transaction-log rows given as interned ids and parsed integers. The rows of one
@@ -17,11 +18,16 @@ export class TrxAggregator {
   /** Keys counted in this range, so a key seen again later in the range is not counted twice. */
   private readonly counted = new Set<string>();
 
+  /** Every row, keyed by request, when the run also reads audit logs. */
+  readonly reconcile: ReconcileSide | undefined;
+
   constructor(
     private readonly interner: Interner,
     private readonly parseLogTime: (text: string) => number,
     fields: readonly string[],
+    reconcile = false,
   ) {
+    this.reconcile = reconcile ? new ReconcileSide() : undefined;
     this.stats.hasProcessTime = fields.includes('PROCESS_TIME');
     this.stats.hasRevReason = fields.includes('REV_REASON');
   }
@@ -54,6 +60,7 @@ export class TrxAggregator {
       this.closeRequest();
       this.current = { session, logId, facts: this.facts(ids, idBase, nums, numBase) };
     }
+    if (this.reconcile) this.addReconcileRow(ids, idBase, nums, numBase, session, logId, status);
     // Certificate rows count only for successful requests: error rows carry the default 0.
     if (status === 0) {
       const certStatus = nums[numBase + TrxNum.CertStatus]!;
@@ -61,6 +68,30 @@ export class TrxAggregator {
       const reason = nums[numBase + TrxNum.RevReason]!;
       if (certStatus === 1 && !Number.isNaN(reason)) this.stats.byRevocationReason.add(reason);
     }
+  }
+
+  private addReconcileRow(
+    ids: Uint32Array, idBase: number, nums: Float64Array, numBase: number, session: number, logId: number, status: number,
+  ): void {
+    const serial = this.text(TrxSlot.Serial, ids[idBase + TrxSlot.Serial]!);
+    const hasCertId = serial !== '' && serial !== '0';
+    const certStatus = nums[numBase + TrxNum.CertStatus]!;
+    const reason = nums[numBase + TrxNum.RevReason]!;
+    this.reconcile!.add({
+      sessionId: this.text(TrxSlot.SessionId, session),
+      logId,
+      status,
+      certId: hasCertId
+        ? certIdDigest(
+            this.text(TrxSlot.DigestAlg, ids[idBase + TrxSlot.DigestAlg]!),
+            this.text(TrxSlot.IssuerNameHash, ids[idBase + TrxSlot.IssuerNameHash]!),
+            this.text(TrxSlot.IssuerKeyHash, ids[idBase + TrxSlot.IssuerKeyHash]!),
+            serial,
+          )
+        : 0,
+      certStatus: Number.isNaN(certStatus) ? -1 : certStatus,
+      reason: Number.isNaN(reason) || reason < 0 ? -1 : reason,
+    });
   }
 
   private facts(ids: Uint32Array, idBase: number, nums: Float64Array, numBase: number): RequestFacts {

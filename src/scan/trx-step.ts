@@ -26,12 +26,14 @@ export class TrxRangeScanner {
   private readonly out: PatternOutput;
   private skipping: boolean;
 
-  constructor(private readonly kernel: Kernel, private readonly path: string, settings: TrxSettings, skipFirstLine: boolean) {
+  constructor(
+    private readonly kernel: Kernel, private readonly path: string, settings: TrxSettings, skipFirstLine: boolean, reconcile = false,
+  ) {
     const order = compileOrder(settings.order, TRX_VARIABLES, settings.pattern);
-    this.pattern = kernel.compilePattern(trxPatternSpec(order, settings.layout));
+    this.pattern = kernel.compilePattern(trxPatternSpec(order, settings.layout, reconcile));
     this.interner = kernel.createInterner(TRX_SLOTS);
     this.out = createPatternOutput(OUTPUT_RECORDS, TRX_SLOTS, TRX_NUMS);
-    this.aggregator = new TrxAggregator(this.interner, logTimeParser(settings), order.fields);
+    this.aggregator = new TrxAggregator(this.interner, logTimeParser(settings), order.fields, reconcile);
     this.skipping = skipFirstLine;
   }
 
@@ -72,5 +74,6 @@ export class TrxRangeScanner {
   finish(snapshot: Snapshot): void {
     snapshot.records.merge(this.records);
     snapshot.ocsp = this.aggregator.finish();
+    if (this.aggregator.reconcile) snapshot.reconcileSides().trx.merge(this.aggregator.reconcile);
   }
 }

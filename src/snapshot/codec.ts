@@ -5,6 +5,8 @@ import { COUNTERS, ErrorHost, ProxySgStats } from '../aggregate/proxysg.js';
 import { CertcrunchError } from '../errors.js';
 import { LatencyStats } from '../aggregate/latency.js';
 import { OcspStats, requestKey } from '../aggregate/ocsp.js';
+import { AuditStats } from '../aggregate/audit.js';
+import { ReconcileSide } from '../aggregate/reconcile.js';
 import { SCHEMA_VERSION, snapshotMessage } from './schema.js';
 import { Snapshot } from './snapshot.js';
 
@@ -173,6 +175,65 @@ function decodeOcsp(msg: Msg): OcspStats {
   return o;
 }
 
+function encodeAudit(a: AuditStats): Msg {
+  return {
+    records: a.records,
+    decoded: a.decoded,
+    undecodable: encodeCounter(a.undecodable),
+    byResponseStatus: encodeCounter(a.byResponseStatus),
+    byCertStatus: encodeCounter(a.byCertStatus),
+    signedRequests: a.signedRequests,
+    requestsWithNonce: a.requestsWithNonce,
+    signatures: encodeCounter(a.signatures),
+    otherLoggerLines: a.otherLoggerLines,
+  };
+}
+
+function decodeAudit(msg: Msg): AuditStats {
+  const a = new AuditStats();
+  a.records = Number(msg['records'] ?? 0);
+  a.decoded = Number(msg['decoded'] ?? 0);
+  decodeCounter(msg['undecodable'] as StringCounterMsg | undefined, a.undecodable);
+  decodeCounter(msg['byResponseStatus'] as StringCounterMsg | undefined, a.byResponseStatus);
+  decodeCounter(msg['byCertStatus'] as StringCounterMsg | undefined, a.byCertStatus);
+  a.signedRequests = Number(msg['signedRequests'] ?? 0);
+  a.requestsWithNonce = Number(msg['requestsWithNonce'] ?? 0);
+  decodeCounter(msg['signatures'] as StringCounterMsg | undefined, a.signatures);
+  a.otherLoggerLines = Number(msg['otherLoggerLines'] ?? 0);
+  return a;
+}
+
+function encodeSide(side: ReconcileSide): Msg {
+  return {
+    sessions: side.sessions.map(bytesOf),
+    // protobufjs takes plain arrays for repeated fields.
+    session: Array.from(side.session.values()),
+    logId: Array.from(side.logId.values()),
+    status: Array.from(side.status.values()),
+    responseStatus: Array.from(side.responseStatus.values()),
+    certId: Array.from(side.certId.values()),
+    certStatus: Array.from(side.certStatus.values()),
+    reason: Array.from(side.reason.values()),
+  };
+}
+
+function decodeSide(msg: Msg | undefined): ReconcileSide {
+  const side = new ReconcileSide();
+  const sessions = ((msg?.['sessions'] as Uint8Array[] | undefined) ?? []).map(latin1);
+  const col = (k: string): number[] => (msg?.[k] as number[] | undefined) ?? [];
+  const [session, logId, status, responseStatus, certId, certStatus, reason] =
+    ['session', 'logId', 'status', 'responseStatus', 'certId', 'certStatus', 'reason'].map(col) as [number[], number[], number[], number[], number[], number[], number[]];
+  if ([logId, status, responseStatus, certId, certStatus, reason].some((c) => c.length !== session.length)) {
+    throw new CertcrunchError('ERR_SNAPSHOT', 'reconcile columns differ in length');
+  }
+  session.forEach((s, i) => {
+    const sessionId = sessions[s];
+    if (sessionId === undefined) throw new CertcrunchError('ERR_SNAPSHOT', 'reconcile entry names an unknown session');
+    side.add({ sessionId, logId: logId[i]!, status: status[i]!, responseStatus: responseStatus[i]!, certId: certId[i]!, certStatus: certStatus[i]!, reason: reason[i]! });
+  });
+  return side;
+}
+
 /** Snapshot → protobuf bytes (certcrunch.v1.Snapshot). Canonical: equal snapshots give equal bytes. */
 export function encodeSnapshot(s: Snapshot): Uint8Array {
   const type = snapshotMessage();
@@ -197,6 +258,8 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
   };
   if (s.proxysg) msg['proxysg'] = encodeProxySg(s.proxysg);
   if (s.ocsp) msg['ocsp'] = encodeOcsp(s.ocsp);
+  if (s.audit) msg['audit'] = encodeAudit(s.audit);
+  if (s.reconcile) msg['reconcile'] = { trx: encodeSide(s.reconcile.trx), audit: encodeSide(s.reconcile.audit) };
   return type.encode(type.fromObject(msg)).finish();
 }
 
@@ -244,5 +307,10 @@ export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): Snapshot
   }));
   if (msg['proxysg']) s.proxysg = decodeProxySg(msg['proxysg'] as Msg);
   if (msg['ocsp']) s.ocsp = decodeOcsp(msg['ocsp'] as Msg);
+  if (msg['audit']) s.audit = decodeAudit(msg['audit'] as Msg);
+  if (msg['reconcile']) {
+    const r = msg['reconcile'] as Msg;
+    s.reconcile = { trx: decodeSide(r['trx'] as Msg | undefined), audit: decodeSide(r['audit'] as Msg | undefined) };
+  }
   return s;
 }

@@ -1,6 +1,8 @@
 import { RecordStats } from '../aggregate/records.js';
 import { ProxySgStats } from '../aggregate/proxysg.js';
 import { OcspStats } from '../aggregate/ocsp.js';
+import { AuditStats } from '../aggregate/audit.js';
+import { ReconcileSide } from '../aggregate/reconcile.js';
 import { EXACT_DISTINCT_LIMIT } from '../aggregate/distinct.js';
 
 export interface InputInfo {
@@ -59,12 +61,26 @@ export class Snapshot {
   readonly records = new RecordStats();
   proxysg: ProxySgStats | undefined;
   ocsp: OcspStats | undefined;
+  audit: AuditStats | undefined;
+  /** Rows and records keyed by request, kept when a run reads both transaction and audit logs. */
+  reconcile: { trx: ReconcileSide; audit: ReconcileSide } | undefined;
+
+  reconcileSides(): { trx: ReconcileSide; audit: ReconcileSide } {
+    this.reconcile ??= { trx: new ReconcileSide(), audit: new ReconcileSide() };
+    return this.reconcile;
+  }
 
   merge(other: Snapshot): this {
     this.meta.merge(other.meta);
     this.records.merge(other.records);
     if (other.proxysg) this.proxysg = (this.proxysg ?? new ProxySgStats()).merge(other.proxysg);
     if (other.ocsp) this.ocsp = (this.ocsp ?? new OcspStats()).merge(other.ocsp);
+    if (other.audit) this.audit = (this.audit ?? new AuditStats()).merge(other.audit);
+    if (other.reconcile) {
+      const sides = this.reconcileSides();
+      sides.trx.merge(other.reconcile.trx);
+      sides.audit.merge(other.reconcile.audit);
+    }
     return this;
   }
 }

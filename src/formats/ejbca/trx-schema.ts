@@ -3,8 +3,12 @@ import { compilePrefixProgram, printedCategory } from '../log4j/prefix-program.j
 import type { CompiledOrder } from './order.js';
 
 /** Interned fields of a transaction-log row. */
-export const TrxSlot = { SessionId: 0, ClientIp: 1, ReqName: 2, LogTime: 3, IssuerDn: 4 } as const;
-export const TRX_SLOTS = 5;
+export const TrxSlot = {
+  SessionId: 0, ClientIp: 1, ReqName: 2, LogTime: 3, IssuerDn: 4,
+  // Read only when reconciling with an audit log: the CertID of the row.
+  DigestAlg: 5, IssuerNameHash: 6, IssuerKeyHash: 7, Serial: 8,
+} as const;
+export const TRX_SLOTS = 9;
 
 /** Integer fields of a transaction-log row. */
 export const TrxNum = { LogId: 0, Status: 1, ReplyTime: 2, ProcessTime: 3, NumCertId: 4, CertStatus: 5, RevReason: 6 } as const;
@@ -34,12 +38,22 @@ const FIELD_KINDS: ReadonlyMap<string, { kind: FieldKind; slot: number }> = new 
   ['REV_REASON', { kind: FieldKind.Number, slot: TrxNum.RevReason }],
 ]);
 
+/** CertID fields, interned when reconciling (validated as hex either way). */
+const CERT_ID_KINDS: ReadonlyMap<string, { kind: FieldKind; slot: number }> = new Map([
+  ['DIGEST_ALGOR', { kind: FieldKind.Intern, slot: TrxSlot.DigestAlg }],
+  ['ISSUER_NAME_HASH', { kind: FieldKind.Hex, slot: TrxSlot.IssuerNameHash }],
+  ['ISSUER_KEY', { kind: FieldKind.Hex, slot: TrxSlot.IssuerKeyHash }],
+  ['SERIAL_NOHEX', { kind: FieldKind.Hex, slot: TrxSlot.Serial }],
+]);
+
 /** The pattern both kernels run for a transaction log written with `order` under `layout`. */
-export function trxPatternSpec(order: CompiledOrder, layout: string): PatternSpec {
+export function trxPatternSpec(order: CompiledOrder, layout: string, reconcile = false): PatternSpec {
   const prefix = compilePrefixProgram(layout);
+  const kindOf = (name: string) =>
+    (reconcile ? CERT_ID_KINDS.get(name) : undefined) ?? FIELD_KINDS.get(name) ?? { kind: FieldKind.Ignore, slot: -1 };
   return {
     literals: order.literals,
-    fields: order.fields.map((name) => FIELD_KINDS.get(name) ?? { kind: FieldKind.Ignore, slot: -1 }),
+    fields: order.fields.map(kindOf),
     prefix: prefix.steps,
     categories: TRX_CATEGORIES.map((c) => printedCategory(c, prefix.categoryPrecision)),
     suffix: prefix.suffix,

@@ -1,4 +1,5 @@
-import { FieldKind, PatternKind, PrefixOp, type PatternSpec } from '../../formats/pattern-spec.js';
+import { FieldKind, PatternKind, type PatternSpec } from '../../formats/pattern-spec.js';
+import { matchPrefix } from '../../formats/log4j/prefix-match.js';
 import { NO_ID, type PatternOutput, type ScanBlock } from '../types.js';
 import type { MapInterner } from './interner.js';
 import { LineCursor } from './lines.js';
@@ -12,7 +13,7 @@ export function scanPatternFallback(spec: PatternSpec, req: ScanBlock, interner:
   while (n < out.capacity && lines.next()) {
     out.offsets[n] = lines.start;
     const line = text.toString('latin1', lines.start, lines.end);
-    const prefix = spec.prefix.length === 0 ? 0 : matchPrefix(spec, line);
+    const prefix = spec.prefix.length === 0 ? 0 : matchPrefix(spec.prefix, spec.categories, line);
     if (prefix === -1) {
       out.kinds[n++] = PatternKind.OtherLogger;
       continue;
@@ -29,37 +30,6 @@ export function scanPatternFallback(spec: PatternSpec, req: ScanBlock, interner:
   }
   out.state[0] = lines.pos;
   return n;
-}
-
-/** Where the message starts, 0 when the line has no prefix (a bare line), -1 for another logger. */
-function matchPrefix(spec: PatternSpec, line: string): number {
-  let at = 0;
-  for (const step of spec.prefix) {
-    switch (step.op) {
-      case PrefixOp.Literal:
-        if (!line.startsWith(step.text, at)) return 0;
-        at += step.text.length;
-        break;
-      case PrefixOp.Skip:
-        if (line.length - at < step.count) return 0;
-        at += step.count;
-        break;
-      case PrefixOp.SkipUntil: {
-        const hit = line.indexOf(step.text, at);
-        if (hit < 0) return 0;
-        at = hit + step.text.length;
-        break;
-      }
-      case PrefixOp.CategoryUntil: {
-        const hit = line.indexOf(step.text, at);
-        if (hit < 0) return 0;
-        if (!spec.categories.includes(line.slice(at, hit))) return -1;
-        at = hit + step.text.length;
-        break;
-      }
-    }
-  }
-  return at;
 }
 
 function isHex(value: string): boolean {

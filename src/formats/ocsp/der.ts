@@ -1,0 +1,315 @@
+/**
+ * A small BER/DER reader for hostile input (hex blobs from OCSP audit logs).
+ *
+ * It is as lenient as OpenSSL and BouncyCastle where real responders differ from
+ * strict DER (indefinite lengths, non-minimal lengths), and bounded everywhere
+ * else: every length is checked against its parent, indefinite-length scanning
+ * has a depth and a step limit, and every failure is a DerError.
+ */
+
+export type DerErrorReason =
+  | 'truncated'
+  | 'bad-length'
+  | 'bad-tag'
+  | 'bad-value'
+  | 'unexpected-tag'
+  | 'too-deep'
+  | 'too-complex';
+
+export class DerError extends Error {
+  readonly reason: DerErrorReason;
+  readonly offset: number;
+
+  constructor(reason: DerErrorReason, offset: number, detail?: string) {
+    super(`DER ${reason} at byte ${offset}${detail === undefined ? '' : `: ${detail}`}`);
+    this.name = 'DerError';
+    this.reason = reason;
+    this.offset = offset;
+  }
+}
+
+export type TagClass = 'universal' | 'application' | 'context' | 'private';
+
+export interface Tlv {
+  /** Tag number (high tag numbers included), within its class. */
+  tag: number;
+  constructed: boolean;
+  class: TagClass;
+  /** Offset of the identifier byte. */
+  start: number;
+  headerLength: number;
+  /** Content length; for indefinite lengths, up to the end-of-contents marker. */
+  length: number;
+  contentStart: number;
+  contentEnd: number;
+  /** Offset just past the value (past the 00 00 marker for indefinite lengths). */
+  end: number;
+  indefinite: boolean;
+}
+
+/** Universal tag numbers used by the OCSP decoders. */
+export const TAG = {
+  BOOLEAN: 1,
+  INTEGER: 2,
+  BIT_STRING: 3,
+  OCTET_STRING: 4,
+  NULL: 5,
+  OID: 6,
+  ENUMERATED: 10,
+  SEQUENCE: 16,
+  SET: 17,
+  GENERALIZED_TIME: 24,
+} as const;
+
+const CLASSES: readonly TagClass[] = ['universal', 'application', 'context', 'private'];
+const MAX_INDEFINITE_DEPTH = 32;
+const MAX_SCAN_STEPS = 100_000;
+
+/** Reads the TLV at `offset`; it must end at or before `end`. */
+export function readTlv(bytes: Uint8Array, offset: number, end: number): Tlv {
+  return readAt(bytes, offset, Math.min(end, bytes.length), { steps: 0 }, 0);
+}
+
+function readAt(bytes: Uint8Array, offset: number, end: number, budget: { steps: number }, depth: number): Tlv {
+  if (++budget.steps > MAX_SCAN_STEPS) throw new DerError('too-complex', offset);
+  let pos = offset;
+  const first = byteAt(bytes, pos++, end);
+  const constructed = (first & 0x20) !== 0;
+  let tag = first & 0x1f;
+  if (tag === 0x1f) [tag, pos] = readHighTag(bytes, pos, end);
+  const lengthByte = byteAt(bytes, pos++, end);
+  if (lengthByte === 0x80) {
+    if (!constructed) throw new DerError('bad-length', offset, 'indefinite length on a primitive value');
+    if (depth >= MAX_INDEFINITE_DEPTH) throw new DerError('too-deep', offset);
+    const contentEnd = scanToEndOfContents(bytes, pos, end, budget, depth + 1);
+    return tlv(first, tag, offset, pos, contentEnd, contentEnd + 2, true);
+  }
+  let length = lengthByte;
+  if (lengthByte > 0x80) {
+    const count = lengthByte & 0x7f;
+    // Four bytes cover any blob we can hold; 0xff is reserved by X.690.
+    if (count > 4) throw new DerError('bad-length', offset, `${count}-byte length`);
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + byteAt(bytes, pos++, end);
+  }
+  if (length > end - pos) throw new DerError('truncated', offset, `length ${length} runs past the end`);
+  return tlv(first, tag, offset, pos, pos + length, pos + length, false);
+}
+
+function tlv(first: number, tag: number, start: number, contentStart: number, contentEnd: number, end: number, indefinite: boolean): Tlv {
+  const tagClass = CLASSES[first >> 6] ?? 'universal';
+  return {
+    tag,
+    constructed: (first & 0x20) !== 0,
+    class: tagClass,
+    start,
+    headerLength: contentStart - start,
+    length: contentEnd - contentStart,
+    contentStart,
+    contentEnd,
+    end,
+    indefinite,
+  };
+}
+
+function byteAt(bytes: Uint8Array, pos: number, end: number): number {
+  const value = pos < end ? bytes[pos] : undefined;
+  if (value === undefined) throw new DerError('truncated', pos);
+  return value;
+}
+
+/** Base-128 tag number; capped at 28 bits so it stays a small integer. */
+function readHighTag(bytes: Uint8Array, pos: number, end: number): [number, number] {
+  let tag = 0;
+  for (let i = 0; i < 4; i++) {
+    const b = byteAt(bytes, pos++, end);
+    tag = tag * 128 + (b & 0x7f);
+    if ((b & 0x80) === 0) return [tag, pos];
+  }
+  throw new DerError('bad-tag', pos, 'tag number too large');
+}
+
+/** Walks the children of an indefinite-length value; returns the offset of its 00 00. */
+function scanToEndOfContents(bytes: Uint8Array, pos: number, end: number, budget: { steps: number }, depth: number): number {
+  for (;;) {
+    if (byteAt(bytes, pos, end) === 0) {
+      if (byteAt(bytes, pos + 1, end) !== 0) throw new DerError('bad-length', pos, 'malformed end-of-contents');
+      return pos;
+    }
+    pos = readAt(bytes, pos, end, budget, depth).end;
+  }
+}
+
+/** All children of a constructed value, in order. */
+export function readChildren(bytes: Uint8Array, parent: Tlv): Tlv[] {
+  if (!parent.constructed) throw new DerError('unexpected-tag', parent.start, 'expected a constructed value');
+  const children: Tlv[] = [];
+  for (let pos = parent.contentStart; pos < parent.contentEnd; ) {
+    const child = readTlv(bytes, pos, parent.contentEnd);
+    children.push(child);
+    pos = child.end;
+  }
+  return children;
+}
+
+/** The value inside an EXPLICIT context tag. */
+export function readExplicit(bytes: Uint8Array, wrapper: Tlv): Tlv {
+  const [inner] = readChildren(bytes, wrapper);
+  if (inner === undefined) throw new DerError('truncated', wrapper.start, 'empty explicit tag');
+  return inner;
+}
+
+/** Throws unless `node` has the given class, tag number and (for universal tags) form. */
+export function expectTag(node: Tlv | undefined, tag: number, tagClass: TagClass = 'universal', at = 0): Tlv {
+  if (node === undefined) throw new DerError('truncated', at, `missing element with tag ${tag}`);
+  if (node.class !== tagClass || node.tag !== tag) {
+    throw new DerError('unexpected-tag', node.start, `expected ${tagClass} ${tag}, got ${node.class} ${node.tag}`);
+  }
+  return node;
+}
+
+function primitiveContent(bytes: Uint8Array, node: Tlv, tag: number): Uint8Array {
+  expectTag(node, tag);
+  if (node.constructed) throw new DerError('unexpected-tag', node.start, 'expected a primitive value');
+  return bytes.subarray(node.contentStart, node.contentEnd);
+}
+
+function signedValue(content: Uint8Array, node: Tlv): bigint {
+  if (content.length === 0) throw new DerError('bad-value', node.start, 'empty integer');
+  // Hex keeps this linear; shifting a bigint per byte is quadratic on long input.
+  const value = BigInt(`0x${toHex(content)}`);
+  return (content[0] ?? 0) & 0x80 ? value - (1n << BigInt(content.length * 8)) : value;
+}
+
+function toSafeNumber(value: bigint, node: Tlv): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new DerError('bad-value', node.start, 'integer too large');
+  }
+  return Number(value);
+}
+
+/** INTEGER as a signed bigint. */
+export function readInteger(bytes: Uint8Array, node: Tlv): bigint {
+  return signedValue(primitiveContent(bytes, node, TAG.INTEGER), node);
+}
+
+/** A small INTEGER (versions) as a number. */
+export function readSmallInteger(bytes: Uint8Array, node: Tlv): number {
+  return toSafeNumber(readInteger(bytes, node), node);
+}
+
+/** ENUMERATED (response status, CRL reason) as a number. */
+export function readEnumerated(bytes: Uint8Array, node: Tlv): number {
+  return toSafeNumber(signedValue(primitiveContent(bytes, node, TAG.ENUMERATED), node), node);
+}
+
+/**
+ * INTEGER as lowercase minimal two's-complement hex, like Java's
+ * BigInteger.toByteArray(): 0x8a.. gets a leading 00, 1 is "01". Redundant
+ * sign bytes from a non-minimal encoding are dropped, as Java would.
+ */
+export function readIntegerHex(bytes: Uint8Array, node: Tlv): string {
+  let content = primitiveContent(bytes, node, TAG.INTEGER);
+  if (content.length === 0) throw new DerError('bad-value', node.start, 'empty integer');
+  while (content.length > 1) {
+    const [a = 0, b = 0] = content;
+    if ((a === 0x00 && b < 0x80) || (a === 0xff && b >= 0x80)) content = content.subarray(1);
+    else break;
+  }
+  return toHex(content);
+}
+
+// Longer arcs than this (a 2.25 UUID needs 19 bytes) are treated as hostile.
+const MAX_ARC_BYTES = 32;
+
+/** OBJECT IDENTIFIER as a dotted string. */
+export function readOid(bytes: Uint8Array, node: Tlv): string {
+  const content = primitiveContent(bytes, node, TAG.OID);
+  const arcs: bigint[] = [];
+  let arcStart = 0;
+  for (let i = 0; i < content.length; i++) {
+    if (((content[i] ?? 0) & 0x80) !== 0) continue;
+    if (i + 1 - arcStart > MAX_ARC_BYTES) throw new DerError('bad-value', node.start, 'object identifier arc too long');
+    let value = 0n;
+    for (const b of content.subarray(arcStart, i + 1)) value = (value << 7n) | BigInt(b & 0x7f);
+    arcs.push(value);
+    arcStart = i + 1;
+  }
+  const first = arcs[0];
+  if (first === undefined || arcStart !== content.length) {
+    throw new DerError('bad-value', node.start, 'malformed object identifier');
+  }
+  const top = first < 40n ? 0n : first < 80n ? 1n : 2n;
+  return [top, first - top * 40n, ...arcs.slice(1)].join('.');
+}
+
+const TIME_PATTERN = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})?(\d{2})?(?:[.,](\d{1,9}))?(Z|[+-]\d{4})?$/;
+
+/** GeneralizedTime as an ISO-8601 UTC string (a time without a zone is read as UTC). */
+export function readGeneralizedTime(bytes: Uint8Array, node: Tlv): string {
+  const content = primitiveContent(bytes, node, TAG.GENERALIZED_TIME);
+  const m = content.length <= 32 ? TIME_PATTERN.exec(Buffer.from(content).toString('latin1')) : null;
+  if (!m) throw new DerError('bad-value', node.start, 'malformed GeneralizedTime');
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((p) => Number(p ?? 0));
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, Math.floor(Number(`0.${m[7] ?? '0'}`) * 1000));
+  // Date rolls 31 February over into March: reject instead, as OpenSSL does.
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || date.getUTCHours() !== hour ||
+      date.getUTCMinutes() !== minute || date.getUTCSeconds() !== second) {
+    throw new DerError('bad-value', node.start, 'impossible GeneralizedTime');
+  }
+  const zone = m[8];
+  if (zone !== undefined && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    date.setTime(date.getTime() - sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000);
+  }
+  return date.toISOString();
+}
+
+/**
+ * OCTET STRING content. BER allows a constructed form (concatenated segments),
+ * which OpenSSL and BouncyCastle accept, so it is accepted here too.
+ */
+export function readOctetString(bytes: Uint8Array, node: Tlv, depth = 0): Uint8Array {
+  expectTag(node, TAG.OCTET_STRING);
+  if (!node.constructed) return bytes.subarray(node.contentStart, node.contentEnd);
+  if (depth >= MAX_INDEFINITE_DEPTH) throw new DerError('too-deep', node.start);
+  return Buffer.concat(readChildren(bytes, node).map((child) => readOctetString(bytes, child, depth + 1)));
+}
+
+/** BIT STRING content: the bytes after the unused-bits count (primitive form only). */
+export function readBitString(bytes: Uint8Array, node: Tlv): { unusedBits: number; bytes: Uint8Array } {
+  const content = primitiveContent(bytes, node, TAG.BIT_STRING);
+  const unusedBits = content[0];
+  if (unusedBits === undefined || unusedBits > 7 || (content.length === 1 && unusedBits !== 0)) {
+    throw new DerError('bad-value', node.start, 'malformed bit string');
+  }
+  return { unusedBits, bytes: content.subarray(1) };
+}
+
+const latin1 = (c: Buffer): string => c.toString('latin1');
+// Numeric, Printable, T61 (read as Latin-1, like OpenSSL), IA5 and Visible strings are
+// single-byte; BMPString is UTF-16BE and UniversalString UTF-32BE.
+const STRING_DECODERS: Record<number, (content: Buffer) => string> = {
+  12: (c) => c.toString('utf8'),
+  18: latin1, 19: latin1, 20: latin1, 22: latin1, 26: latin1,
+  28: (c) => Array.from({ length: c.length >> 2 }, (_, i) => String.fromCodePoint(Math.min(c.readUInt32BE(i * 4), 0x10ffff))).join(''),
+  30: (c) => Buffer.from(c).swap16().toString('utf16le'),
+};
+
+/** A primitive universal character string as text; undefined for other types. */
+export function readString(bytes: Uint8Array, node: Tlv): string | undefined {
+  const decode = node.class === 'universal' && !node.constructed ? STRING_DECODERS[node.tag] : undefined;
+  if (decode === undefined) return undefined;
+  const content = Buffer.from(bytes.buffer, bytes.byteOffset + node.contentStart, node.length);
+  if ((node.tag === 30 && content.length % 2 !== 0) || (node.tag === 28 && content.length % 4 !== 0)) {
+    throw new DerError('bad-value', node.start, 'malformed wide string');
+  }
+  return decode(content);
+}
+
+/** Lowercase hex of a byte array. */
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}

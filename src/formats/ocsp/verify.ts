@@ -1,0 +1,195 @@
+/**
+ * Checks the signature of a decoded BasicOCSPResponse with node:crypto.
+ *
+ * The signer is looked up by ResponderID among the certificates in the response,
+ * then among the given CA certificates (a CA may sign its own responses). With
+ * CA certificates, a delegated signer must also be issued by one of them and
+ * carry id-kp-OCSPSigning, as RFC 6960 §4.2.2.2 (and OpenSSL) require.
+ */
+import { X509Certificate, createHash, constants, verify, type KeyObject } from 'node:crypto';
+import {
+  DerError,
+  TAG,
+  expectTag,
+  readBitString,
+  readChildren,
+  readExplicit,
+  readOid,
+  readSmallInteger,
+  readTlv,
+  toHex,
+  type Tlv,
+} from './der.js';
+import { formatName, type BasicResponseInfo } from './ocsp.js';
+
+export interface VerifyResult {
+  result: 'valid' | 'invalid' | 'unverifiable';
+  reason: string;
+}
+
+export interface VerifyOptions {
+  caCerts?: X509Certificate[];
+}
+
+const OID_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
+const OID_RSA_PSS = '1.2.840.113549.1.1.10';
+const OID_MGF1 = '1.2.840.113549.1.1.8';
+
+/** Signature algorithm OID → [key type, digest] (null digest: the key decides, as for EdDSA). */
+const ALGORITHMS: Record<string, readonly [string, string | null]> = {
+  '1.2.840.113549.1.1.5': ['rsa', 'sha1'],
+  '1.2.840.113549.1.1.14': ['rsa', 'sha224'],
+  '1.2.840.113549.1.1.11': ['rsa', 'sha256'],
+  '1.2.840.113549.1.1.12': ['rsa', 'sha384'],
+  '1.2.840.113549.1.1.13': ['rsa', 'sha512'],
+  '1.2.840.10045.4.1': ['ec', 'sha1'],
+  '1.2.840.10045.4.3.1': ['ec', 'sha224'],
+  '1.2.840.10045.4.3.2': ['ec', 'sha256'],
+  '1.2.840.10045.4.3.3': ['ec', 'sha384'],
+  '1.2.840.10045.4.3.4': ['ec', 'sha512'],
+  '1.3.101.112': ['ed25519', null],
+  '1.3.101.113': ['ed448', null],
+};
+
+const DIGESTS: Record<string, string> = {
+  '1.3.14.3.2.26': 'sha1',
+  '2.16.840.1.101.3.4.2.4': 'sha224',
+  '2.16.840.1.101.3.4.2.1': 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
+};
+
+interface Scheme {
+  keyType: string;
+  digest: string | null;
+  pssSaltLength?: number;
+}
+
+/** Verifies the response signature; never throws. */
+export function verifyOcspResponse(basic: BasicResponseInfo, options: VerifyOptions = {}): VerifyResult {
+  const caCerts = options.caCerts ?? [];
+  const signer = findResponder(basic, parseCertificates(basic.certs)) ?? findResponder(basic, caCerts);
+  if (signer === undefined) return { result: 'unverifiable', reason: 'responder certificate not found' };
+  const scheme = signatureScheme(basic);
+  if (typeof scheme === 'string') return { result: 'unverifiable', reason: scheme };
+  const keyCheck = checkKeyType(signer.publicKey, scheme);
+  if (keyCheck !== undefined) return { result: 'invalid', reason: keyCheck };
+  if (!checkSignature(basic, signer.publicKey, scheme)) return { result: 'invalid', reason: 'bad signature' };
+  if (options.caCerts === undefined) return { result: 'valid', reason: 'signature verified' };
+  return checkAuthorized(signer, caCerts);
+}
+
+function parseCertificates(ders: readonly Uint8Array[]): X509Certificate[] {
+  const certs: X509Certificate[] = [];
+  for (const der of ders) {
+    try {
+      certs.push(new X509Certificate(der));
+    } catch {
+      // An unparseable included certificate cannot be the signer; keep looking.
+    }
+  }
+  return certs;
+}
+
+function findResponder(basic: BasicResponseInfo, certs: readonly X509Certificate[]): X509Certificate | undefined {
+  const { byName, byKeyHash } = basic.responderId;
+  return certs.find((cert) => {
+    const fields = certificateFields(cert);
+    if (fields === undefined) return false;
+    if (byName !== undefined) return fields.subject === byName;
+    return byKeyHash !== undefined && toHex(createHash('sha1').update(fields.publicKeyBits).digest()) === byKeyHash;
+  });
+}
+
+/** Subject DN (formatted like responder names) and subjectPublicKey bits of a certificate. */
+function certificateFields(cert: X509Certificate): { subject: string; publicKeyBits: Uint8Array } | undefined {
+  try {
+    const raw = new Uint8Array(cert.raw);
+    const [tbs] = readChildren(raw, expectTag(readTlv(raw, 0, raw.length), TAG.SEQUENCE));
+    const fields = readChildren(raw, expectTag(tbs, TAG.SEQUENCE));
+    // tbsCertificate: [0] version (optional), serial, signature, issuer, validity, subject, spki
+    const skip = fields[0]?.class === 'context' ? 1 : 0;
+    const subject = formatName(raw, expectTag(fields[skip + 4], TAG.SEQUENCE));
+    const spki = readChildren(raw, expectTag(fields[skip + 5], TAG.SEQUENCE));
+    return { subject, publicKeyBits: readBitString(raw, expectTag(spki[1], TAG.BIT_STRING)).bytes };
+  } catch (err) {
+    if (err instanceof DerError) return undefined;
+    throw err;
+  }
+}
+
+function signatureScheme(basic: BasicResponseInfo): Scheme | string {
+  const known = ALGORITHMS[basic.signatureAlgorithm];
+  if (known !== undefined) return { keyType: known[0], digest: known[1] };
+  if (basic.signatureAlgorithm !== OID_RSA_PSS) return `unsupported signature algorithm ${basic.signatureAlgorithm}`;
+  try {
+    return pssScheme(basic.signatureParameters);
+  } catch (err) {
+    if (err instanceof DerError) return 'malformed RSASSA-PSS parameters';
+    throw err;
+  }
+}
+
+/**
+ * RSASSA-PSS-params (RFC 4055). Absent parameters mean all defaults, like an
+ * empty SEQUENCE. node:crypto uses MGF1 with the message digest, so they must agree.
+ */
+function pssScheme(params: Uint8Array = new Uint8Array([0x30, 0x00])): Scheme | string {
+  let digest = 'sha1';
+  let mgfDigest = 'sha1';
+  let saltLength = 20;
+  for (const field of readChildren(params, expectTag(readTlv(params, 0, params.length), TAG.SEQUENCE))) {
+    if (field.class !== 'context') continue;
+    const value = readExplicit(params, field);
+    if (field.tag === 0) digest = DIGESTS[algorithmOf(params, value)] ?? 'unknown';
+    if (field.tag === 1) mgfDigest = mgf1Digest(params, value);
+    if (field.tag === 2) saltLength = readSmallInteger(params, value);
+    if (field.tag === 3 && readSmallInteger(params, value) !== 1) return 'unsupported RSASSA-PSS trailer field';
+  }
+  if (digest === 'unknown' || digest !== mgfDigest) return 'unsupported RSASSA-PSS parameters';
+  return { keyType: 'rsa', digest, pssSaltLength: saltLength };
+}
+
+function algorithmOf(bytes: Uint8Array, node: Tlv): string {
+  return readOid(bytes, expectTag(readChildren(bytes, expectTag(node, TAG.SEQUENCE))[0], TAG.OID));
+}
+
+function mgf1Digest(bytes: Uint8Array, node: Tlv): string {
+  const [oid, hash] = readChildren(bytes, expectTag(node, TAG.SEQUENCE));
+  if (oid === undefined || readOid(bytes, oid) !== OID_MGF1 || hash === undefined) return 'unknown-mgf';
+  return DIGESTS[algorithmOf(bytes, hash)] ?? 'unknown-mgf';
+}
+
+function checkKeyType(key: KeyObject, scheme: Scheme): string | undefined {
+  const actual = key.asymmetricKeyType ?? 'unknown';
+  const matches = actual === scheme.keyType || (scheme.keyType === 'rsa' && actual === 'rsa-pss');
+  return matches ? undefined : `signer key type ${actual} does not match the signature algorithm`;
+}
+
+function checkSignature(basic: BasicResponseInfo, key: KeyObject, scheme: Scheme): boolean {
+  const pss = scheme.pssSaltLength === undefined
+    ? {}
+    : { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.pssSaltLength };
+  try {
+    return verify(scheme.digest, basic.tbsResponseData, { key, ...pss }, basic.signature);
+  } catch {
+    return false; // OpenSSL rejects some malformed signatures by throwing instead of returning false.
+  }
+}
+
+/** The signer must be one of the CAs, or be issued by one and be allowed to sign OCSP responses. */
+function checkAuthorized(signer: X509Certificate, caCerts: readonly X509Certificate[]): VerifyResult {
+  if (caCerts.some((ca) => ca.raw.equals(signer.raw))) return { result: 'valid', reason: 'signed by the CA' };
+  const issued = caCerts.some((ca) => {
+    try {
+      return signer.verify(ca.publicKey);
+    } catch {
+      return false;
+    }
+  });
+  if (!issued) return { result: 'invalid', reason: 'signer not issued by the given CA' };
+  if (!(signer.keyUsage ?? []).includes(OID_OCSP_SIGNING)) {
+    return { result: 'invalid', reason: 'signer lacks the OCSP signing extended key usage' };
+  }
+  return { result: 'valid', reason: 'signed by a delegated responder of the CA' };
+}

@@ -1,0 +1,38 @@
+import type { AuditSettings } from '../formats/ejbca/audit-schema.js';
+import { AUDIT_ORDER_DEFAULTS, DEFAULT_ORDER_PATTERN } from '../formats/ejbca/order.js';
+import { fallbackKernel } from '../native/fallback/index.js';
+import { AuditRangeScanner } from '../scan/audit-step.js';
+import { KNOWN_TRX_LAYOUTS } from './trx-detect.js';
+
+export type AuditChoice = Partial<AuditSettings>;
+
+/** Well-formed audit records in the whole lines of `head` under these settings. */
+function recordsParsed(head: Buffer, settings: AuditSettings): number {
+  let scanner: AuditRangeScanner;
+  try {
+    scanner = new AuditRangeScanner(fallbackKernel, '-', settings, false, Number.POSITIVE_INFINITY, false);
+  } catch {
+    return 0;
+  }
+  const end = head.lastIndexOf(0x0a) + 1;
+  scanner.step(head, 0, end, false, Number.POSITIVE_INFINITY, 0);
+  return scanner.stats.records;
+}
+
+/**
+ * Finds the audit order (each era's default, unless given) and layout under which the most
+ * records of the head parse. Undefined when none does.
+ */
+export function detectAuditSettings(head: Buffer, choice: AuditChoice = {}): AuditSettings | undefined {
+  const orders = choice.order !== undefined ? [choice.order] : Object.values(AUDIT_ORDER_DEFAULTS);
+  const layouts = choice.layout !== undefined ? [choice.layout] : KNOWN_TRX_LAYOUTS;
+  let best: { settings: AuditSettings; records: number } | undefined;
+  for (const order of orders) {
+    for (const layout of layouts) {
+      const settings: AuditSettings = { order, layout, pattern: choice.pattern ?? DEFAULT_ORDER_PATTERN };
+      const records = recordsParsed(head, settings);
+      if (records > 0 && (!best || records > best.records)) best = { settings, records };
+    }
+  }
+  return best?.settings;
+}

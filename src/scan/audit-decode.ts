@@ -1,0 +1,119 @@
+import type { AuditStats } from '../aggregate/audit.js';
+import { decodeOcspRequest, decodeOcspResponse, type OcspResponseInfo } from '../formats/ocsp/ocsp.js';
+import { certIdDigest, type ReconcileSide } from '../aggregate/reconcile.js';
+
+const CERT_STATUS_CODES: ReadonlyMap<string, number> = new Map([['good', 0], ['revoked', 1], ['unknown', 2]]);
+import { verifyOcspResponse } from '../formats/ocsp/verify.js';
+import { HexStatus, type Kernel } from '../native/types.js';
+
+export interface AuditRecord {
+  /** Field values by variable name (latin1). */
+  values: Map<string, string>;
+}
+
+/**
+ * Decodes the hex blobs of a block's audit records in one native call, then their DER, and
+ * counts what the responder answered. A record whose hex or DER is bad is counted as
+ * undecodable with its reason.
+ */
+export class AuditDecoder {
+  private scratch = Buffer.alloc(1 << 16);
+  private out = new Uint8Array(1 << 16);
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly stats: AuditStats,
+    private readonly verifySignatures: boolean,
+    /** Every record keyed by request, when the run also reads transaction logs. */
+    readonly reconcile?: ReconcileSide,
+  ) {}
+
+  decodeAll(records: readonly AuditRecord[]): void {
+    if (records.length === 0) return;
+    const blobs = records.flatMap((r) => [r.values.get('OCSPREQUEST') ?? '', r.values.get('OCSPRESPONSE') ?? '']);
+    const size = blobs.reduce((sum, b) => sum + b.length, 0);
+    if (this.scratch.length < size) this.scratch = Buffer.alloc(size * 2);
+    if (this.out.length < size / 2 + 1) this.out = new Uint8Array(size);
+    const starts = new Uint32Array(blobs.length);
+    const ends = new Uint32Array(blobs.length);
+    let at = 0;
+    blobs.forEach((b, i) => {
+      starts[i] = at;
+      at += this.scratch.write(b, at, 'latin1');
+      ends[i] = at;
+    });
+    const results = new Int32Array(blobs.length * 4);
+    this.kernel.decodeHexSpans(this.scratch, starts, ends, blobs.length, this.out, results);
+    records.forEach((record, i) => {
+      const request = this.bytes(results, 2 * i);
+      const response = this.bytes(results, 2 * i + 1);
+      let decoded: OcspResponseInfo | undefined;
+      if (typeof request === 'string') this.stats.undecodable.add(`request ${request}`);
+      else if (typeof response === 'string') this.stats.undecodable.add(`response ${response}`);
+      else decoded = this.decodeDer(request, response);
+      if (this.reconcile) this.addReconcile(record, decoded);
+    });
+  }
+
+  private addReconcile(record: AuditRecord, response: OcspResponseInfo | undefined): void {
+    const sessionId = record.values.get('SESSION_ID');
+    const logId = record.values.get('LOG_ID');
+    const status = record.values.get('STATUS');
+    if (sessionId === undefined || logId === undefined || status === undefined) return;
+    const base = { sessionId, logId: Number(logId), status: Number(status), responseStatus: response ? response.status : -1 };
+    const singles = response?.basic?.responses ?? [];
+    if (singles.length === 0) return this.reconcile!.add(base);
+    for (const single of singles) {
+      const id = single.certId;
+      this.reconcile!.add({
+        ...base,
+        certId: certIdDigest(id.hashAlgorithm, id.issuerNameHash, id.issuerKeyHash, id.serial),
+        certStatus: CERT_STATUS_CODES.get(single.certStatus) ?? -1,
+        reason: single.revocationReason ?? -1,
+      });
+    }
+  }
+
+  /** Bytes of decoded span i, or why there are none. */
+  private bytes(results: Int32Array, i: number): Uint8Array | string {
+    const status = results[i * 4]!;
+    if (status === HexStatus.OddLength) return 'hex odd length';
+    if (status === HexStatus.NonHex) return 'hex non-hex character';
+    if (status !== HexStatus.Ok) return 'hex not decoded';
+    const start = results[i * 4 + 2]!;
+    const length = results[i * 4 + 3]!;
+    if (length === 0) return 'empty';
+    return this.out.slice(start, start + length);
+  }
+
+  /** Counts a record's request and response; the decoded response, undefined when either is undecodable. */
+  private decodeDer(request: Uint8Array, response: Uint8Array): OcspResponseInfo | undefined {
+    let req;
+    let resp;
+    try {
+      req = decodeOcspRequest(request);
+    } catch (err) {
+      this.stats.undecodable.add(`request DER ${reasonOf(err)}`);
+      return undefined;
+    }
+    try {
+      resp = decodeOcspResponse(response);
+    } catch (err) {
+      this.stats.undecodable.add(`response DER ${reasonOf(err)}`);
+      return undefined;
+    }
+    this.stats.decoded++;
+    if (req.signed) this.stats.signedRequests++;
+    if (req.nonce !== undefined) this.stats.requestsWithNonce++;
+    this.stats.byResponseStatus.add(resp.statusName);
+    if (!resp.basic) return resp;
+    for (const single of resp.basic.responses) this.stats.byCertStatus.add(single.certStatus);
+    this.stats.signatures.add(this.verifySignatures ? verifyOcspResponse(resp.basic).result : 'not checked');
+    return resp;
+  }
+}
+
+function reasonOf(err: unknown): string {
+  const reason = (err as { reason?: unknown }).reason;
+  return typeof reason === 'string' ? reason : 'error';
+}
