@@ -24,6 +24,8 @@ export interface AnalyzeOptions {
   audit?: AuditChoice;
   /** Check the signatures of audit-logged responses (default true). */
   verifySignatures?: boolean;
+  /** PEM of CA certificates the response signers must chain to. */
+  caPem?: string;
   /** Worker threads; 0 runs everything in this thread. */
   workers?: number;
   chunkBytes?: number;
@@ -48,7 +50,7 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
   const started = performance.now();
   const files = paths.filter((p) => p !== '-');
   const inputs = await describeInputs(files, options.format, options.trx ?? {}, options.audit ?? {});
-  const tasks = planTasks(inputs, options.chunkBytes ?? DEFAULT_CHUNK_BYTES, options.verifySignatures ?? true);
+  const tasks = planTasks(inputs, options.chunkBytes ?? DEFAULT_CHUNK_BYTES, auditChecks(options));
   const total = inputs.reduce((sum, i) => sum + i.bytes, 0);
   const progress = new SharedArrayBuffer(Math.max(1, tasks.length) * 8);
   tasks.forEach((t, index) => (t.progress = { buffer: progress, index }));
@@ -81,6 +83,10 @@ function bytesDone(tasks: readonly ScanTask[], done: Float64Array): number {
     if (at > t.start) sum += Math.min(at, end) - t.start;
   });
   return sum;
+}
+
+function auditChecks(options: AnalyzeOptions): { verifySignatures: boolean; caPem?: string } {
+  return { verifySignatures: options.verifySignatures ?? true, ...(options.caPem ? { caPem: options.caPem } : {}) };
 }
 
 /** Decompresses what a first stdin chunk holds (a partial stream is fine for sniffing). */
@@ -126,7 +132,7 @@ async function analyzeStdin(options: AnalyzeOptions): Promise<Snapshot> {
   if (!detected) throw new CertcrunchError('ERR_FORMAT', '-: unknown log format on standard input (use --format)');
   const task: ScanTask = { path: '-', format: detected.format, gzip, start: 0, end: -1, fileBytes: 0, mtimeMs: 0 };
   if (detected.trx) task.trx = detected.trx;
-  if (detected.audit) task.audit = { ...detected.audit, verifySignatures: options.verifySignatures ?? true };
+  if (detected.audit) task.audit = { ...detected.audit, ...auditChecks(options) };
   const result = await runTask(task, rest);
   return decodeSnapshot(result.snapshot);
 }

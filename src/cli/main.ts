@@ -23,6 +23,7 @@ import type { AuditChoice } from '../input/audit-detect.js';
 import { compilePrefixProgram } from '../formats/log4j/prefix-program.js';
 import { describeOcsp } from '../formats/ocsp/describe.js';
 import { decodeHex } from '../formats/ocsp/hex.js';
+import { parsePemCertificates } from '../scan/audit-step.js';
 
 function versionText(): string {
   const choice = selectKernel();
@@ -59,6 +60,7 @@ function buildProgram(): Command {
     .option('--trx-order <string>', 'the ocsp.trx-log-order itself (overrides the file)')
     .option('--audit-order <string>', 'the ocsp.audit-log-order itself (overrides the file)')
     .option('--no-verify-signatures', 'do not check the signatures of audit-logged responses')
+    .option('--ca <file>', 'PEM CA certificates that audit-logged response signers must chain to')
     .option('--log4j-pattern <pattern>', 'ConversionPattern wrapping each line, e.g. "%d %-5p [%c] %m%n" (default: detect)')
     .option('-o, --out <file>', 'write the snapshot (protobuf certcrunch.v1.Snapshot)')
     .option('--json', 'print the JSON report on stdout instead of text')
@@ -77,6 +79,7 @@ function buildProgram(): Command {
         trx,
         audit,
         verifySignatures: opts['verifySignatures'] !== false,
+        ...(typeof opts['ca'] === 'string' ? { caPem: await readCaFile(opts['ca']) } : {}),
         workers: opts['workers'] as number,
         ...(opts['chunkSize'] ? { chunkBytes: opts['chunkSize'] as number } : {}),
         onProgress: progress.update,
@@ -107,9 +110,14 @@ function buildProgram(): Command {
     .requiredOption('--audit <paths...>', 'audit logs')
     .option('--json', 'print the JSON report')
     .option('--no-verify-signatures', 'do not check the signatures of audit-logged responses')
+    .option('--ca <file>', 'PEM CA certificates that audit-logged response signers must chain to')
     .option('--workers <n>', 'worker threads (0: the main thread)', parseWholeNumber(0), defaultWorkers())
-    .action(async (opts: { trx: string[]; audit: string[]; json?: boolean; verifySignatures: boolean; workers: number }) => {
-      const both = await analyze([...opts.trx, ...opts.audit], { workers: opts.workers, verifySignatures: opts.verifySignatures });
+    .action(async (opts: { trx: string[]; audit: string[]; json?: boolean; verifySignatures: boolean; ca?: string; workers: number }) => {
+      const both = await analyze([...opts.trx, ...opts.audit], {
+        workers: opts.workers,
+        verifySignatures: opts.verifySignatures,
+        ...(opts.ca ? { caPem: await readCaFile(opts.ca) } : {}),
+      });
       const formats = new Map([...both.snapshot.meta.inputs.values()].map((i) => [i.path, i.format]));
       const wrong = [
         ...opts.trx.filter((p) => formats.has(p) && formats.get(p) !== 'ejbca-trx').map((p) => `${p} is not a transaction log`),
@@ -179,6 +187,22 @@ function buildProgram(): Command {
       );
     });
   return program;
+}
+
+/** A PEM bundle of CA certificates, checked here so a bad file is a clear usage error. */
+async function readCaFile(path: string): Promise<string> {
+  let pem: string;
+  try {
+    pem = await readFile(path, 'latin1');
+  } catch (err) {
+    throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    if (parsePemCertificates(pem).length === 0) throw new Error('no certificate in it');
+  } catch (err) {
+    throw new CertcrunchError('ERR_INPUT', `${path}: not a PEM certificate bundle (${(err as Error).message})`);
+  }
+  return pem;
 }
 
 /** The DER to decode: from the argument (hex) or a file (DER, or hex text). */

@@ -10,7 +10,7 @@ export type AuditChoice = Partial<AuditSettings>;
 function recordsParsed(head: Buffer, settings: AuditSettings): number {
   let scanner: AuditRangeScanner;
   try {
-    scanner = new AuditRangeScanner(fallbackKernel, '-', settings, false, Number.POSITIVE_INFINITY, false);
+    scanner = new AuditRangeScanner(fallbackKernel, '-', { ...settings, verifySignatures: false }, false, Number.POSITIVE_INFINITY);
   } catch {
     return 0;
   }

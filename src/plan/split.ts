@@ -8,7 +8,9 @@ export const MAX_RANGES_PER_FILE = 1_000_000;
  * Cuts each plain file into byte ranges of about `chunkBytes`; a range owns the records that
  * start inside it. Gzip files cannot be entered mid-stream: one task each.
  */
-export function planTasks(inputs: readonly InputFile[], chunkBytes = DEFAULT_CHUNK_BYTES, verifySignatures = true): ScanTask[] {
+export function planTasks(
+  inputs: readonly InputFile[], chunkBytes = DEFAULT_CHUNK_BYTES, check: { verifySignatures: boolean; caPem?: string } = { verifySignatures: true },
+): ScanTask[] {
   if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new RangeError(`chunk size must be a positive integer, got ${chunkBytes}`);
   const tasks: ScanTask[] = [];
   // Transaction and audit logs read together are reconciled request by request.
@@ -18,7 +20,7 @@ export function planTasks(inputs: readonly InputFile[], chunkBytes = DEFAULT_CHU
     const base = {
       path: input.path, format: input.format, gzip: input.gzip, fileBytes: input.bytes, mtimeMs: input.mtimeMs,
       ...(input.trx ? { trx: input.trx } : {}),
-      ...(input.audit ? { audit: { ...input.audit, verifySignatures } } : {}),
+      ...(input.audit ? { audit: { ...input.audit, ...check } } : {}),
       ...(reconcile ? { reconcile } : {}),
     };
     if (input.gzip) {

@@ -3,7 +3,7 @@ import { decodeOcspRequest, decodeOcspResponse, type OcspResponseInfo } from '..
 import { certIdDigest, type ReconcileSide } from '../aggregate/reconcile.js';
 
 const CERT_STATUS_CODES: ReadonlyMap<string, number> = new Map([['good', 0], ['revoked', 1], ['unknown', 2]]);
-import { verifyOcspResponse } from '../formats/ocsp/verify.js';
+import { verifyOcspResponse, type VerifyOptions } from '../formats/ocsp/verify.js';
 import { HexStatus, type Kernel } from '../native/types.js';
 
 export interface AuditRecord {
@@ -23,7 +23,8 @@ export class AuditDecoder {
   constructor(
     private readonly kernel: Kernel,
     private readonly stats: AuditStats,
-    private readonly verifySignatures: boolean,
+    /** Signature checks, with the CA certificates signers must chain to; undefined: not checked. */
+    private readonly verify: VerifyOptions | undefined,
     /** Every record keyed by request, when the run also reads transaction logs. */
     readonly reconcile?: ReconcileSide,
   ) {}
@@ -108,7 +109,7 @@ export class AuditDecoder {
     this.stats.byResponseStatus.add(resp.statusName);
     if (!resp.basic) return resp;
     for (const single of resp.basic.responses) this.stats.byCertStatus.add(single.certStatus);
-    this.stats.signatures.add(this.verifySignatures ? verifyOcspResponse(resp.basic).result : 'not checked');
+    this.stats.signatures.add(this.verify ? verifyOcspResponse(resp.basic, this.verify).result : 'not checked');
     return resp;
   }
 }

@@ -8,6 +8,8 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { AuditDecoder, type AuditRecord } from './audit-decode.js';
 import { ReconcileSide } from '../aggregate/reconcile.js';
 
+import { X509Certificate } from 'node:crypto';
+
 const LF = 0x0a;
 
 interface Line {
@@ -37,14 +39,15 @@ export class AuditRangeScanner {
   constructor(
     kernel: Kernel,
     private readonly path: string,
-    settings: AuditSettings,
+    settings: AuditSettings & { verifySignatures: boolean; caPem?: string },
     startsMidFile: boolean,
     private readonly limitAbs: number,
-    verifySignatures: boolean,
     reconcile = false,
   ) {
     this.program = compileAuditProgram(settings);
-    this.decoder = new AuditDecoder(kernel, this.stats, verifySignatures, reconcile ? new ReconcileSide() : undefined);
+    // Without --ca, signatures are checked against the certificates the responses carry.
+    const verify = settings.verifySignatures ? (settings.caPem ? { caCerts: parsePemCertificates(settings.caPem) } : {}) : undefined;
+    this.decoder = new AuditDecoder(kernel, this.stats, verify, reconcile ? new ReconcileSide() : undefined);
     this.skippingPartialLine = startsMidFile;
     this.syncing = startsMidFile;
   }
@@ -155,6 +158,12 @@ export class AuditRangeScanner {
     snapshot.audit = this.stats;
     if (this.decoder.reconcile) snapshot.reconcileSides().audit.merge(this.decoder.reconcile);
   }
+}
+
+/** The certificates of a PEM bundle. */
+export function parsePemCertificates(pem: string): X509Certificate[] {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  return blocks.map((b) => new X509Certificate(b));
 }
 
 function stripSuffix(text: string, suffix: string): string {

@@ -7,13 +7,12 @@ import { DEFAULT_BLOCK_BYTES, runBlockLoop } from './block-loop.js';
 import { ElffRangeScanner } from './elff-step.js';
 import { TrxRangeScanner } from './trx-step.js';
 import { AuditRangeScanner } from './audit-step.js';
-import type { AuditSettings } from '../formats/ejbca/audit-schema.js';
 import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
 import { CertcrunchError } from '../errors.js';
 import { fileSource, gzipFileSource, streamSource, type ByteSource } from './sources.js';
 import type { ScanResult, ScanTask } from './task.js';
 
-function requireAudit(task: ScanTask): AuditSettings {
+function requireAudit(task: ScanTask): NonNullable<ScanTask['audit']> {
   if (!task.audit) throw new CertcrunchError('ERR_FORMAT', `${task.path}: no audit-log settings`);
   return task.audit;
 }
@@ -50,7 +49,7 @@ export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanRe
     task.format === 'ejbca-trx'
       ? new TrxRangeScanner(kernel, task.path, requireTrx(task), skipFirstLine, task.reconcile === true)
       : task.format === 'ejbca-audit'
-        ? new AuditRangeScanner(kernel, task.path, requireAudit(task), skipFirstLine, limit, task.audit!.verifySignatures, task.reconcile === true)
+        ? new AuditRangeScanner(kernel, task.path, requireAudit(task), skipFirstLine, limit, task.reconcile === true)
         : new ElffRangeScanner(kernel, task.path, task.fields, skipFirstLine);
   // Audit records span lines: their scanner, not the byte limit, says where the range ends.
   const loopLimit = scanner instanceof AuditRangeScanner ? Number.POSITIVE_INFINITY : limit;

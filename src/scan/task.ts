@@ -20,7 +20,7 @@ export interface ScanTask {
   /** EJBCA logs: keep rows and records keyed by request, to reconcile transaction and audit logs. */
   reconcile?: boolean;
   /** EJBCA audit log: how it was written, and whether to check response signatures. */
-  audit?: AuditSettings & { verifySignatures: boolean };
+  audit?: AuditSettings & { verifySignatures: boolean; /** PEM of the CA certificates signers must chain to (--ca). */ caPem?: string };
   /** ELFF: the `#Fields` directive in force at `start`, if known. */
   fields?: string;
   /** Read-block size; defaults to 8 MiB, less for small ranges. Tests use tiny blocks to exercise carry-over. */

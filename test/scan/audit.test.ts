@@ -176,3 +176,37 @@ describe('reconciliation with the transaction log', () => {
     ]);
   });
 });
+
+describe('response signatures', () => {
+  const pairs: [string, string][] = [
+    ['req-sha1-nonce', 'resp-sha1-nonce'],
+    ['req-multi', 'resp-multi'],
+    ['req-sha256', 'resp-sha256-keyid'],
+    ['req-sha384-sha512', 'resp-sha384-sha512'],
+    ['req-signed', 'resp-ec'],
+    ['req-multi', 'resp-no-certs'],
+    ['req-sha1-nonce', 'resp-ca-signed'],
+    ['req-sha1-nonce', 'resp-no-ocsp-eku'],
+  ];
+  const log = join(dir, 'audit-signatures.log');
+  const signatures = async (...args: string[]): Promise<Record<string, number>> => {
+    writeFileSync(log, pairs.map(([req, resp], i) => freshRecord(i, hexOf(req), hexOf(resp), 0)).join(''));
+    const out = await runCli(['analyze', log, '--json', '--workers', '0', ...args]);
+    expect(out.stderr).toBe('');
+    return (JSON.parse(out.stdout) as Report).audit!.signatures;
+  };
+
+  it('checks each against the signer the response carries', async () => {
+    // resp-no-certs and resp-ca-signed carry no certificate: nothing to check them against.
+    expect(await signatures()).toEqual({ valid: 6, unverifiable: 2 });
+  });
+
+  it('with --ca, also checks the signer was issued by the CA (and may sign OCSP responses)', async () => {
+    // The CA's own response becomes checkable; a signer without the OCSP-signing EKU is refused.
+    expect(await signatures('--ca', join(ocsp, 'ca.pem'))).toEqual({ valid: 6, invalid: 1, unverifiable: 1 });
+  });
+
+  it('can be turned off', async () => {
+    expect(await signatures('--no-verify-signatures')).toEqual({ 'not checked': 8 });
+  });
+});

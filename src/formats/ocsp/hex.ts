@@ -13,5 +13,6 @@ export function decodeHex(text: string): HexResult {
   if (bad !== null) return { error: 'non-hex', offset: bad.index };
   if (text.length % 2 !== 0) return { error: 'odd-length', offset: text.length - 1 };
   // Buffer.from(…, 'hex') stops silently at bad input; the checks above rule that out.
-  return { bytes: Buffer.from(text, 'hex') };
+  const decoded = Buffer.from(text, 'hex');
+  return { bytes: new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.length) };
 }

@@ -72,9 +72,11 @@ export function verifyOcspResponse(basic: BasicResponseInfo, options: VerifyOpti
   if (signer === undefined) return { result: 'unverifiable', reason: 'responder certificate not found' };
   const scheme = signatureScheme(basic);
   if (typeof scheme === 'string') return { result: 'unverifiable', reason: scheme };
-  const keyCheck = checkKeyType(signer.publicKey, scheme);
+  const key = publicKeyOf(signer);
+  if (key === undefined) return { result: 'invalid', reason: 'signer public key is unreadable' };
+  const keyCheck = checkKeyType(key, scheme);
   if (keyCheck !== undefined) return { result: 'invalid', reason: keyCheck };
-  if (!checkSignature(basic, signer.publicKey, scheme)) return { result: 'invalid', reason: 'bad signature' };
+  if (!checkSignature(basic, key, scheme)) return { result: 'invalid', reason: 'bad signature' };
   if (options.caCerts === undefined) return { result: 'valid', reason: 'signature verified' };
   return checkAuthorized(signer, caCerts);
 }
@@ -160,6 +162,15 @@ function mgf1Digest(bytes: Uint8Array, node: Tlv): string {
   return DIGESTS[algorithmOf(bytes, hash)] ?? 'unknown-mgf';
 }
 
+/** X509Certificate parses the key lazily, so a damaged key only throws here. */
+function publicKeyOf(cert: X509Certificate): KeyObject | undefined {
+  try {
+    return cert.publicKey;
+  } catch {
+    return undefined;
+  }
+}
+
 function checkKeyType(key: KeyObject, scheme: Scheme): string | undefined {
   const actual = key.asymmetricKeyType ?? 'unknown';
   const matches = actual === scheme.keyType || (scheme.keyType === 'rsa' && actual === 'rsa-pss');
@@ -181,8 +192,9 @@ function checkSignature(basic: BasicResponseInfo, key: KeyObject, scheme: Scheme
 function checkAuthorized(signer: X509Certificate, caCerts: readonly X509Certificate[]): VerifyResult {
   if (caCerts.some((ca) => ca.raw.equals(signer.raw))) return { result: 'valid', reason: 'signed by the CA' };
   const issued = caCerts.some((ca) => {
+    const caKey = publicKeyOf(ca);
     try {
-      return signer.verify(ca.publicKey);
+      return caKey !== undefined && signer.verify(caKey);
     } catch {
       return false;
     }
