@@ -26,6 +26,17 @@ class Column<T extends Int32Array | Uint32Array | Int8Array> {
   get(i: number): number {
     return this.data[i]!;
   }
+  /** Appends many values at once (a merge), mapping each through `map` when given. */
+  append(values: ArrayLike<number>, map?: (v: number) => number): void {
+    const need = this.length + values.length;
+    if (need > this.data.length) {
+      const bigger = this.make(Math.max(need, this.data.length * 2));
+      bigger.set(this.data.subarray(0, this.length));
+      this.data = bigger;
+    }
+    for (let i = 0; i < values.length; i++) this.data[this.length + i] = map ? map(values[i]!) : values[i]!;
+    this.length = need;
+  }
   values(): T {
     return this.data.subarray(0, this.length) as T;
   }
@@ -75,18 +86,34 @@ export class ReconcileSide {
   }
 
   merge(other: ReconcileSide): this {
-    for (let i = 0; i < other.size; i++) {
-      this.add({
-        sessionId: other.sessions[other.session.get(i)]!,
-        logId: other.logId.get(i),
-        status: other.status.get(i),
-        responseStatus: other.responseStatus.get(i),
-        certId: other.certId.get(i),
-        certStatus: other.certStatus.get(i),
-        reason: other.reason.get(i),
-      });
-    }
+    const sessionMap = other.sessions.map((s) => this.sessionOf(s));
+    this.session.append(other.session.values(), (s) => sessionMap[s]!);
+    this.logId.append(other.logId.values());
+    this.status.append(other.status.values());
+    this.responseStatus.append(other.responseStatus.values());
+    this.certId.append(other.certId.values());
+    this.certStatus.append(other.certStatus.values());
+    this.reason.append(other.reason.values());
     return this;
+  }
+
+  /** A side from its columns (decoding a snapshot). */
+  static fromColumns(sessions: string[], columns: Record<'session' | 'logId' | 'status' | 'responseStatus' | 'certId' | 'certStatus' | 'reason', ArrayLike<number>>): ReconcileSide {
+    const lengths = Object.values(columns).map((c) => c.length);
+    if (lengths.some((n) => n !== lengths[0])) throw new RangeError('reconcile columns differ in length');
+    for (let i = 0; i < columns.session.length; i++) {
+      if (columns.session[i]! >= sessions.length) throw new RangeError('reconcile entry names an unknown session');
+    }
+    const other = new ReconcileSide();
+    sessions.forEach((s) => other.sessionOf(s));
+    other.session.append(columns.session);
+    other.logId.append(columns.logId);
+    other.status.append(columns.status);
+    other.responseStatus.append(columns.responseStatus);
+    other.certId.append(columns.certId);
+    other.certStatus.append(columns.certStatus);
+    other.reason.append(columns.reason);
+    return other;
   }
 }
 

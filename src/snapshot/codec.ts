@@ -218,20 +218,16 @@ function encodeSide(side: ReconcileSide): Msg {
 }
 
 function decodeSide(msg: Msg | undefined): ReconcileSide {
-  const side = new ReconcileSide();
   const sessions = ((msg?.['sessions'] as Uint8Array[] | undefined) ?? []).map(latin1);
   const col = (k: string): number[] => (msg?.[k] as number[] | undefined) ?? [];
-  const [session, logId, status, responseStatus, certId, certStatus, reason] =
-    ['session', 'logId', 'status', 'responseStatus', 'certId', 'certStatus', 'reason'].map(col) as [number[], number[], number[], number[], number[], number[], number[]];
-  if ([logId, status, responseStatus, certId, certStatus, reason].some((c) => c.length !== session.length)) {
-    throw new CertcrunchError('ERR_SNAPSHOT', 'reconcile columns differ in length');
+  try {
+    return ReconcileSide.fromColumns(sessions, {
+      session: col('session'), logId: col('logId'), status: col('status'), responseStatus: col('responseStatus'),
+      certId: col('certId'), certStatus: col('certStatus'), reason: col('reason'),
+    });
+  } catch (err) {
+    throw new CertcrunchError('ERR_SNAPSHOT', (err as Error).message);
   }
-  session.forEach((s, i) => {
-    const sessionId = sessions[s];
-    if (sessionId === undefined) throw new CertcrunchError('ERR_SNAPSHOT', 'reconcile entry names an unknown session');
-    side.add({ sessionId, logId: logId[i]!, status: status[i]!, responseStatus: responseStatus[i]!, certId: certId[i]!, certStatus: certStatus[i]!, reason: reason[i]! });
-  });
-  return side;
 }
 
 /** Snapshot → protobuf bytes (certcrunch.v1.Snapshot). Canonical: equal snapshots give equal bytes. */

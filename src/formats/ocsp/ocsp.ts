@@ -89,6 +89,8 @@ const STATUS_NAMES: Record<number, string> = {
   0: 'successful', 1: 'malformedRequest', 2: 'internalError', 3: 'tryLater', 5: 'sigRequired', 6: 'unauthorized',
 };
 
+const CERT_STATUSES: ReadonlyArray<SingleResponseInfo['certStatus']> = ['good', 'revoked', 'unknown'];
+
 const GENERAL_NAME_TYPES = [
   'otherName', 'rfc822Name', 'dNSName', 'x400Address', 'directoryName',
   'ediPartyName', 'uniformResourceIdentifier', 'iPAddress', 'registeredID',
@@ -272,14 +274,17 @@ export function decodeOcspResponse(der: Uint8Array): OcspResponseInfo {
   const body = rb.next(TAG.OCTET_STRING);
   if (responseType !== OID_OCSP_BASIC) return info;
   // Decode in place when primitive, so error offsets stay relative to the whole blob.
-  info.basic = body.constructed
-    ? decodeBasic(readOctetString(der, body), 0, undefined)
-    : decodeBasic(der, body.contentStart, body.contentEnd);
+  if (!body.constructed) {
+    info.basic = decodeBasic(der, body.contentStart, body.contentEnd);
+  } else {
+    const joined = readOctetString(der, body);
+    info.basic = decodeBasic(joined, 0, joined.length);
+  }
   return info;
 }
 
-function decodeBasic(bytes: Uint8Array, start: number, end: number | undefined): BasicResponseInfo {
-  const basic = new Fields(bytes, readTlv(bytes, start, end ?? bytes.length));
+function decodeBasic(bytes: Uint8Array, start: number, end: number): BasicResponseInfo {
+  const basic = new Fields(bytes, readTlv(bytes, start, end));
   const tbsNode = basic.next(TAG.SEQUENCE);
   const tbs = new Fields(bytes, tbsNode);
   tbs.optional(0); // version: only v1 exists
@@ -319,25 +324,23 @@ function readSingleResponse(bytes: Uint8Array, node: Tlv): SingleResponseInfo {
   const f = new Fields(bytes, node);
   const certId = readCertId(bytes, f.next(TAG.SEQUENCE));
   const status = f.any();
-  const single: SingleResponseInfo = { certId, certStatus: 'good', thisUpdate: '' };
-  if (status.class !== 'context' || status.tag > 2) {
-    throw new DerError('unexpected-tag', status.start, 'expected a CertStatus');
-  }
-  if (status.tag === 1) {
-    // revoked [1] IMPLICIT RevokedInfo: revocationTime, [0] EXPLICIT CRLReason OPTIONAL
-    const revoked = readChildren(bytes, status);
-    single.certStatus = 'revoked';
-    single.revocationTime = readGeneralizedTime(bytes, expectTag(revoked[0], TAG.GENERALIZED_TIME, 'universal', status.start));
-    const reason = revoked[1];
-    if (reason !== undefined) {
-      expectTag(reason, 0, 'context');
-      single.revocationReason = readEnumerated(bytes, readExplicit(bytes, reason));
-    }
-  } else if (status.tag === 2) {
-    single.certStatus = 'unknown';
-  }
-  single.thisUpdate = readGeneralizedTime(bytes, f.next(TAG.GENERALIZED_TIME));
+  const certStatus = status.class === 'context' ? CERT_STATUSES[status.tag] : undefined;
+  if (certStatus === undefined) throw new DerError('unexpected-tag', status.start, 'expected a CertStatus');
+  const single: SingleResponseInfo = {
+    certId,
+    certStatus,
+    ...(certStatus === 'revoked' ? readRevokedInfo(bytes, status) : {}),
+    thisUpdate: readGeneralizedTime(bytes, f.next(TAG.GENERALIZED_TIME)),
+  };
   const nextUpdate = f.optional(0);
   if (nextUpdate !== undefined) single.nextUpdate = readGeneralizedTime(bytes, nextUpdate);
   return single;
+}
+
+/** revoked [1] IMPLICIT RevokedInfo: revocationTime, [0] EXPLICIT CRLReason OPTIONAL. */
+function readRevokedInfo(bytes: Uint8Array, node: Tlv): { revocationTime: string; revocationReason?: number } {
+  const [time, reason] = readChildren(bytes, node);
+  const revocationTime = readGeneralizedTime(bytes, expectTag(time, TAG.GENERALIZED_TIME, 'universal', node.start));
+  if (reason === undefined) return { revocationTime };
+  return { revocationTime, revocationReason: readEnumerated(bytes, readExplicit(bytes, expectTag(reason, 0, 'context'))) };
 }
