@@ -54,7 +54,8 @@ RecordKind Tokenize(const ElffScanInput& in, size_t start, size_t end, Interner&
       i = q + 1;
     } else {
       value_start = i;
-      while (i < end && p[i] != kSpace) i++;
+      const void* space = std::memchr(p + i, kSpace, end - i);
+      i = space == nullptr ? end : static_cast<size_t>(static_cast<const uint8_t*>(space) - p);
       value_end = i;
     }
     if (field < in.field_count) {
