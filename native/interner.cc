@@ -7,51 +7,74 @@ namespace certcrunch {
 namespace {
 constexpr uint64_t kMul = 0x9E3779B97F4A7C15ULL;
 
+inline uint64_t Load64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+inline uint32_t Load32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
 inline uint64_t Mix(uint64_t h) {
   h ^= h >> 33;
   h *= 0xFF51AFD7ED558CCDULL;
   h ^= h >> 33;
-  h *= 0xC4CEB9FE1A85EC53ULL;
-  h ^= h >> 33;
   return h;
+}
+
+// Equality of two byte strings of the same length; most log values are short, so they are
+// compared with (overlapping) word loads that never read outside [0, len).
+inline bool SameBytes(const uint8_t* a, const uint8_t* b, size_t len) {
+  if (len >= 8) {
+    if (len <= 16) return Load64(a) == Load64(b) && Load64(a + len - 8) == Load64(b + len - 8);
+    return std::memcmp(a, b, len) == 0;
+  }
+  if (len >= 4) return Load32(a) == Load32(b) && Load32(a + len - 4) == Load32(b + len - 4);
+  for (size_t i = 0; i < len; i++) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
 }
 }  // namespace
 
 uint64_t HashBytes(const uint8_t* data, size_t len) {
-  uint64_t h = len * kMul;
-  size_t i = 0;
-  for (; i + 8 <= len; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, data + i, 8);
-    h = (h ^ Mix(w)) * kMul;
+  uint64_t h = (len + 1) * kMul;
+  if (len >= 8) {
+    size_t i = 0;
+    for (; i + 8 < len; i += 8) h = (h ^ Load64(data + i)) * kMul;
+    h = (h ^ Load64(data + len - 8)) * kMul;  // the last word, overlapping the one before
+  } else if (len >= 4) {
+    h = (h ^ (static_cast<uint64_t>(Load32(data)) << 32 | Load32(data + len - 4))) * kMul;
+  } else {
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) v = v << 8 | data[i];
+    h = (h ^ v) * kMul;
   }
-  uint64_t tail = 0;
-  if (i < len) std::memcpy(&tail, data + i, len - i);
-  return Mix(h ^ tail);
+  return Mix(h);
 }
 
-InternTable::InternTable() : buckets_(1024, 0), mask_(1023) {}
+InternTable::InternTable() : buckets_(1024), mask_(1023) {}
 
 uint32_t InternTable::Intern(const uint8_t* data, size_t len) {
-  if (last_id_ != 0xFFFFFFFFu && lengths_[last_id_] == len &&
-      (len == 0 || std::memcmp(arena_.data() + starts_[last_id_], data, len) == 0)) {
-    return last_id_;
-  }
+  // Logs repeat values from one record to the next: the last id is checked before hashing.
+  if (last_id_ != 0xFFFFFFFFu && lengths_[last_id_] == len && SameBytes(Data(last_id_), data, len)) return last_id_;
   last_id_ = Lookup(data, len);
   return last_id_;
 }
 
 uint32_t InternTable::Lookup(const uint8_t* data, size_t len) {
   const uint64_t h = HashBytes(data, len);
+  const uint32_t tag = static_cast<uint32_t>(h >> 32);
   size_t b = static_cast<size_t>(h) & mask_;
   for (;;) {
-    const uint32_t slot = buckets_[b];
-    if (slot == 0) break;
-    const uint32_t id = slot - 1;
-    if (hashes_[id] == h && lengths_[id] == len &&
-        (len == 0 || std::memcmp(arena_.data() + starts_[id], data, len) == 0)) {
-      return id;
-    }
+    const Bucket bucket = buckets_[b];
+    if (bucket.id_plus_1 == 0) break;
+    const uint32_t id = bucket.id_plus_1 - 1;
+    if (bucket.tag == tag && lengths_[id] == len && SameBytes(Data(id), data, len)) return id;
     b = (b + 1) & mask_;
   }
   const uint32_t id = Size();
@@ -59,18 +82,18 @@ uint32_t InternTable::Lookup(const uint8_t* data, size_t len) {
   lengths_.push_back(static_cast<uint32_t>(len));
   hashes_.push_back(h);
   arena_.append(reinterpret_cast<const char*>(data), len);
-  buckets_[b] = id + 1;
+  buckets_[b] = {id + 1, tag};
   if (static_cast<size_t>(id + 1) * 2 > buckets_.size()) Grow();
   return id;
 }
 
 void InternTable::Grow() {
-  std::vector<uint32_t> next(buckets_.size() * 2, 0);
+  std::vector<Bucket> next(buckets_.size() * 2);
   const size_t mask = next.size() - 1;
   for (uint32_t id = 0; id < Size(); id++) {
     size_t b = static_cast<size_t>(hashes_[id]) & mask;
-    while (next[b] != 0) b = (b + 1) & mask;
-    next[b] = id + 1;
+    while (next[b].id_plus_1 != 0) b = (b + 1) & mask;
+    next[b] = {id + 1, static_cast<uint32_t>(hashes_[id] >> 32)};
   }
   buckets_.swap(next);
   mask_ = mask;

@@ -24,7 +24,11 @@ class InternTable {
   std::vector<uint64_t> starts_;
   std::vector<uint32_t> lengths_;
   std::vector<uint64_t> hashes_;
-  std::vector<uint32_t> buckets_;  // id + 1, 0 = empty
+  struct Bucket {
+    uint32_t id_plus_1 = 0;  // 0 = empty
+    uint32_t tag = 0;        // high half of the hash: most misses stop here, without touching the entry
+  };
+  std::vector<Bucket> buckets_;
   size_t mask_;
   // Logs repeat values from one record to the next; checking the last id first skips the hash.
   uint32_t last_id_ = 0xFFFFFFFFu;
