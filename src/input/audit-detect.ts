@@ -3,6 +3,7 @@ import { AUDIT_ORDER_DEFAULTS, DEFAULT_ORDER_PATTERN } from '../formats/ejbca/or
 import { fallbackKernel } from '../native/fallback/index.js';
 import { AuditRangeScanner } from '../scan/audit-step.js';
 import { KNOWN_TRX_LAYOUTS } from './trx-detect.js';
+import { bestFit } from './best-fit.js';
 
 export type AuditChoice = Partial<AuditSettings>;
 
@@ -24,15 +25,10 @@ function recordsParsed(head: Buffer, settings: AuditSettings): number {
  * records of the head parse. Undefined when none does.
  */
 export function detectAuditSettings(head: Buffer, choice: AuditChoice = {}): AuditSettings | undefined {
-  const orders = choice.order !== undefined ? [choice.order] : Object.values(AUDIT_ORDER_DEFAULTS);
-  const layouts = choice.layout !== undefined ? [choice.layout] : KNOWN_TRX_LAYOUTS;
-  let best: { settings: AuditSettings; records: number } | undefined;
-  for (const order of orders) {
-    for (const layout of layouts) {
-      const settings: AuditSettings = { order, layout, pattern: choice.pattern ?? DEFAULT_ORDER_PATTERN };
-      const records = recordsParsed(head, settings);
-      if (records > 0 && (!best || records > best.records)) best = { settings, records };
-    }
-  }
-  return best?.settings;
+  return bestFit(
+    choice.order !== undefined ? [choice.order] : Object.values(AUDIT_ORDER_DEFAULTS),
+    choice.layout !== undefined ? [choice.layout] : KNOWN_TRX_LAYOUTS,
+    (order, layout): AuditSettings => ({ order, layout, pattern: choice.pattern ?? DEFAULT_ORDER_PATTERN }),
+    (settings) => recordsParsed(head, settings),
+  );
 }

@@ -4,6 +4,7 @@ import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
 import { PatternKind } from '../formats/pattern-spec.js';
 import { fallbackKernel } from '../native/fallback/index.js';
 import { createPatternOutput } from '../native/types.js';
+import { bestFit } from './best-fit.js';
 
 /** Layouts EJBCA deployments write the transaction log with (formats/ejbca-ocsp-logs.md §6). */
 export const KNOWN_TRX_LAYOUTS = [
@@ -39,16 +40,10 @@ function rowsParsed(head: Buffer, settings: TrxSettings): number {
  * under which the most lines of the head parse as rows. Undefined when no line does.
  */
 export function detectTrxSettings(head: Buffer, choice: TrxChoice = {}): TrxSettings | undefined {
-  const orders = choice.order !== undefined ? [choice.order] : Object.values(TRX_ORDER_DEFAULTS);
-  const layouts = choice.layout !== undefined ? [choice.layout] : KNOWN_TRX_LAYOUTS;
-  let best: { settings: TrxSettings; rows: number } | undefined;
-  for (const order of orders) {
-    for (const layout of layouts) {
-      const settings: TrxSettings = { ...choice, order, layout, pattern: choice.pattern ?? DEFAULT_ORDER_PATTERN };
-      const rows = rowsParsed(head, settings);
-      // Ties go to the earlier candidate: defaults are listed oldest first, layouts bare first.
-      if (rows > 0 && (!best || rows > best.rows)) best = { settings, rows };
-    }
-  }
-  return best?.settings;
+  return bestFit(
+    choice.order !== undefined ? [choice.order] : Object.values(TRX_ORDER_DEFAULTS),
+    choice.layout !== undefined ? [choice.layout] : KNOWN_TRX_LAYOUTS,
+    (order, layout): TrxSettings => ({ ...choice, order, layout, pattern: choice.pattern ?? DEFAULT_ORDER_PATTERN }),
+    (settings) => rowsParsed(head, settings),
+  );
 }
