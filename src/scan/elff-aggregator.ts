@@ -77,6 +77,10 @@ export class ElffAggregator {
 
   private readonly hourReq = new Counter<number>();
   private readonly hourErr = new Counter<number>();
+  // Logs run in time order: counts of the current hour are kept in plain fields, flushed on change.
+  private hour = -1;
+  private hourRequests = 0;
+  private hourErrors = 0;
   private readonly errorHosts = new Map<number, ErrorHostAcc>();
 
   requests = 0;
@@ -169,8 +173,9 @@ export class ElffAggregator {
       this.recordsWithoutTime++;
     } else {
       const hour = Math.floor(seconds / 3600);
-      this.hourReq.add(hour);
-      if (isErr) this.hourErr.add(hour);
+      if (hour !== this.hour) this.flushHour(hour);
+      this.hourRequests++;
+      if (isErr) this.hourErrors++;
     }
     if (isErr && host >= 0) this.addErrorHost(host, toks, client, cats, ids, base, Number.isNaN(seconds) ? -1 : seconds);
   }
@@ -198,8 +203,17 @@ export class ElffAggregator {
     }
   }
 
+  private flushHour(next: number): void {
+    if (this.hourRequests > 0) this.hourReq.add(this.hour, this.hourRequests);
+    if (this.hourErrors > 0) this.hourErr.add(this.hour, this.hourErrors);
+    this.hour = next;
+    this.hourRequests = 0;
+    this.hourErrors = 0;
+  }
+
   /** The string-keyed, mergeable result. */
   finish(): ProxySgStats {
+    this.flushHour(-1);
     const p = new ProxySgStats();
     p.requests = this.requests;
     p.requestsWithCertErrors = this.requestsWithCertErrors;
