@@ -15,8 +15,9 @@ export class TrxAggregator {
   private readonly monthOf: string[] = [];
   private current: { session: number; logId: number; facts: RequestFacts } | undefined;
   private sawFirst = false;
-  /** Keys counted in this range, so a key seen again later in the range is not counted twice. */
-  private readonly counted = new Set<string>();
+  /** Keys (see numericKey) counted in this range, so a key seen again later is not counted twice. */
+  private readonly counted = new Set<number>();
+  private firstKey = Number.NaN;
 
   /** Every row, keyed by request, when the run also reads audit logs. */
   readonly reconcile: ReconcileSide | undefined;
@@ -112,15 +113,21 @@ export class TrxAggregator {
     };
   }
 
+  /** A request key as one exact number: range-local session id and LOG_ID (a Java int). */
+  private numericKey(session: number, logId: number): number {
+    return (session === NO_ID ? 0 : session + 1) * 4294967296 + (logId + 2147483648);
+  }
+
   private closeRequest(): void {
     const c = this.current;
     if (!c) return;
-    const key = requestKey(this.text(TrxSlot.SessionId, c.session), c.logId);
+    const key = this.numericKey(c.session, c.logId);
     if (!this.sawFirst) {
       // The range's first request may have begun in the previous range.
       this.sawFirst = true;
-      this.stats.edges.set(key, c.facts);
-    } else if (!this.counted.has(key) && !this.stats.edges.has(key)) {
+      this.firstKey = key;
+      this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), c.facts);
+    } else if (key !== this.firstKey && !this.counted.has(key)) {
       this.counted.add(key);
       this.stats.countRequest(c.facts);
     }
@@ -131,8 +138,9 @@ export class TrxAggregator {
   finish(): OcspStats {
     const c = this.current;
     if (c) {
-      const key = requestKey(this.text(TrxSlot.SessionId, c.session), c.logId);
-      if (!this.counted.has(key)) this.stats.edges.set(key, c.facts);
+      if (!this.counted.has(this.numericKey(c.session, c.logId))) {
+        this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), c.facts);
+      }
       this.current = undefined;
     }
     return this.stats;
