@@ -135,6 +135,25 @@ PatternRecordKind MatchOrder(const PatternProgram& prog, const uint8_t* p, size_
       case kFieldNumber:
         if (!ParseInteger(value, len, &nums[spec.slot])) return kPatternBadNumber;
         break;
+      case kFieldInternMasked: {
+        // Seconds and milliseconds do not change the hour a time falls in: masking them keeps
+        // the table of distinct LOG_TIME values small. Values too short for the mask stay whole.
+        // Only digits are masked, so a value that is no time stays as unreadable as it was.
+        uint8_t masked[64];
+        bool maskable = len <= sizeof(masked) && !prog.mask.empty() && prog.mask.back() < len;
+        for (size_t k = 0; maskable && k < prog.mask.size(); k++) {
+          const uint8_t c = value[prog.mask[k]];
+          maskable = c >= '0' && c <= '9';
+        }
+        if (maskable) {
+          std::memcpy(masked, value, len);
+          for (uint32_t m : prog.mask) masked[m] = '0';
+          ids[spec.slot] = interner.Table(static_cast<size_t>(spec.slot)).Intern(masked, len);
+        } else {
+          ids[spec.slot] = interner.Table(static_cast<size_t>(spec.slot)).Intern(value, len);
+        }
+        break;
+      }
     }
     at = value_end + next.size();
   }
@@ -173,7 +192,8 @@ size_t ScanPattern(const PatternProgram& prog, const PatternScanInput& in, Inter
 
 // Blob: "CCP1", then u32 fields, slots, nums, prefix steps, categories; then per literal
 // (fields + 1): u32 length + bytes; per field: u8 kind, i32 slot; per step: u8 op, u32 count,
-// u32 length + bytes; per category: u32 length + bytes; u32 length + suffix bytes.
+// u32 length + bytes; per category: u32 length + bytes; u32 length + suffix bytes; u32 mask
+// count + ascending u32 positions (< 64).
 std::string PatternProgram::Parse(const uint8_t* blob, size_t len) {
   size_t at = 0;
   auto u32 = [&](uint32_t* v) {
@@ -204,8 +224,8 @@ std::string PatternProgram::Parse(const uint8_t* blob, size_t len) {
     f.kind = static_cast<FieldKind>(blob[at]);
     std::memcpy(&f.slot, blob + at + 1, 4);
     at += 5;
-    const bool slotted = f.kind == kFieldIntern || (f.kind == kFieldHex && f.slot >= 0);
-    if (f.kind > kFieldNumber || (slotted && (f.slot < 0 || static_cast<uint32_t>(f.slot) >= slots)) ||
+    const bool slotted = f.kind == kFieldIntern || f.kind == kFieldInternMasked || (f.kind == kFieldHex && f.slot >= 0);
+    if (f.kind > kFieldInternMasked || (slotted && (f.slot < 0 || static_cast<uint32_t>(f.slot) >= slots)) ||
         (f.kind == kFieldNumber && (f.slot < 0 || static_cast<uint32_t>(f.slot) >= nums))) {
       return "field slot out of range";
     }
@@ -227,6 +247,12 @@ std::string PatternProgram::Parse(const uint8_t* blob, size_t len) {
     if (!bytes(&c)) return "truncated category";
   }
   if (!bytes(&suffix)) return "truncated suffix";
+  uint32_t nmask;
+  if (!u32(&nmask) || nmask > 64) return "bad mask";
+  mask.resize(nmask);
+  for (auto& m : mask) {
+    if (!u32(&m) || m >= 64 || (&m != mask.data() && m <= *(&m - 1))) return "bad mask position";
+  }
   return at == len ? "" : "trailing bytes";
 }
 

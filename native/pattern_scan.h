@@ -32,6 +32,7 @@ enum FieldKind : uint8_t {
   kFieldIntern = 1,      // interned into `slot`
   kFieldHex = 2,         // validated as hex, interned into `slot` when slot >= 0
   kFieldNumber = 3,      // parsed as a signed integer into nums[`slot`]
+  kFieldInternMasked = 4,  // interned into `slot` with the `mask` positions read as '0' (a time's seconds)
 };
 
 struct PrefixStep {
@@ -52,6 +53,7 @@ struct PatternProgram {
   std::vector<PrefixStep> prefix;     // empty: bare layout
   std::vector<std::string> categories;
   std::string suffix;                 // text the layout writes after the message (e.g. " " of "%m %n")
+  std::vector<uint32_t> mask;         // character positions kFieldInternMasked values read as '0'
   uint32_t slots = 0;
   uint32_t nums = 0;
 

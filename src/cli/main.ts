@@ -13,6 +13,7 @@ import { parseChunkSize, parseFormat, parseWholeNumber } from './options.js';
 import { createProgress } from './progress.js';
 import { generateProxySg } from '../generate/proxysg.js';
 import { generateEjbcaTrx, type TrxEra, type TrxLayout } from '../generate/ejbca-trx.js';
+import { generateEjbcaAudit, type AuditForm, type EjbcaAuditGenStats } from '../generate/ejbca-audit.js';
 import { defaultWorkers } from '../scan/pool.js';
 import { terminalSafe } from '../report/text-safety.js';
 import type { LogFormat } from '../scan/task.js';
@@ -185,6 +186,30 @@ function buildProgram(): Command {
           out,
         ),
       );
+    });
+  common(generate.command('ejbca-audit').description('EJBCA OCSP audit log with real, signed OCSP blobs'))
+    .addOption(new Option('--form <form>', 'audit order form').choices(['properties', 'sample-process-time', '7.8+']).default('properties'))
+    .addOption(new Option('--layout <layout>', 'log4j layout').choices(['bare', 'docs', 'jboss7', 'wildfly']).default('bare'))
+    .option('--undecodable-rate <fraction>', 'share of records whose hex or DER is bad', parseFraction, 0)
+    .option('--sessions <n>', 'responder restarts (SESSION_ID changes, LOG_ID restarts)', parseWholeNumber(1), 3)
+    .option('--trx-out <file>', 'also write the matching transaction log (EJBCA 7.0-7.7 default order)')
+    .action(async (opts: { bytes: number; seed: number; malformedRate: number; form: AuditForm; layout: TrxLayout; undecodableRate: number; sessions: number; trxOut?: string; out: string }) => {
+      const trxOut = opts.trxOut === undefined ? undefined : createWriteStream(opts.trxOut);
+      let stats: EjbcaAuditGenStats | undefined;
+      await writeGenerated(opts.out, async (out) => {
+        stats = await generateEjbcaAudit(
+          {
+            bytes: opts.bytes, seed: opts.seed, form: opts.form, layout: opts.layout, malformedRate: opts.malformedRate,
+            undecodableRate: opts.undecodableRate, sessions: opts.sessions, ...(trxOut ? { trxOut } : {}),
+          },
+          out,
+        );
+        return stats;
+      });
+      if (trxOut === undefined) return;
+      await new Promise<void>((resolve, reject) => trxOut.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      const r = stats?.reconcile;
+      if (r) process.stderr.write(`wrote ${opts.trxOut}; reconcile should give matched ${r.matched}, mismatched ${r.mismatched}, trxOnly ${r.trxOnly}, auditOnly ${r.auditOnly}\n`);
     });
   return program;
 }

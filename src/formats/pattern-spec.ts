@@ -15,7 +15,7 @@ export type PatternKind = (typeof PatternKind)[keyof typeof PatternKind];
 export const PrefixOp = { Literal: 1, Skip: 2, SkipUntil: 3, CategoryUntil: 4 } as const;
 export type PrefixOp = (typeof PrefixOp)[keyof typeof PrefixOp];
 
-export const FieldKind = { Ignore: 0, Intern: 1, Hex: 2, Number: 3 } as const;
+export const FieldKind = { Ignore: 0, Intern: 1, Hex: 2, Number: 3, InternMasked: 4 } as const;
 export type FieldKind = (typeof FieldKind)[keyof typeof FieldKind];
 
 export interface PrefixStep {
@@ -39,6 +39,8 @@ export interface PatternSpec {
   suffix: string;
   slots: number;
   nums: number;
+  /** Ascending character positions (< 64) that InternMasked values read as '0'. */
+  mask: number[];
 }
 
 /** Serialises a spec for the native Pattern constructor (layout documented in native/pattern_scan.cc). */
@@ -72,5 +74,7 @@ export function encodePatternSpec(spec: PatternSpec): Uint8Array {
   }
   spec.categories.forEach(bytes);
   bytes(spec.suffix);
+  u32(spec.mask.length);
+  spec.mask.forEach(u32);
   return new Uint8Array(Buffer.concat(parts));
 }

@@ -26,29 +26,37 @@ export const UNIVERSAL = {
   GENERALIZED_TIME: 0x18,
 } as const;
 
-function header(identifier: number, length: number): Buffer {
-  if (length < 0x80) return Buffer.from([identifier, length]);
-  let octets = 0;
-  for (let n = length; n > 0; n = Math.floor(n / 256)) octets++;
-  const head = Buffer.allocUnsafe(2 + octets);
-  head[0] = identifier;
-  head[1] = 0x80 | octets;
-  for (let i = octets, n = length; i > 0; i--, n = Math.floor(n / 256)) head[1 + i] = n & 0xff;
-  return head;
+/** Octets of the definite length form: short below 128, else 0x80|n followed by n octets. */
+function lengthOctets(length: number): number {
+  let octets = 1;
+  if (length >= 0x80) for (let n = length; n > 0; n = Math.floor(n / 256)) octets++;
+  return octets;
+}
+
+/** One element whose content is the concatenation of `items`, in a single allocation. */
+function joined(identifier: number, items: readonly Der[]): Buffer {
+  let length = 0;
+  for (const item of items) length += item.length;
+  const lengthSize = lengthOctets(length);
+  const out = Buffer.allocUnsafe(1 + lengthSize + length);
+  out[0] = identifier;
+  if (lengthSize === 1) {
+    out[1] = length;
+  } else {
+    out[1] = 0x80 | (lengthSize - 1);
+    for (let i = lengthSize, n = length; i > 1; i--, n = Math.floor(n / 256)) out[i] = n & 0xff;
+  }
+  let at = 1 + lengthSize;
+  for (const item of items) {
+    out.set(item, at);
+    at += item.length;
+  }
+  return out;
 }
 
 /** One element from its identifier octet and content. */
 export function element(identifier: number, content: Der): Buffer {
-  const head = header(identifier, content.length);
-  return Buffer.concat([head, content], head.length + content.length);
-}
-
-/** One element whose content is the concatenation of `items`. */
-function joined(identifier: number, items: readonly Der[]): Buffer {
-  let length = 0;
-  for (const item of items) length += item.length;
-  const head = header(identifier, length);
-  return Buffer.concat([head, ...items], head.length + length);
+  return joined(identifier, [content]);
 }
 
 function checkTagNumber(n: number): void {

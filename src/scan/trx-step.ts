@@ -1,6 +1,6 @@
 import { escapeExcerpt, RecordStats, SAMPLE_EXCERPT_BYTES } from '../aggregate/records.js';
 import { compileOrder, TRX_VARIABLES } from '../formats/ejbca/order.js';
-import { logTimeParser, type TrxSettings } from '../formats/ejbca/trx-settings.js';
+import { logTimeParser, secondsMask, type TrxSettings } from '../formats/ejbca/trx-settings.js';
 import { TRX_NUMS, TRX_SLOTS, trxPatternSpec } from '../formats/ejbca/trx-schema.js';
 import { PatternKind } from '../formats/pattern-spec.js';
 import { createPatternOutput, type CompiledPattern, type Interner, type Kernel, type PatternOutput } from '../native/types.js';
@@ -30,7 +30,7 @@ export class TrxRangeScanner {
     private readonly kernel: Kernel, private readonly path: string, settings: TrxSettings, skipFirstLine: boolean, reconcile = false,
   ) {
     const order = compileOrder(settings.order, TRX_VARIABLES, settings.pattern);
-    this.pattern = kernel.compilePattern(trxPatternSpec(order, settings.layout, reconcile));
+    this.pattern = kernel.compilePattern(trxPatternSpec(order, settings.layout, reconcile, secondsMask(settings.logDate)));
     this.interner = kernel.createInterner(TRX_SLOTS);
     this.out = createPatternOutput(OUTPUT_RECORDS, TRX_SLOTS, TRX_NUMS);
     this.aggregator = new TrxAggregator(this.interner, logTimeParser(settings), order.fields, reconcile);

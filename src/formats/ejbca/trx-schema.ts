@@ -47,10 +47,12 @@ const CERT_ID_KINDS: ReadonlyMap<string, { kind: FieldKind; slot: number }> = ne
 ]);
 
 /** The pattern both kernels run for a transaction log written with `order` under `layout`. */
-export function trxPatternSpec(order: CompiledOrder, layout: string, reconcile = false): PatternSpec {
+export function trxPatternSpec(order: CompiledOrder, layout: string, reconcile = false, logTimeMask: number[] = []): PatternSpec {
   const prefix = compilePrefixProgram(layout);
   const kindOf = (name: string) =>
-    (reconcile ? CERT_ID_KINDS.get(name) : undefined) ?? FIELD_KINDS.get(name) ?? { kind: FieldKind.Ignore, slot: -1 };
+    name === 'LOG_TIME' && logTimeMask.length > 0
+      ? { kind: FieldKind.InternMasked, slot: TrxSlot.LogTime }
+      : ((reconcile ? CERT_ID_KINDS.get(name) : undefined) ?? FIELD_KINDS.get(name) ?? { kind: FieldKind.Ignore, slot: -1 });
   return {
     literals: order.literals,
     fields: order.fields.map(kindOf),
@@ -59,5 +61,6 @@ export function trxPatternSpec(order: CompiledOrder, layout: string, reconcile =
     suffix: prefix.suffix,
     slots: TRX_SLOTS,
     nums: TRX_NUMS,
+    mask: logTimeMask,
   };
 }

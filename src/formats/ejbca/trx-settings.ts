@@ -29,3 +29,29 @@ export function logTimeParser(settings: TrxSettings): (text: string) => number {
     return NaN;
   };
 }
+
+/**
+ * Character positions of the seconds and milliseconds in LOG_TIME values written with `pattern`,
+ * when everything before them has a fixed width; [] otherwise. They never change the hour (zone
+ * offsets are whole minutes), so the scanners may read them as '0'.
+ */
+export function secondsMask(pattern: string | undefined): number[] {
+  if (pattern === undefined) return [];
+  const mask: number[] = [];
+  let at = 0;
+  for (const part of pattern.match(/'[^']*'|([a-zA-Z])\1*|[^a-zA-Z']+/g) ?? []) {
+    if (part.startsWith("'")) {
+      at += part === "''" ? 1 : part.length - 2;
+    } else if (!/^[a-zA-Z]/.test(part)) {
+      at += part.length;
+    } else if (/^(s+|S+)$/.test(part) && part.length >= 2) {
+      for (let i = 0; i < part.length; i++) mask.push(at + i);
+      at += part.length;
+    } else if (/^(yyyy|MM|dd|HH|hh|mm|kk|KK)$/.test(part)) {
+      at += part.length;
+    } else {
+      break; // a variable-width part: positions after it are unknown
+    }
+  }
+  return mask.filter((m) => m < 64);
+}

@@ -32,6 +32,17 @@ export function scanPatternFallback(spec: PatternSpec, req: ScanBlock, interner:
   return n;
 }
 
+/** The value with the mask positions read as '0' (as native/pattern_scan.cc does). */
+function masked(value: string, mask: readonly number[]): string {
+  const last = mask[mask.length - 1];
+  if (last === undefined || last >= value.length || value.length > 64) return value;
+  // Only digits are masked, so a value that is no time stays as unreadable as it was.
+  if (!mask.every((m) => value.charCodeAt(m) >= 48 && value.charCodeAt(m) <= 57)) return value;
+  const chars = value.split('');
+  for (const m of mask) chars[m] = '0';
+  return chars.join('');
+}
+
 function isHex(value: string): boolean {
   return value === '0' || (value.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(value));
 }
@@ -67,6 +78,8 @@ function matchOrder(
       if (field.slot >= 0) ids[idBase + field.slot] = interner.intern(field.slot, value);
     } else if (field.kind === FieldKind.Intern) {
       ids[idBase + field.slot] = interner.intern(field.slot, value);
+    } else if (field.kind === FieldKind.InternMasked) {
+      ids[idBase + field.slot] = interner.intern(field.slot, masked(value, spec.mask));
     } else if (field.kind === FieldKind.Number) {
       const v = parseInteger(value);
       if (Number.isNaN(v)) return PatternKind.BadNumber;
