@@ -26,7 +26,12 @@ const e2e = await runE2eBench({ file: join(outDir, ci ? 'proxysg-64m.log' : 'pro
 const fmt = (n) => n.toFixed(0).padStart(8);
 console.log('\nkernel (one thread)                 MB/s      ±%');
 for (const r of kernel) console.log(`${r.name.padEnd(34)}${fmt(r.mbPerSec)}  ${r.rme.toFixed(1).padStart(6)}`);
-const cat = e2e.results.find((r) => r.name === 'cat');
-console.log(`\nend to end, ${(e2e.size / 1e6).toFixed(0)} MB              MB/s   vs cat`);
-for (const r of e2e.results) console.log(`${r.name.padEnd(34)}${fmt(r.mbPerSec)}  ${(r.mbPerSec / cat.mbPerSec).toFixed(3).padStart(6)}`);
+const col = (v, digits, width) => (v === null ? '-' : v.toFixed(digits)).padStart(width);
+console.log(`\nend to end, ${(e2e.size / 1e6).toFixed(0)} MB, ${e2e.records} records, best of ${e2e.results[0].runs.length}`);
+console.log(`${''.padEnd(34)}    MB/s   records/s  peak RSS MB  vs certcrunch 2w   vs cat`);
+for (const r of e2e.results) {
+  console.log(`${r.name.padEnd(34)}${fmt(r.mbPerSec)}${col(r.recordsPerSec, 0, 12)}${col(r.peakRssMiB, 0, 13)}${col(r.vsCertcrunch, 3, 18)}${col(r.vsCat, 3, 9)}`);
+}
+for (const r of e2e.results.filter((x) => x.rows !== undefined && x.rows !== e2e.records)) console.log(`note: ${r.name} counted ${r.rows} records${r.note ? `: ${r.note}` : ''}`);
+for (const u of e2e.unavailable) console.log(`${u.name.split(',')[0]}: unavailable (${u.reason})`);
 writeFileSync(join(outDir, 'results.json'), JSON.stringify({ header, kernel, e2e }, null, 2));
