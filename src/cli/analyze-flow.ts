@@ -4,7 +4,7 @@ import { isGzip } from '../input/sniff.js';
 import { recognise } from '../input/discover.js';
 import type { TrxChoice } from '../input/trx-detect.js';
 import type { AuditChoice } from '../input/audit-detect.js';
-import { planTasks, DEFAULT_CHUNK_BYTES } from '../plan/split.js';
+import { defaultChunkBytes, planTasks } from '../plan/split.js';
 import { TaskRunner, defaultWorkers } from '../scan/pool.js';
 import { runTask } from '../scan/run-task.js';
 import type { LogFormat, ScanTask } from '../scan/task.js';
@@ -50,14 +50,15 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
   const started = performance.now();
   const files = paths.filter((p) => p !== '-');
   const inputs = await describeInputs(files, options.format, options.trx ?? {}, options.audit ?? {});
-  const tasks = planTasks(inputs, options.chunkBytes ?? DEFAULT_CHUNK_BYTES, auditChecks(options));
+  const workers = options.workers ?? defaultWorkers();
+  const tasks = planTasks(inputs, options.chunkBytes ?? ((bytes) => defaultChunkBytes(bytes, workers)), auditChecks(options));
   const total = inputs.reduce((sum, i) => sum + i.bytes, 0);
   const progress = new SharedArrayBuffer(Math.max(1, tasks.length) * 8);
   tasks.forEach((t, index) => (t.progress = { buffer: progress, index }));
   const done = new Float64Array(progress);
   const timer = options.onProgress && setInterval(() => options.onProgress!(bytesDone(tasks, done), total), 250);
 
-  const runner = new TaskRunner(options.workers ?? defaultWorkers());
+  const runner = new TaskRunner(workers);
   const snapshot = new Snapshot();
   try {
     for (const input of inputs) if (!input.format) snapshot.meta.addInput(emptyInput(input));

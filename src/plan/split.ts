@@ -1,7 +1,17 @@
 import type { InputFile } from '../input/discover.js';
 import type { ScanTask } from '../scan/task.js';
 
+/** The smallest range the default plan makes. */
 export const DEFAULT_CHUNK_BYTES = 32 << 20;
+
+/**
+ * The default range size for a file: about two ranges per worker (enough to balance the load),
+ * never below DEFAULT_CHUNK_BYTES. Each range costs a fixed amount (its tables of distinct
+ * values are built, encoded, sent and merged), so more ranges than needed only cost time.
+ */
+export function defaultChunkBytes(fileBytes: number, workers: number): number {
+  return Math.max(DEFAULT_CHUNK_BYTES, Math.ceil(fileBytes / (2 * Math.max(1, workers))));
+}
 export const MAX_RANGES_PER_FILE = 1_000_000;
 
 /**
@@ -9,9 +19,14 @@ export const MAX_RANGES_PER_FILE = 1_000_000;
  * start inside it. Gzip files cannot be entered mid-stream: one task each.
  */
 export function planTasks(
-  inputs: readonly InputFile[], chunkBytes = DEFAULT_CHUNK_BYTES, check: { verifySignatures: boolean; caPem?: string } = { verifySignatures: true },
+  inputs: readonly InputFile[],
+  /** A fixed range size, or a function of the file size (the default: defaultChunkBytes for one worker). */
+  chunkBytes: number | ((fileBytes: number) => number) = (bytes) => defaultChunkBytes(bytes, 1),
+  check: { verifySignatures: boolean; caPem?: string } = { verifySignatures: true },
 ): ScanTask[] {
-  if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new RangeError(`chunk size must be a positive integer, got ${chunkBytes}`);
+  if (typeof chunkBytes === 'number' && (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1)) {
+    throw new RangeError(`chunk size must be a positive integer, got ${chunkBytes}`);
+  }
   const tasks: ScanTask[] = [];
   // Transaction and audit logs read together are reconciled request by request.
   const reconcile = inputs.some((i) => i.format === 'ejbca-trx') && inputs.some((i) => i.format === 'ejbca-audit');
@@ -28,7 +43,8 @@ export function planTasks(
       continue;
     }
     // Tiny chunk sizes are for tests; a file is never cut into more than MAX_RANGES_PER_FILE ranges.
-    const step = Math.max(chunkBytes, Math.ceil(input.bytes / MAX_RANGES_PER_FILE));
+    const size = typeof chunkBytes === 'number' ? chunkBytes : chunkBytes(input.bytes);
+    const step = Math.max(size, Math.ceil(input.bytes / MAX_RANGES_PER_FILE));
     for (let start = 0; start < input.bytes; start += step) {
       const end = Math.min(input.bytes, start + step);
       const task: ScanTask = { ...base, start, end: end === input.bytes ? -1 : end };
