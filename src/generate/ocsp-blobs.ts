@@ -91,11 +91,27 @@ export function issuerFromHex(hashes: CertIdHashes): IssuerHashes {
   return { oid: hashes.oid, nameHash: Buffer.from(hashes.nameHash, 'hex'), keyHash: Buffer.from(hashes.keyHash, 'hex') };
 }
 
-const algorithmId = (id: string): Buffer => sequence(oid(id), nullValue());
+// Pieces that depend only on the fixed test PKI, encoded once: they are the same in every blob.
+const constants = new Map<string, Buffer>();
+function constant(key: string, make: () => Buffer): Buffer {
+  let value = constants.get(key);
+  if (value === undefined) constants.set(key, (value = make()));
+  return value;
+}
+
+const algorithmId = (id: string): Buffer => constant(`alg:${id}`, () => sequence(oid(id), nullValue()));
+
+// A request and its response carry the same CertIDs: encode each spec once.
+const certIdCache = new WeakMap<CertIdSpec, Buffer>();
 
 export function certIdDer(id: CertIdSpec): Buffer {
-  return sequence(algorithmId(id.issuer.oid), octetString(id.issuer.nameHash), octetString(id.issuer.keyHash),
-    integerFromHex(id.serial));
+  let der = certIdCache.get(id);
+  if (der === undefined) {
+    der = sequence(algorithmId(id.issuer.oid), octetString(id.issuer.nameHash), octetString(id.issuer.keyHash),
+      integerFromHex(id.serial));
+    certIdCache.set(id, der);
+  }
+  return der;
 }
 
 const ATTRIBUTES: Readonly<Record<string, readonly [string, (value: string) => Buffer]>> = {
@@ -155,7 +171,7 @@ export function buildRequest(spec: RequestSpec): Buffer | Promise<Buffer> {
   const tbs = sequence(...parts);
   if (spec.signed !== true) return sequence(tbs);
   return signWithTestKey(tbs).then((signature) => sequence(tbs, explicit(0, sequence(
-    algorithmId(SHA256_WITH_RSA_OID), bitString(signature), explicit(0, sequence(raw(testPki().responderCert)))))));
+    algorithmId(SHA256_WITH_RSA_OID), bitString(signature), constant('signer', () => explicit(0, sequence(raw(testPki().responderCert))))))));
 }
 
 export type CertStatusCode = 0 | 1 | 2;
@@ -187,7 +203,7 @@ function singleResponse(single: SingleSpec, thisUpdate: Buffer, nextUpdate: Buff
     const reason = single.reason === undefined ? [] : [explicit(0, enumerated(single.reason))];
     status = implicit(1, sequence(generalizedTime(single.revokedAt ?? 0), ...reason));
   } else {
-    status = implicit(single.status === 0 ? 0 : 2, nullValue());
+    status = constant(`status:${single.status}`, () => implicit(single.status === 0 ? 0 : 2, nullValue()));
   }
   const parts = [certIdDer(single.certId), status, thisUpdate];
   if (nextUpdate !== undefined) parts.push(explicit(0, nextUpdate));
@@ -200,7 +216,9 @@ export function responseData(spec: ResponseSpec): Buffer {
   const produced = generalizedTime(spec.producedAt);
   const next = spec.validitySeconds === undefined ? undefined : generalizedTime(spec.producedAt + spec.validitySeconds * 1000);
   const parts = [
-    spec.responderIdByName ? explicit(1, raw(p.responderName)) : explicit(2, octetString(p.responderKeyHash)),
+    spec.responderIdByName
+      ? constant('byName', () => explicit(1, raw(p.responderName)))
+      : constant('byKey', () => explicit(2, octetString(p.responderKeyHash))),
     produced,
     sequence(...spec.singles.map((single) => singleResponse(single, produced, next))),
   ];
@@ -213,9 +231,22 @@ export async function buildResponse(spec: ResponseSpec): Promise<Buffer> {
   const p = testPki();
   const tbs = responseData(spec);
   const signature = await signWithTestKey(tbs);
-  const certs = spec.includeChain ? [raw(p.responderCert), raw(p.caCert)] : [raw(p.responderCert)];
-  const basic = sequence(tbs, algorithmId(SHA256_WITH_RSA_OID), bitString(signature), explicit(0, sequence(...certs)));
+  const certs = spec.includeChain
+    ? constant('chain', () => explicit(0, sequence(raw(p.responderCert), raw(p.caCert))))
+    : constant('signer', () => explicit(0, sequence(raw(p.responderCert))));
+  const basic = sequence(tbs, algorithmId(SHA256_WITH_RSA_OID), bitString(signature), certs);
   return sequence(enumerated(0), explicit(0, sequence(oid(OCSP_BASIC_OID), octetString(basic))));
+}
+
+/**
+ * The hex of a blob damaged so that no decoder accepts it: kind 0 drops the last hex digit
+ * (odd length), 1 puts a non-hex character at `at`, 2 truncates the DER to `keep` bytes.
+ */
+export function damagedHex(der: Buffer, kind: 0 | 1 | 2, at: number, keep: number, bad = 'g'): string {
+  const hex = der.toString('hex');
+  if (kind === 0) return hex.slice(0, -1);
+  if (kind === 1) return hex.slice(0, at) + bad + hex.slice(at + 1);
+  return der.subarray(0, Math.max(1, Math.min(keep, der.length - 1))).toString('hex');
 }
 
 /** The unsigned 5-byte error answers: 30030a0101 malformedRequest, …02, …05, …06. */
