@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runKernelBench } from './kernel.bench.mjs';
+import { runMoreKernelBenches } from './kernels-more.bench.mjs';
 import { runE2eBench } from './e2e.bench.mjs';
 import { selectKernel } from '../dist/native/load.js';
 
@@ -21,11 +22,15 @@ const header = {
 console.log(`certcrunch bench — Node ${header.node}, ${header.cpu}, ${header.cores} cores, ${header.memoryGiB} GiB, kernel ${header.kernel}`);
 
 const kernel = await runKernelBench({ blockBytes: ci ? 2 << 20 : 8 << 20 });
+const more = await runMoreKernelBenches({ bytes: ci ? 1 << 20 : 4 << 20 });
 const e2e = await runE2eBench({ file: join(outDir, ci ? 'proxysg-64m.log' : 'proxysg-1g.log'), bytes: ci ? 64 << 20 : 1 << 30, repeats: ci ? 1 : 3 });
 
 const fmt = (n) => n.toFixed(0).padStart(8);
 console.log('\nkernel (one thread)                 MB/s      ±%');
 for (const r of kernel) console.log(`${r.name.padEnd(34)}${fmt(r.mbPerSec)}  ${r.rme.toFixed(1).padStart(6)}`);
+for (const r of more.filter((x) => x.mbPerSec !== undefined)) console.log(`${r.name.padEnd(34)}${fmt(r.mbPerSec)}  ${r.rme.toFixed(1).padStart(6)}`);
+console.log(`\n${''.padEnd(34)}   ops/s      ±%`);
+for (const r of more.filter((x) => x.opsPerSec !== undefined)) console.log(`${r.name.padEnd(34)}${fmt(r.opsPerSec)}  ${r.rme.toFixed(1).padStart(6)}`);
 const col = (v, digits, width) => (v === null ? '-' : v.toFixed(digits)).padStart(width);
 console.log(`\nend to end, ${(e2e.size / 1e6).toFixed(0)} MB, ${e2e.records} records, best of ${e2e.results[0].runs.length}`);
 console.log(`${''.padEnd(34)}    MB/s   records/s  peak RSS MB  vs certcrunch 2w   vs cat`);
@@ -34,4 +39,4 @@ for (const r of e2e.results) {
 }
 for (const r of e2e.results.filter((x) => x.rows !== undefined && x.rows !== e2e.records)) console.log(`note: ${r.name} counted ${r.rows} records${r.note ? `: ${r.note}` : ''}`);
 for (const u of e2e.unavailable) console.log(`${u.name.split(',')[0]}: unavailable (${u.reason})`);
-writeFileSync(join(outDir, 'results.json'), JSON.stringify({ header, kernel, e2e }, null, 2));
+writeFileSync(join(outDir, 'results.json'), JSON.stringify({ header, kernel: [...kernel, ...more], e2e }, null, 2));
