@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFile, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CertcrunchError, isCertcrunchError } from '../errors.js';
 import { selectKernel } from '../native/load.js';
@@ -195,6 +196,7 @@ function buildProgram(): Command {
     .option('--trx-out <file>', 'also write the matching transaction log (EJBCA 7.0-7.7 default order)')
     .action(async (opts: { bytes: number; seed: number; malformedRate: number; form: AuditForm; layout: TrxLayout; undecodableRate: number; sessions: number; trxOut?: string; out: string }) => {
       const trxOut = opts.trxOut === undefined ? undefined : createWriteStream(opts.trxOut);
+      if (trxOut) await once(trxOut, 'open'); // a bad path fails here, as a one-line error
       let stats: EjbcaAuditGenStats | undefined;
       await writeGenerated(opts.out, async (out) => {
         stats = await generateEjbcaAudit(

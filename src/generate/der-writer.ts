@@ -120,7 +120,7 @@ export function nullValue(): Buffer {
 
 const oidCache = new Map<string, Buffer>();
 
-/** An OBJECT IDENTIFIER from its dotted form; cached, since a few OIDs repeat in every blob. */
+/** An OBJECT IDENTIFIER from its dotted form; cached (a shared Buffer: do not modify), since a few OIDs repeat in every blob. */
 export function oid(dotted: string): Buffer {
   const cached = oidCache.get(dotted);
   if (cached !== undefined) return cached;

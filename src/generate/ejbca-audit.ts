@@ -133,10 +133,8 @@ export async function generateEjbcaAudit(opts: EjbcaAuditGenOptions, out: NodeJS
   const trxSink = opts.trxOut ? new ByteSink(opts.trxOut) : undefined;
   const runStart = START[form];
 
-  const stats: EjbcaAuditGenStats = {
-    bytes: 0, records: 0, malformed: 0, decoded: 0, undecodable: 0, byResponseStatus: {}, byCertStatus: {},
-    signedRequests: 0, requestsWithNonce: 0,
-  };
+  const stats: EjbcaAuditGenStats = { bytes: 0, records: 0, malformed: 0, decoded: 0, undecodable: 0, byResponseStatus: {},
+    byCertStatus: {}, signedRequests: 0, requestsWithNonce: 0 };
   const rec = { matched: 0, mismatched: 0, trxOnly: 0, auditOnly: 0 };
   if (withTrx) stats.reconcile = rec;
 
@@ -227,15 +225,10 @@ export async function generateEjbcaAudit(opts: EjbcaAuditGenOptions, out: NodeJS
     const logTime = formatLogTime(ex.start);
     let text = '';
     if (ex.audit !== 'absent') {
-      let req = request.toString('hex');
-      let resp = response.toString('hex');
-      if (ex.audit === 'undecodable') {
-        const [kind, onRequest] = [rng.int(3) as 0 | 1 | 2, rng.chance(0.5)];
-        const der = onRequest ? request : response;
-        const bad = damagedHex(der, kind, rng.int(2 * der.length), 1 + rng.int(der.length), rng.pick(['g', 'x', 'z', 'G', '-']));
-        if (onRequest) req = bad;
-        else resp = bad;
-      }
+      const damaged = ex.audit === 'undecodable' ? (rng.chance(0.5) ? 'request' : 'response') : undefined;
+      const draw = (n: number): number => rng.int(n);
+      const req = damaged === 'request' ? damagedHex(request, draw) : request.toString('hex');
+      const resp = damaged === 'response' ? damagedHex(response, draw) : response.toString('hex');
       const lines = auditLines(form, ex, logTime, req, resp);
       let message = lines.join(form === '7.8+' ? '\\n' : '\n');
       if (ex.audit === 'cut' && form !== '7.8+') message = lines.slice(0, 1 + rng.int(lines.length - 1)).join('\n');
@@ -278,6 +271,7 @@ export async function generateEjbcaAudit(opts: EjbcaAuditGenOptions, out: NodeJS
       if (next.text !== '') sink.write(next.text + '\n', false);
       if (trxSink && next.data.trx !== '') trxSink.write(next.data.trx + '\n', next.data.trxUtf8);
       tally(next.data);
+      written++;
     }
   };
 
@@ -285,6 +279,11 @@ export async function generateEjbcaAudit(opts: EjbcaAuditGenOptions, out: NodeJS
   // order, so the Rng sequence, and every byte, does not depend on signing speed.
   const inFlight: Array<{ exchanges: Exchange[]; blobs: Promise<Array<[Buffer, Buffer]>> }> = [];
   let seq = 0;
+  let built = 0;
+  let written = 0;
+  // Bytes once everything built is written, from the average so far: restarts and the end are
+  // decided per request, not per batch, so small outputs still get every session.
+  const projected = (): number => sink.bytes + (built - written) * (written > 0 ? sink.bytes / written : 5000);
   const settleOldest = async (): Promise<void> => {
     const batch = inFlight.shift()!;
     const blobs = await batch.blobs;
@@ -296,33 +295,37 @@ export async function generateEjbcaAudit(opts: EjbcaAuditGenOptions, out: NodeJS
 
   let now = runStart;
   let session = 0;
-  let sid = sessionId(rng, hostIp);
-  let logId = 0;
-  let fresh = true;
-  newConfig();
+  let [sid, logId, fresh] = ['', 0, true];
+  /** A responder (re)start: new servlet instance, new SESSION_ID, LOG_ID from 0. */
+  const startRun = (): void => {
+    [sid, logId, fresh] = [sessionId(rng, hostIp), 0, true];
+    newConfig();
+  };
+  startRun();
+  const restartDue = (): boolean => !fresh && session + 1 < sessions && projected() >= (opts.bytes * (session + 1)) / sessions;
   while (sink.bytes < opts.bytes) {
-    if (!fresh && session + 1 < sessions && sink.bytes >= (opts.bytes * (session + 1)) / sessions) {
+    if (restartDue()) {
       // Graceful restart: in-flight requests are logged, then a new servlet instance starts.
       while (inFlight.length > 0) await settleOldest();
       writeDue(Infinity);
       if (sink.bytes >= opts.bytes) break;
       now += 60_000 + rng.int(240_000);
       session++;
-      sid = sessionId(rng, hostIp);
-      logId = 0;
-      fresh = true;
-      newConfig();
+      startRun();
       continue;
     }
-    const exchanges: Exchange[] = [];
-    for (let i = 0; i < BATCH; i++) {
-      now += Math.floor(-Math.log(1 - rng.next()) * MEAN_GAP_MS);
-      if (!fresh && rng.chance(LOG_ID_GAP_RATE)) logId += 1 + rng.int(3);
-      exchanges.push(build(sid, logId++, now, fresh)); // a run's first request is plain, for format detection
-      fresh = false;
+    if (inFlight.length === 0 || projected() < opts.bytes) {
+      const exchanges: Exchange[] = [];
+      do {
+        now += Math.floor(-Math.log(1 - rng.next()) * MEAN_GAP_MS);
+        if (!fresh && rng.chance(LOG_ID_GAP_RATE)) logId += 1 + rng.int(3);
+        exchanges.push(build(sid, logId++, now, fresh)); // a run's first request is plain, for format detection
+        built++;
+        fresh = false;
+      } while (exchanges.length < BATCH && projected() < opts.bytes && !restartDue());
+      inFlight.push({ exchanges, blobs: Promise.all(exchanges.map((ex) => ex.blobs)) });
     }
-    inFlight.push({ exchanges, blobs: Promise.all(exchanges.map((ex) => ex.blobs)) });
-    if (inFlight.length >= IN_FLIGHT) await settleOldest();
+    if (inFlight.length >= IN_FLIGHT || projected() >= opts.bytes || restartDue()) await settleOldest();
   }
   await Promise.allSettled(inFlight.map((b) => b.blobs)); // still signing: dropped, the budget is met
   await sink.flush();

@@ -239,14 +239,18 @@ export async function buildResponse(spec: ResponseSpec): Promise<Buffer> {
 }
 
 /**
- * The hex of a blob damaged so that no decoder accepts it: kind 0 drops the last hex digit
- * (odd length), 1 puts a non-hex character at `at`, 2 truncates the DER to `keep` bytes.
+ * The hex of a blob damaged so that no decoder accepts it: the last hex digit dropped (odd
+ * length), one character made non-hex, or the DER truncated. `draw(n)` picks in [0, n).
  */
-export function damagedHex(der: Buffer, kind: 0 | 1 | 2, at: number, keep: number, bad = 'g'): string {
+export function damagedHex(der: Buffer, draw: (n: number) => number): string {
   const hex = der.toString('hex');
+  const kind = draw(3);
   if (kind === 0) return hex.slice(0, -1);
-  if (kind === 1) return hex.slice(0, at) + bad + hex.slice(at + 1);
-  return der.subarray(0, Math.max(1, Math.min(keep, der.length - 1))).toString('hex');
+  if (kind === 1) {
+    const at = draw(hex.length);
+    return hex.slice(0, at) + 'gxzG-'[draw(5)]! + hex.slice(at + 1);
+  }
+  return der.subarray(0, 1 + draw(der.length - 1)).toString('hex');
 }
 
 /** The unsigned 5-byte error answers: 30030a0101 malformedRequest, …02, …05, …06. */
