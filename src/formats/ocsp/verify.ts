@@ -81,14 +81,28 @@ export function verifyOcspResponse(basic: BasicResponseInfo, options: VerifyOpti
   return checkAuthorized(signer, caCerts);
 }
 
+/**
+ * A responder signs many responses with the same certificate: parsed certificates, and what is
+ * read from them, are kept (a few hundred at most, as a log has few responders).
+ */
+const parsedCerts = new Map<string, X509Certificate | null>();
+const CERT_CACHE_LIMIT = 256;
+
 function parseCertificates(ders: readonly Uint8Array[]): X509Certificate[] {
   const certs: X509Certificate[] = [];
   for (const der of ders) {
-    try {
-      certs.push(new X509Certificate(der));
-    } catch {
-      // An unparseable included certificate cannot be the signer; keep looking.
+    const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+    let cert = parsedCerts.get(key);
+    if (cert === undefined) {
+      try {
+        cert = new X509Certificate(der);
+      } catch {
+        cert = null; // An unparseable included certificate cannot be the signer; keep looking.
+      }
+      if (parsedCerts.size >= CERT_CACHE_LIMIT) parsedCerts.clear();
+      parsedCerts.set(key, cert);
     }
+    if (cert) certs.push(cert);
   }
   return certs;
 }
@@ -104,7 +118,16 @@ function findResponder(basic: BasicResponseInfo, certs: readonly X509Certificate
 }
 
 /** Subject DN (formatted like responder names) and subjectPublicKey bits of a certificate. */
+const fieldsOf = new WeakMap<X509Certificate, { subject: string; publicKeyBits: Uint8Array } | undefined>();
+
 function certificateFields(cert: X509Certificate): { subject: string; publicKeyBits: Uint8Array } | undefined {
+  if (fieldsOf.has(cert)) return fieldsOf.get(cert);
+  const fields = readCertificateFields(cert);
+  fieldsOf.set(cert, fields);
+  return fields;
+}
+
+function readCertificateFields(cert: X509Certificate): { subject: string; publicKeyBits: Uint8Array } | undefined {
   try {
     const raw = new Uint8Array(cert.raw);
     const [tbs] = readChildren(raw, expectTag(readTlv(raw, 0, raw.length), TAG.SEQUENCE));
@@ -163,12 +186,18 @@ function mgf1Digest(bytes: Uint8Array, node: Tlv): string {
 }
 
 /** X509Certificate parses the key lazily, so a damaged key only throws here. */
+const keyOf = new WeakMap<X509Certificate, KeyObject | undefined>();
+
 function publicKeyOf(cert: X509Certificate): KeyObject | undefined {
+  if (keyOf.has(cert)) return keyOf.get(cert);
+  let key: KeyObject | undefined;
   try {
-    return cert.publicKey;
+    key = cert.publicKey;
   } catch {
-    return undefined;
+    key = undefined;
   }
+  keyOf.set(cert, key);
+  return key;
 }
 
 function checkKeyType(key: KeyObject, scheme: Scheme): string | undefined {
