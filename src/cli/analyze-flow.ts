@@ -92,17 +92,13 @@ function auditChecks(options: AnalyzeOptions): { verifySignatures: boolean; caPe
 
 /** Decompresses what a first stdin chunk holds (a partial stream is fine for sniffing). */
 async function gunzipHead(chunk: Buffer): Promise<Buffer> {
-  const { createGunzip } = await import('node:zlib');
-  const gunzip = createGunzip();
-  const parts: Buffer[] = [];
-  gunzip.on('data', (d: Buffer) => parts.push(d));
-  await new Promise<void>((resolve) => {
-    gunzip.on('error', () => resolve());
-    gunzip.on('end', () => resolve());
-    gunzip.write(chunk, () => setImmediate(resolve));
-  });
-  gunzip.destroy();
-  return Buffer.concat(parts);
+  const { gunzipSync, constants } = await import('node:zlib');
+  try {
+    // Sync flush: the output so far, without failing on the stream's missing end.
+    return gunzipSync(chunk, { finishFlush: constants.Z_SYNC_FLUSH });
+  } catch {
+    return Buffer.alloc(0); // corrupt from the start: reported by the scan itself
+  }
 }
 
 function emptyInput(input: InputFile) {

@@ -11,23 +11,47 @@ import { SCHEMA_VERSION, snapshotMessage } from './schema.js';
 import { Snapshot } from './snapshot.js';
 
 // Plain-object shapes of the protobuf messages (camelCase, as protobufjs gives them).
-interface StringCounterMsg { keys?: Uint8Array[]; counts?: number[] }
+interface StringCounterMsg { keys?: Uint8Array; keyLengths?: number[]; counts?: number[] }
 interface IntCounterMsg { keys?: number[]; counts?: number[] }
 type Msg = Record<string, unknown>;
 
 const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 const bytesOf = (s: string): Buffer => Buffer.from(s, 'latin1');
 
+/** Latin1 strings packed back to back into one buffer, with their lengths. */
+function packStrings(values: readonly string[]): { blob: Buffer; lengths: number[] } {
+  let size = 0;
+  for (const v of values) size += v.length;
+  const blob = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const v of values) at += blob.write(v, at, 'latin1');
+  return { blob, lengths: values.map((v) => v.length) };
+}
+
+function unpackStrings(blob: Uint8Array | undefined, lengths: readonly number[] | undefined): string[] {
+  const bytes = blob ? Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength) : Buffer.alloc(0);
+  const out: string[] = [];
+  let at = 0;
+  for (const n of lengths ?? []) {
+    if (at + n > bytes.length) throw new CertcrunchError('ERR_SNAPSHOT', 'packed strings run past their bytes');
+    out.push(bytes.toString('latin1', at, at + n));
+    at += n;
+  }
+  if (at !== bytes.length) throw new CertcrunchError('ERR_SNAPSHOT', 'packed strings leave bytes over');
+  return out;
+}
+
 function encodeCounter(c: Counter<string>): StringCounterMsg {
   const entries = c.sorted();
-  return { keys: entries.map(([k]) => bytesOf(k)), counts: entries.map(([, n]) => n) };
+  const { blob, lengths } = packStrings(entries.map(([k]) => k));
+  return { keys: blob, keyLengths: lengths, counts: entries.map(([, n]) => n) };
 }
 
 function decodeCounter(msg: StringCounterMsg | undefined, into: Counter<string> = new Counter()): Counter<string> {
-  const keys = msg?.keys ?? [];
+  const keys = unpackStrings(msg?.keys, msg?.keyLengths);
   const counts = msg?.counts ?? [];
   if (keys.length !== counts.length) throw new CertcrunchError('ERR_SNAPSHOT', 'counter keys and counts differ in length');
-  keys.forEach((k, i) => into.add(latin1(k), Number(counts[i])));
+  keys.forEach((k, i) => into.add(k, Number(counts[i])));
   return into;
 }
 
@@ -56,7 +80,7 @@ function encodeProxySg(p: ProxySgStats): Msg {
         host: bytesOf(host),
         errors: encodeCounter(h.errors),
         clients: h.clients.isExact
-          ? { exact: h.clients.values().map(bytesOf) }
+          ? (({ blob, lengths }) => ({ exact: blob, exactLengths: lengths }))(packStrings(h.clients.values()))
           : { hll: h.clients.registers() },
         categories: encodeCounter(h.categories),
         filterResults: encodeCounter(h.filterResults),
@@ -82,9 +106,9 @@ function decodeProxySg(msg: Msg): ProxySgStats {
     decodeCounter(raw['errors'] as StringCounterMsg | undefined, h.errors);
     decodeCounter(raw['categories'] as StringCounterMsg | undefined, h.categories);
     decodeCounter(raw['filterResults'] as StringCounterMsg | undefined, h.filterResults);
-    const clients = (raw['clients'] as { exact?: Uint8Array[]; hll?: Uint8Array } | undefined) ?? {};
+    const clients = (raw['clients'] as { exact?: Uint8Array; exactLengths?: number[]; hll?: Uint8Array } | undefined) ?? {};
     const hll = clients.hll && clients.hll.length > 0 ? new HyperLogLog(clients.hll) : undefined;
-    h.clients = DistinctCount.fromParts((clients.exact ?? []).map(latin1), hll);
+    h.clients = DistinctCount.fromParts(unpackStrings(clients.exact, clients.exactLengths), hll);
     h.maxThreatRisk = Number(raw['maxThreatRisk'] ?? -1);
     h.firstSeen = Number(raw['firstSeen'] ?? -1);
     h.lastSeen = Number(raw['lastSeen'] ?? -1);
