@@ -287,18 +287,16 @@ describe('hostile input', () => {
   const request = der('req-signed.der');
 
   it('rejects every truncation of a real response and request with a DerError', () => {
-    const started = performance.now();
+    // A hang would be caught by the test timeout; speed itself is for bench/.
     for (const [blob, decode] of [[response, decodeOcspResponse], [request, decodeOcspRequest]] as const) {
       for (let length = 0; length < blob.length; length++) {
         expect(decodeOrDerError(() => decode(blob.subarray(0, length)))).toBe('der-error');
       }
     }
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('survives 200 seeded random bit flips per blob: DerError or a result, never a hang', () => {
     const random = mulberry32(0x5eed);
-    const started = performance.now();
     const outcomes = { ok: 0, 'der-error': 0 };
     for (const blob of [response, request, der('resp-ec.der'), der('resp-sha384-sha512.der')]) {
       for (let i = 0; i < 200; i++) {
@@ -311,7 +309,6 @@ describe('hostile input', () => {
       }
     }
     expect(outcomes.ok + outcomes['der-error']).toBe(800);
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('decodes a BER indefinite-length outer SEQUENCE the same', () => {
@@ -345,11 +342,9 @@ describe('hostile input', () => {
 
   it('stops deep indefinite nesting quickly with too-deep', () => {
     const deep = new Uint8Array(2000).map((_, i) => (i % 2 === 0 ? 0x30 : 0x80));
-    const started = performance.now();
     for (const decode of [decodeOcspRequest, decodeOcspResponse, describeOcsp]) {
       expect(derReason(() => decode(deep))).toBe('too-deep');
     }
-    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
 
