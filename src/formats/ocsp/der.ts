@@ -222,9 +222,31 @@ export function readIntegerHex(bytes: Uint8Array, node: Tlv): string {
 // Longer arcs than this (a 2.25 UUID needs 19 bytes) are treated as hostile.
 const MAX_ARC_BYTES = 32;
 
+/**
+ * Few distinct OIDs and times recur across millions of records (hash and signature algorithms,
+ * producedAt/thisUpdate shared by a response's entries): decoded text is kept by content.
+ */
+const decodedText = new Map<string, string>();
+const DECODED_TEXT_LIMIT = 4096;
+
+function cachedText(kind: string, content: Uint8Array, decode: () => string): string {
+  const key = kind + Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1');
+  let text = decodedText.get(key);
+  if (text === undefined) {
+    text = decode();
+    if (decodedText.size >= DECODED_TEXT_LIMIT) decodedText.clear();
+    decodedText.set(key, text);
+  }
+  return text;
+}
+
 /** OBJECT IDENTIFIER as a dotted string. */
 export function readOid(bytes: Uint8Array, node: Tlv): string {
   const content = primitiveContent(bytes, node, TAG.OID);
+  return cachedText('o', content, () => decodeOid(content, node));
+}
+
+function decodeOid(content: Uint8Array, node: Tlv): string {
   const arcs: bigint[] = [];
   let arcStart = 0;
   for (let i = 0; i < content.length; i++) {
@@ -248,6 +270,10 @@ const TIME_PATTERN = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})?(\d{2})?(?:[.,](\d{1,
 /** GeneralizedTime as an ISO-8601 UTC string (a time without a zone is read as UTC). */
 export function readGeneralizedTime(bytes: Uint8Array, node: Tlv): string {
   const content = primitiveContent(bytes, node, TAG.GENERALIZED_TIME);
+  return cachedText('t', content, () => decodeGeneralizedTime(content, node));
+}
+
+function decodeGeneralizedTime(content: Uint8Array, node: Tlv): string {
   const m = content.length <= 32 ? TIME_PATTERN.exec(Buffer.from(content).toString('latin1')) : null;
   if (!m) throw new DerError('bad-value', node.start, 'malformed GeneralizedTime');
   const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((p) => Number(p ?? 0));
