@@ -168,6 +168,11 @@ describe('reconciliation with the transaction log', () => {
     );
     const out = await runCli(['reconcile', '--trx', trx, '--audit', audit, '--json', '--no-verify-signatures']);
     expect(out.stderr).toBe('');
+    // analyze does the same when given both logs, and the snapshot keeps what reconciling needs.
+    const snapshot = join(dir, 'rec.pb');
+    const analyzed = await runCli(['analyze', trx, audit, '--json', '--no-verify-signatures', '-o', snapshot]);
+    expect(analyzed.stdout).toBe(out.stdout);
+    expect((await runCli(['report', snapshot, '--json'])).stdout).toBe(out.stdout);
     const r = (JSON.parse(out.stdout) as Report).reconcile!;
     expect([r.matched, r.mismatched, r.trxOnly, r.auditOnly]).toEqual([6, 2, 1, 1]);
     expect(r.samples.map((s) => [s.logId, s.problem.split(':')[0]])).toEqual([
