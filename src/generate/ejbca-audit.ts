@@ -11,7 +11,7 @@ import {
   replyTime, serialHex, sessionId, type CertEntry, type Requestor,
 } from './ejbca-values.js';
 import { LocalClock, linePrefix, threadName, type TrxLayout } from './ejbca-layout.js';
-import { ByteSink, EventQueue, type PendingEvent } from './trx-output.js';
+import { ByteSink, EventQueue, type PendingEvent } from './output.js';
 import { compileJavaDatePattern } from './java-date.js';
 import {
   buildRequest, buildResponse, damagedHex, errorResponse, issuerFromHex, testPki, type CertIdSpec, type ResponseSpec,

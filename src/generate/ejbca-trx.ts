@@ -10,7 +10,7 @@ import { CompiledOrder, V, applyFlushMarkers, defaultTrxOrder, type TrxEra } fro
 import { CERT_STATUS_NAMES, REASON_NAMES, STATUS_NAMES, sessionId } from './ejbca-values.js';
 import { LocalClock, TRX_CATEGORY, linePrefix, otherLoggerEvent, startupEvent, threadName, type TrxLayout } from './ejbca-layout.js';
 import { TrxRequestFactory, type TrxRequest } from './ejbca-request.js';
-import { ByteSink, EventQueue, type PendingEvent } from './trx-output.js';
+import { ByteSink, EventQueue, type PendingEvent } from './output.js';
 
 export type { TrxEra } from './ejbca-order.js';
 export type { TrxLayout } from './ejbca-layout.js';

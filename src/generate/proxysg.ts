@@ -4,8 +4,8 @@
  * Host and client pools are built once per seed; each record is a single template
  * string over precomputed pieces so gigabyte outputs stay cheap to produce.
  */
-import { once } from 'node:events';
 import { Rng, Zipf, drawDistinct, weightedTable } from './random.js';
+import { ByteSink } from './output.js';
 
 export interface ProxySgGenOptions {
   bytes: number;
@@ -18,7 +18,6 @@ export interface ProxySgGenOptions {
 }
 
 const CRLF = '\r\n';
-const CHUNK_BYTES = 1 << 20;
 const PROXY_IP = '10.0.0.42';
 const HTTP_SHARE = 0.15;
 const SPECIAL_RATE = 3 / 5000; // embedded quote, UTF-8 and Latin-1 categories, ~1 in 5000 each
@@ -274,41 +273,6 @@ function breakRecord(line: string, kind: number): string {
 }
 
 /**
- * Encodes lines straight into ~1 MiB buffers: encoding per line keeps Latin-1 lines as raw
- * bytes, and skipping an intermediate joined string avoids flattening megabytes of ropes.
- */
-class ChunkWriter {
-  bytes = 0;
-  /** Bytes encoded but not yet handed to the stream. */
-  used = 0;
-  private buf = Buffer.allocUnsafe(2 * CHUNK_BYTES);
-
-  constructor(private readonly out: NodeJS.WritableStream) {}
-
-  /** ASCII text goes through 'latin1', which is byte-identical and the cheapest encoder. */
-  write(s: string, encoding: 'latin1' | 'utf8'): void {
-    const worst = encoding === 'latin1' ? s.length : s.length * 3;
-    if (this.used + worst > this.buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.used + worst));
-      this.buf.copy(bigger, 0, 0, this.used);
-      this.buf = bigger;
-    }
-    const written = this.buf.write(s, this.used, encoding);
-    this.used += written;
-    this.bytes += written;
-  }
-
-  async flush(): Promise<void> {
-    if (this.used === 0) return;
-    const chunk = this.buf.subarray(0, this.used);
-    // A fresh buffer each time: the stream may still hold the previous one.
-    this.buf = Buffer.allocUnsafe(2 * CHUNK_BYTES);
-    this.used = 0;
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
-  }
-}
-
-/**
  * Writes at least `opts.bytes` bytes of log (ending on a line boundary) to `out`,
  * honouring backpressure. The stream is not ended, so callers may append or reuse it.
  */
@@ -329,8 +293,8 @@ export async function generateProxySg(
   const hosts = drawDistinct(hostCount, () => makeHost(rng), (h) => h.name);
   const clients = drawDistinct(clientCount, () => makeClient(rng), (c) => c);
   const builder = new RecordBuilder(rng, hosts, clients, start);
-  const writer = new ChunkWriter(out);
-  writer.write(headerBlock(builder.stamp, FIELDS_V2), 'latin1');
+  const writer = new ByteSink(out);
+  writer.write(headerBlock(builder.stamp, FIELDS_V2), false);
 
   const switchAt = opts.fieldsChange === true ? Math.floor(opts.bytes / 2) : Infinity;
   let moved = false;
@@ -339,19 +303,19 @@ export async function generateProxySg(
   while (writer.bytes < opts.bytes) {
     if (!moved && writer.bytes >= switchAt) {
       moved = true;
-      writer.write(headerBlock(builder.stamp, FIELDS_MOVED), 'latin1');
+      writer.write(headerBlock(builder.stamp, FIELDS_MOVED), false);
       continue;
     }
     if (malformedRate > 0 && rng.next() < malformedRate) {
       const kind = malformed++ % 3;
       const bad = kind === 2 ? garbageLine(rng) : breakRecord(builder.build(moved, true), kind);
-      writer.write(bad + CRLF, 'latin1');
+      writer.write(bad + CRLF, false);
     } else {
       const line = builder.build(moved, false) + CRLF;
-      writer.write(line, builder.encoding === 'utf8' ? 'utf8' : 'latin1');
+      writer.write(line, builder.encoding === 'utf8');
     }
     records++;
-    if (writer.used >= CHUNK_BYTES) await writer.flush();
+    if (writer.full) await writer.flush();
   }
   await writer.flush();
   return { bytes: writer.bytes, records, malformed };
