@@ -1,5 +1,5 @@
 /**
- * Output plumbing for the EJBCA trx generator: a queue that releases log events in flush
+ * Output plumbing for the generators: a queue that releases EJBCA log events in flush
  * order (a slow request is written after faster, later ones, as in a threaded responder)
  * and a byte sink that batches lines into ~1 MiB writes and honours backpressure.
  */
