@@ -9,11 +9,14 @@ import type { ScanResult, ScanTask } from './task.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The compiled worker: next to this file in dist/, or in dist/ when running from the sources. */
+/**
+ * The compiled worker entry (CommonJS, see worker-entry.cts): next to this file in dist/, or in
+ * dist/ when running from the sources.
+ */
 function workerFile(): string {
-  const beside = join(here, 'worker.js');
+  const beside = join(here, 'worker-entry.cjs');
   if (existsSync(beside)) return beside;
-  return join(here, '..', '..', 'dist', 'scan', 'worker.js');
+  return join(here, '..', '..', 'dist', 'scan', 'worker-entry.cjs');
 }
 
 export function defaultWorkers(): number {
