@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
-import { describeInputs, type InputFile } from '../input/discover.js';
+import { describeInputs, recognise, type InputFile } from '../input/discover.js';
 import { isGzip } from '../input/sniff.js';
-import { recognise } from '../input/discover.js';
 import type { TrxChoice } from '../input/trx-detect.js';
 import type { AuditChoice } from '../input/audit-detect.js';
 import { defaultChunkBytes, planTasks } from '../plan/split.js';

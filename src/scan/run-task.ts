@@ -39,11 +39,6 @@ export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanRe
   const { kernel } = selectKernel();
   const skipFirstLine = !task.gzip && !stream && task.start > 0;
   const readFrom = skipFirstLine ? task.start - 1 : task.start;
-  const source: ByteSource = stream
-    ? streamSource(task.gzip ? stream.pipe((await import('node:zlib')).createGunzip()) : stream)
-    : task.gzip
-      ? gzipFileSource(task.path)
-      : await fileSource(task.path, readFrom);
   const limit = task.end < 0 ? Number.POSITIVE_INFINITY : task.end;
   const scanner =
     task.format === 'ejbca-trx'
@@ -54,6 +49,12 @@ export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanRe
   // Audit records span lines: their scanner, not the byte limit, says where the range ends.
   const loopLimit = scanner instanceof AuditRangeScanner ? Number.POSITIVE_INFINITY : limit;
   const isDone = scanner instanceof AuditRangeScanner ? () => scanner.done : undefined;
+  // Opened once the scanner exists, so a bad setting cannot leave a file handle open.
+  const source: ByteSource = stream
+    ? streamSource(task.gzip ? stream.pipe((await import('node:zlib')).createGunzip()) : stream)
+    : task.gzip
+      ? gzipFileSource(task.path)
+      : await fileSource(task.path, readFrom);
   const progress = task.progress ? new Float64Array(task.progress.buffer) : undefined;
   const index = task.progress?.index ?? 0;
   let loop;
