@@ -12,7 +12,7 @@ const GNU_TIME = '/usr/bin/time';
 const hasTime = existsSync(GNU_TIME);
 const UNAVAILABLE = 3; // exit code of a baseline that cannot run here (duckdb.mjs without its package)
 
-function timed(cmd, args, { env = {}, capture = false } = {}) {
+export function timed(cmd, args, { env = {}, capture = false } = {}) {
   const [bin, argv] = hasTime ? [GNU_TIME, ['-f', 'peakRssKiB=%M', cmd, ...args]] : [cmd, args];
   const started = process.hrtime.bigint();
   const r = spawnSync(bin, argv, { env: { ...process.env, ...env }, stdio: ['ignore', capture ? 'pipe' : 'ignore', 'pipe'], maxBuffer: 1 << 26 });
