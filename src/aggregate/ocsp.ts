@@ -59,8 +59,10 @@ export class OcspStats {
     this.requests++;
     this.certIds += r.certIds;
     this.byStatus.add(r.status);
-    this.clientRequests.add(r.client);
-    this.clientCertIds.add(r.client, r.certIds);
+    if (r.client) {
+      this.clientRequests.add(r.client);
+      this.clientCertIds.add(r.client, r.certIds);
+    }
     if (r.issuer) this.issuerRequests.add(r.issuer);
     if (r.requestor) this.requestors.add(r.requestor);
     if (r.hour >= 0) this.hourRequests.add(r.hour);

@@ -2,6 +2,7 @@ import { OcspStats, requestKey, type RequestFacts } from '../aggregate/ocsp.js';
 import { TRX_SLOTS, TrxNum, TrxSlot } from '../formats/ejbca/trx-schema.js';
 import { NO_ID, type Interner } from '../native/types.js';
 import { certIdDigest, ReconcileSide } from '../aggregate/reconcile.js';
+import { RequestCounts, type RequestIds } from './trx-request-counts.js';
 
 /**
  * Aggregates transaction-log rows given as interned ids and parsed integers. The rows of one
@@ -12,8 +13,12 @@ export class TrxAggregator {
   readonly stats = new OcspStats();
   private readonly values: string[][] = Array.from({ length: TRX_SLOTS }, () => []);
   private readonly hourOf: number[] = [];
-  private readonly monthOf: string[] = [];
-  private current: { session: number; logId: number; facts: RequestFacts } | undefined;
+  /** Month index of each LOG_TIME id (-1: unreadable), into `months`. */
+  private readonly monthOf: number[] = [];
+  private readonly months: string[] = [];
+  private readonly monthIndex = new Map<string, number>();
+  private readonly counts = new RequestCounts();
+  private current: { session: number; logId: number; request: RequestIds } | undefined;
   private sawFirst = false;
   /** Keys (see numericKey) counted in this range, so a key seen again later is not counted twice. */
   private readonly counted = new Set<number>();
@@ -42,10 +47,20 @@ export class TrxAggregator {
         if (slot === TrxSlot.LogTime) {
           const ms = this.parseLogTime(value);
           this.hourOf.push(Number.isNaN(ms) ? -1 : Math.floor(ms / 3_600_000));
-          this.monthOf.push(Number.isNaN(ms) ? 'unknown' : new Date(ms).toISOString().slice(0, 7));
+          this.monthOf.push(Number.isNaN(ms) ? -1 : this.monthId(new Date(ms).toISOString().slice(0, 7)));
         }
       }
     }
+  }
+
+  private monthId(month: string): number {
+    let i = this.monthIndex.get(month);
+    if (i === undefined) {
+      i = this.months.length;
+      this.months.push(month);
+      this.monthIndex.set(month, i);
+    }
+    return i;
   }
 
   private text(slot: number, id: number): string {
@@ -59,7 +74,7 @@ export class TrxAggregator {
     const status = nums[numBase + TrxNum.Status]!;
     if (!this.current || this.current.session !== session || !Object.is(this.current.logId, logId)) {
       this.closeRequest();
-      this.current = { session, logId, facts: this.facts(ids, idBase, nums, numBase) };
+      this.current = { session, logId, request: this.requestIds(ids, idBase, nums, numBase) };
     }
     if (this.reconcile) this.addReconcileRow(ids, idBase, nums, numBase, session, logId, status);
     // Certificate rows count only for successful requests: error rows carry the default 0.
@@ -95,21 +110,40 @@ export class TrxAggregator {
     });
   }
 
-  private facts(ids: Uint32Array, idBase: number, nums: Float64Array, numBase: number): RequestFacts {
+  /** An id, or -1 when absent or EJBCA's unset "0". */
+  private setId(slot: number, id: number): number {
+    return id === NO_ID || this.values[slot]![id] === '0' ? -1 : id;
+  }
+
+  private requestIds(ids: Uint32Array, idBase: number, nums: Float64Array, numBase: number): RequestIds {
     const timeId = ids[idBase + TrxSlot.LogTime]!;
-    const issuer = this.text(TrxSlot.IssuerDn, ids[idBase + TrxSlot.IssuerDn]!);
-    const requestor = this.text(TrxSlot.ReqName, ids[idBase + TrxSlot.ReqName]!);
+    const client = ids[idBase + TrxSlot.ClientIp]!;
     const certIds = nums[numBase + TrxNum.NumCertId]!;
     return {
       status: nums[numBase + TrxNum.Status]!,
-      client: this.text(TrxSlot.ClientIp, ids[idBase + TrxSlot.ClientIp]!),
+      client: client === NO_ID ? -1 : client,
       certIds: Number.isNaN(certIds) ? 0 : certIds,
       replyTime: nums[numBase + TrxNum.ReplyTime]!,
       processTime: nums[numBase + TrxNum.ProcessTime]!,
       hour: timeId === NO_ID ? -1 : this.hourOf[timeId]!,
-      month: timeId === NO_ID ? 'unknown' : this.monthOf[timeId]!,
-      issuer: issuer === '0' ? '' : issuer,
-      requestor: requestor === '0' ? '' : requestor,
+      month: timeId === NO_ID ? -1 : this.monthOf[timeId]!,
+      issuer: this.setId(TrxSlot.IssuerDn, ids[idBase + TrxSlot.IssuerDn]!),
+      requestor: this.setId(TrxSlot.ReqName, ids[idBase + TrxSlot.ReqName]!),
+    };
+  }
+
+  /** The request as text, for an edge request that other ranges may also hold. */
+  private facts(r: RequestIds): RequestFacts {
+    return {
+      status: r.status,
+      client: r.client < 0 ? '' : this.values[TrxSlot.ClientIp]![r.client]!,
+      certIds: r.certIds,
+      replyTime: r.replyTime,
+      processTime: r.processTime,
+      hour: r.hour,
+      month: r.month < 0 ? 'unknown' : this.months[r.month]!,
+      issuer: r.issuer < 0 ? '' : this.values[TrxSlot.IssuerDn]![r.issuer]!,
+      requestor: r.requestor < 0 ? '' : this.values[TrxSlot.ReqName]![r.requestor]!,
     };
   }
 
@@ -126,10 +160,10 @@ export class TrxAggregator {
       // The range's first request may have begun in the previous range.
       this.sawFirst = true;
       this.firstKey = key;
-      this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), c.facts);
+      this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.facts(c.request));
     } else if (key !== this.firstKey && !this.counted.has(key)) {
       this.counted.add(key);
-      this.stats.countRequest(c.facts);
+      this.counts.add(c.request, this.stats);
     }
     this.current = undefined;
   }
@@ -139,10 +173,12 @@ export class TrxAggregator {
     const c = this.current;
     if (c) {
       if (!this.counted.has(this.numericKey(c.session, c.logId))) {
-        this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), c.facts);
+        this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.facts(c.request));
       }
       this.current = undefined;
     }
+    const v = this.values;
+    this.counts.finish(this.stats, v[TrxSlot.ClientIp]!, v[TrxSlot.IssuerDn]!, v[TrxSlot.ReqName]!, this.months);
     return this.stats;
   }
 }
