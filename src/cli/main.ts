@@ -145,7 +145,7 @@ function buildProgram(): Command {
       } catch (err) {
         throw new CertcrunchError('ERR_FORMAT', `${opts.file ?? 'argument'}: not a decodable OCSP request or response (${(err as Error).message})`);
       }
-      process.stdout.write(opts.json ? `${JSON.stringify(described.json, null, 2)}\n` : terminalSafe(described.text).replace(/\\x0a/g, '\n') + '\n');
+      process.stdout.write(opts.json ? `${JSON.stringify(described.json, null, 2)}\n` : described.text.split('\n').map(terminalSafe).join('\n') + '\n');
     });
 
   program

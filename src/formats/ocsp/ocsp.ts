@@ -220,6 +220,8 @@ function attributeValue(bytes: Uint8Array, value: Tlv): string {
   if (text === undefined) return `#${toHex(bytes.subarray(value.start, value.end))}`;
   return text
     .replace(/[,+"\\<>;=]/g, (c) => `\\${c}`)
+    // Control characters as RFC 4514 hex pairs: a name cannot break a line of output.
+    .replace(/[\x00-\x1f\x7f]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
     .replace(/^[ #]/, (c) => `\\${c}`)
     .replace(/ $/, '\\ ');
 }
