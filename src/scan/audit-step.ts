@@ -33,13 +33,13 @@ export class AuditRangeScanner {
   done = false;
   private readonly program: AuditProgram;
   private readonly decoder: AuditDecoder;
-  private skippingPartialLine: boolean;
   private syncing: boolean;
 
   constructor(
     kernel: Kernel,
     private readonly path: string,
     settings: AuditSettings & { verifySignatures: boolean; caPem?: string },
+    /** The range starts mid-file: lines before its first record belong to the range before. */
     startsMidFile: boolean,
     private readonly limitAbs: number,
     reconcile = false,
@@ -48,19 +48,12 @@ export class AuditRangeScanner {
     // Without --ca, signatures are checked against the certificates the responses carry.
     const verify = settings.verifySignatures ? (settings.caPem ? { caCerts: parsePemCertificates(settings.caPem) } : {}) : undefined;
     this.decoder = new AuditDecoder(kernel, this.stats, verify, reconcile ? new ReconcileSide() : undefined);
-    this.skippingPartialLine = startsMidFile;
     this.syncing = startsMidFile;
   }
 
   /** One block: returns where to resume (at an incomplete record, or where the next range begins). */
   readonly step = (buf: Buffer, from: number, to: number, atEof: boolean, _limit: number, base: number): number => {
     let pos = from;
-    if (this.skippingPartialLine) {
-      const nl = buf.indexOf(LF, from);
-      if (nl < 0 || nl >= to) return to;
-      this.skippingPartialLine = false;
-      pos = nl + 1;
-    }
     const pending: AuditRecord[] = [];
     for (;;) {
       const line = nextLine(buf, pos, to, atEof);

@@ -8,6 +8,21 @@ export const DEFAULT_BLOCK_BYTES = 8 << 20;
  */
 export type BlockStep = (buf: Buffer, from: number, to: number, atEof: boolean, limit: number, base: number) => number;
 
+/**
+ * A range that starts mid-file begins inside a line that belongs to the range before: this step
+ * passes over it, then hands every later block to `step`.
+ */
+export function afterPartialFirstLine(step: BlockStep): BlockStep {
+  let skipping = true;
+  return (buf, from, to, atEof, limit, base) => {
+    if (!skipping) return step(buf, from, to, atEof, limit, base);
+    const nl = buf.indexOf(0x0a, from);
+    if (nl < 0 || nl >= to) return to; // still inside the previous range's line
+    skipping = false;
+    return nl + 1;
+  };
+}
+
 export interface BlockLoopResult {
   /** Absolute offset just past the last consumed byte. */
   end: number;

@@ -29,29 +29,19 @@ export class ElffRangeScanner {
   private readonly interner: Interner;
   private readonly out: ElffOutput;
   private sawOwnFields = false;
-  private skipping: boolean;
 
   constructor(
     private readonly kernel: Kernel,
     private readonly path: string,
     startFields: string | undefined,
-    /** True when the range starts mid-file: its first partial line belongs to the previous range. */
-    skipFirstLine: boolean,
   ) {
     this.interner = kernel.createInterner(SLOT_COUNT);
     this.out = createElffOutput(OUTPUT_RECORDS, SLOT_COUNT);
     this.aggregator = new ElffAggregator(this.interner);
     this.schema = startFields === undefined ? undefined : parseFieldsDirective(startFields);
-    this.skipping = skipFirstLine;
   }
 
   readonly step: BlockStep = (buf, from, to, atEof, limit, base) => {
-    if (this.skipping) {
-      const nl = buf.indexOf(0x0a, from);
-      if (nl < 0 || nl >= to) return to; // still inside the previous range's record
-      this.skipping = false;
-      return nl + 1;
-    }
     const schema = this.schema;
     const n = this.kernel.scanElff(
       {

@@ -3,7 +3,7 @@ import { selectKernel } from '../native/load.js';
 import { encodeSnapshot } from '../snapshot/codec.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
-import { DEFAULT_BLOCK_BYTES, runBlockLoop } from './block-loop.js';
+import { afterPartialFirstLine, DEFAULT_BLOCK_BYTES, runBlockLoop } from './block-loop.js';
 import { ElffRangeScanner } from './elff-step.js';
 import { TrxRangeScanner } from './trx-step.js';
 import { AuditRangeScanner } from './audit-step.js';
@@ -42,10 +42,11 @@ export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanRe
   const limit = task.end < 0 ? Number.POSITIVE_INFINITY : task.end;
   const scanner =
     task.format === 'ejbca-trx'
-      ? new TrxRangeScanner(kernel, task.path, requireTrx(task), skipFirstLine, task.reconcile === true)
+      ? new TrxRangeScanner(kernel, task.path, requireTrx(task), task.reconcile === true)
       : task.format === 'ejbca-audit'
         ? new AuditRangeScanner(kernel, task.path, requireAudit(task), skipFirstLine, limit, task.reconcile === true)
-        : new ElffRangeScanner(kernel, task.path, task.fields, skipFirstLine);
+        : new ElffRangeScanner(kernel, task.path, task.fields);
+  const step = skipFirstLine ? afterPartialFirstLine(scanner.step) : scanner.step;
   // Audit records span lines: their scanner, not the byte limit, says where the range ends.
   const loopLimit = scanner instanceof AuditRangeScanner ? Number.POSITIVE_INFINITY : limit;
   const isDone = scanner instanceof AuditRangeScanner ? () => scanner.done : undefined;
@@ -59,7 +60,7 @@ export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanRe
   const index = task.progress?.index ?? 0;
   let loop;
   try {
-    loop = await runBlockLoop(source, readFrom, loopLimit, scanner.step, progress && ((at) => (progress[index] = at)), blockSize(task), isDone);
+    loop = await runBlockLoop(source, readFrom, loopLimit, step, progress && ((at) => (progress[index] = at)), blockSize(task), isDone);
   } finally {
     await source.close();
   }

@@ -24,26 +24,18 @@ export class TrxRangeScanner {
   private readonly pattern: CompiledPattern;
   private readonly interner: Interner;
   private readonly out: PatternOutput;
-  private skipping: boolean;
 
   constructor(
-    private readonly kernel: Kernel, private readonly path: string, settings: TrxSettings, skipFirstLine: boolean, reconcile = false,
+    private readonly kernel: Kernel, private readonly path: string, settings: TrxSettings, reconcile = false,
   ) {
     const order = compileOrder(settings.order, TRX_VARIABLES, settings.pattern);
     this.pattern = kernel.compilePattern(trxPatternSpec(order, settings.layout, reconcile, secondsMask(settings.logDate)));
     this.interner = kernel.createInterner(TRX_SLOTS);
     this.out = createPatternOutput(OUTPUT_RECORDS, TRX_SLOTS, TRX_NUMS);
     this.aggregator = new TrxAggregator(this.interner, logTimeParser(settings), order.fields, reconcile);
-    this.skipping = skipFirstLine;
   }
 
   readonly step: BlockStep = (buf, from, to, atEof, limit, base) => {
-    if (this.skipping) {
-      const nl = buf.indexOf(0x0a, from);
-      if (nl < 0 || nl >= to) return to;
-      this.skipping = false;
-      return nl + 1;
-    }
     const n = this.kernel.scanPattern(
       this.pattern, { buf, from, to, limit: Math.max(0, Math.min(limit, 0xffffffff)), atEof }, this.interner, this.out,
     );
