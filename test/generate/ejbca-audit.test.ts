@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { Writable } from 'node:stream';
+import { collectingStream } from '../helpers/streams.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,16 +14,7 @@ import { verifyOcspResponse } from '../../src/formats/ocsp/verify.js';
 import type { TrxLayout } from '../../src/generate/ejbca-layout.js';
 import { check } from './ejbca-trx-reader.js';
 
-function collector(): { stream: Writable; bytes: () => Buffer } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(chunk);
-      callback();
-    },
-  });
-  return { stream, bytes: () => Buffer.concat(chunks) };
-}
+const collector = (): ReturnType<typeof collectingStream> => collectingStream();
 
 async function generate(opts: Omit<EjbcaAuditGenOptions, 'trxOut'>, withTrx = false) {
   const audit = collector();

@@ -1,19 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { Writable } from 'node:stream';
+import { collectingStream } from '../helpers/streams.js';
 import { generateEjbcaTrx, type EjbcaTrxGenOptions, type TrxEra, type TrxLayout } from '../../src/generate/ejbca-trx.js';
 import { compileJavaDatePattern } from '../../src/generate/java-date.js';
 import { check, expectStatsMatch, statsFrom } from './ejbca-trx-reader.js';
 
 async function generate(opts: EjbcaTrxGenOptions) {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(chunk);
-      callback();
-    },
-  });
-  const stats = await generateEjbcaTrx(opts, sink);
-  const buf = Buffer.concat(chunks);
+  const sink = collectingStream();
+  const stats = await generateEjbcaTrx(opts, sink.stream);
+  const buf = sink.bytes();
   return { buf, text: buf.toString('utf8'), stats };
 }
 
@@ -237,21 +231,12 @@ describe('generateEjbcaTrx', () => {
 
   it('waits for drain on a slow stream and loses nothing', async () => {
     const opts: EjbcaTrxGenOptions = { bytes: 3_000_000, seed: 5, era: '7.8+', layout: 'wildfly', otherLoggerRate: 0.01 };
-    const chunks: Buffer[] = [];
-    let drains = 0;
-    const slow = new Writable({
-      highWaterMark: 64 * 1024,
-      write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk);
-        setImmediate(callback);
-      },
-    });
-    slow.on('drain', () => drains++);
-    const stats = await generateEjbcaTrx(opts, slow);
-    await new Promise<void>((resolve) => slow.end(resolve));
-    expect(drains).toBeGreaterThan(0);
+    const slow = collectingStream({ slow: true });
+    const stats = await generateEjbcaTrx(opts, slow.stream);
+    await new Promise<void>((resolve) => slow.stream.end(resolve));
+    expect(slow.drains()).toBeGreaterThan(0);
     const fast = await generate(opts);
-    expect(Buffer.concat(chunks).equals(fast.buf)).toBe(true);
+    expect(slow.bytes().equals(fast.buf)).toBe(true);
     expect(stats).toEqual(fast.stats);
   });
 });

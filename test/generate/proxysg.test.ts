@@ -1,18 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { Writable } from 'node:stream';
+import { collectingStream } from '../helpers/streams.js';
 import { generateProxySg, type ProxySgGenOptions } from '../../src/generate/proxysg.js';
 import { Rng, Zipf } from '../../src/generate/random.js';
 
 async function generate(opts: ProxySgGenOptions) {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(chunk);
-      callback();
-    },
-  });
-  const result = await generateProxySg(opts, sink);
-  return { buf: Buffer.concat(chunks), result };
+  const sink = collectingStream();
+  const result = await generateProxySg(opts, sink.stream);
+  return { buf: sink.bytes(), result };
 }
 
 /** Latin-1 decoding maps bytes 1:1, so odd bytes never break the CRLF split. */
@@ -84,21 +78,12 @@ describe('generateProxySg', () => {
 
   it('waits for drain on a slow stream and loses nothing', async () => {
     const opts = { bytes: 3_000_000, seed: 5 };
-    const chunks: Buffer[] = [];
-    let drains = 0;
-    const slow = new Writable({
-      highWaterMark: 64 * 1024,
-      write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk);
-        setImmediate(callback);
-      },
-    });
-    slow.on('drain', () => drains++);
-    const result = await generateProxySg(opts, slow);
-    await new Promise<void>((resolve) => slow.end(resolve));
-    expect(drains).toBeGreaterThan(0);
-    expect(Buffer.concat(chunks).equals((await generate(opts)).buf)).toBe(true);
-    expect(result.bytes).toBe(Buffer.concat(chunks).length);
+    const slow = collectingStream({ slow: true });
+    const result = await generateProxySg(opts, slow.stream);
+    await new Promise<void>((resolve) => slow.stream.end(resolve));
+    expect(slow.drains()).toBeGreaterThan(0);
+    expect(slow.bytes().equals((await generate(opts)).buf)).toBe(true);
+    expect(result.bytes).toBe(slow.bytes().length);
   });
 
   it('writes only the header when asked for zero bytes', async () => {
