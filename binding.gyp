@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/bindings.cc",
         "native/elff_scan.cc",
+        "native/elff_tally.cc",
         "native/hex_bindings.cc",
         "native/hex_decode.cc",
         "native/interner.cc",

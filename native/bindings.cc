@@ -3,10 +3,106 @@
 // kinds, never thrown; only misuse of the API throws a TypeError.
 #include "bindings.h"
 
+#include <memory>
+
 #include "elff_scan.h"
+#include "elff_tally.h"
 #include "glue.h"
 
 namespace certcrunch {
+
+namespace {
+
+// Copies counts into a Float64Array of `size` entries (exact up to 2^53), zero-filling the tail.
+Napi::Value CountsArray(Napi::Env env, const std::vector<uint64_t>& counts, size_t size) {
+  Napi::Float64Array out = Napi::Float64Array::New(env, size);
+  for (size_t i = 0; i < size && i < counts.size(); i++) out[i] = static_cast<double>(counts[i]);
+  return out;
+}
+
+class ElffTallyWrap : public Napi::ObjectWrap<ElffTallyWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "ElffTally",
+                       {InstanceMethod("size", &ElffTallyWrap::JsSize), InstanceMethod("values", &ElffTallyWrap::JsValues),
+                        InstanceMethod("counts", &ElffTallyWrap::JsCounts),
+                        InstanceMethod("errorCounts", &ElffTallyWrap::JsErrorCounts),
+                        InstanceMethod("timeline", &ElffTallyWrap::JsTimeline),
+                        InstanceMethod("totals", &ElffTallyWrap::JsTotals)});
+  }
+
+  explicit ElffTallyWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ElffTallyWrap>(info) {
+    size_t slots;
+    if (!SlotCountArg(info, &slots)) return;
+    tally_ = std::make_unique<ElffTally>(slots);
+    napi_type_tag_object(info.Env(), info.This(), &kElffTallyTag);
+  }
+
+  static ElffTally* From(Napi::Env env, Napi::Value value) {
+    ElffTallyWrap* wrap = UnwrapTagged<ElffTallyWrap>(env, value, kElffTallyTag, "an ElffTally");
+    return wrap != nullptr ? wrap->tally_.get() : nullptr;
+  }
+
+ private:
+  bool Slot(const Napi::CallbackInfo& info, size_t* slot) { return tally_ && SlotArg(info, tally_->Slots(), slot); }
+
+  Napi::Value JsSize(const Napi::CallbackInfo& info) {
+    size_t slot;
+    if (!Slot(info, &slot)) return info.Env().Undefined();
+    return Napi::Number::New(info.Env(), tally_->interner().Table(slot).Size());
+  }
+
+  Napi::Value JsValues(const Napi::CallbackInfo& info) {
+    size_t slot;
+    if (!Slot(info, &slot)) return info.Env().Undefined();
+    return InternedValues(info, tally_->interner().Table(slot));
+  }
+
+  // counts(slot) / errorCounts(slot): one entry per interned id of the slot.
+  Napi::Value JsCounts(const Napi::CallbackInfo& info) {
+    size_t slot;
+    if (!Slot(info, &slot)) return info.Env().Undefined();
+    return CountsArray(info.Env(), tally_->counts(slot), tally_->interner().Table(slot).Size());
+  }
+
+  Napi::Value JsErrorCounts(const Napi::CallbackInfo& info) {
+    size_t slot;
+    if (!Slot(info, &slot)) return info.Env().Undefined();
+    return CountsArray(info.Env(), tally_->error_counts(slot), tally_->interner().Table(slot).Size());
+  }
+
+  // timeline(): [hour, requests, errors] triples in hour order.
+  Napi::Value JsTimeline(const Napi::CallbackInfo& info) {
+    if (!tally_) return info.Env().Undefined();
+    const auto hours = tally_->Timeline();
+    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), hours.size() * 3);
+    for (size_t i = 0; i < hours.size(); i++) {
+      out[3 * i] = static_cast<double>(hours[i].first);
+      out[3 * i + 1] = static_cast<double>(hours[i].second.requests);
+      out[3 * i + 2] = static_cast<double>(hours[i].second.errors);
+    }
+    return out;
+  }
+
+  // totals(): [requests, requests with certificate errors, records without a valid time].
+  Napi::Value JsTotals(const Napi::CallbackInfo& info) {
+    if (!tally_) return info.Env().Undefined();
+    Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 3);
+    out[0] = static_cast<double>(tally_->requests());
+    out[1] = static_cast<double>(tally_->error_requests());
+    out[2] = static_cast<double>(tally_->without_time());
+    return out;
+  }
+
+  std::unique_ptr<ElffTally> tally_;
+};
+
+}  // namespace
+
+Napi::Object InitElffTally(Napi::Env env, Napi::Object exports) {
+  exports.Set("ElffTally", ElffTallyWrap::Define(env));
+  return exports;
+}
 
 
 Napi::Object InitInterner(Napi::Env env, Napi::Object exports) {
@@ -17,17 +113,17 @@ Napi::Object InitInterner(Napi::Env env, Napi::Object exports) {
   return exports;
 }
 
-// scanElff(buf, from, to, limit, atEof, fieldCount, colSlot, slots, interner, offsets, kinds, ids, state,
-//          dateSlot, timeSlot)
+// scanElff(buf, from, to, limit, atEof, fieldCount, colSlot, slots, tally, offsets, kinds, ids, state,
+//          dateSlot, timeSlot, errorSlot, emitAll)
 Napi::Value JsScanElff(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 15) {
-    Napi::TypeError::New(env, "scanElff expects 15 arguments").ThrowAsJavaScriptException();
+  if (info.Length() < 17) {
+    Napi::TypeError::New(env, "scanElff expects 17 arguments").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   uint8_t* buf;
   size_t buf_len;
-  int64_t from, to, limit, field_count, slots, date_slot, time_slot;
+  int64_t from, to, limit, field_count, slots, date_slot, time_slot, error_slot;
   int32_t* col_slot;
   size_t col_len;
   uint32_t* offsets;
@@ -45,23 +141,18 @@ Napi::Value JsScanElff(const Napi::CallbackInfo& info) {
       !TypedArg(info, 10, napi_uint8_array, &kinds, &kinds_len) ||
       !TypedArg(info, 11, napi_uint32_array, &ids, &ids_len) ||
       !TypedArg(info, 12, napi_uint32_array, &state, &state_len) || !IntArg(info, 13, &date_slot) ||
-      !IntArg(info, 14, &time_slot)) {
+      !IntArg(info, 14, &time_slot) || !IntArg(info, 15, &error_slot)) {
     return env.Undefined();
   }
-  if (!info[8].IsObject()) {
-    Napi::TypeError::New(env, "Expected argument 9 to be an Interner").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  InternerWrap* wrap = InternerWrap::Unwrap(info[8].As<Napi::Object>());
-  if (wrap == nullptr || wrap->Get() == nullptr) return env.Undefined();
-  Interner& interner = *wrap->Get();
+  ElffTally* tally = ElffTallyWrap::From(env, info[8]);
+  if (tally == nullptr) return env.Undefined();
   // Every index the kernel uses is checked here once, so the kernel can trust its input.
   if (from < 0 || to < from || static_cast<uint64_t>(to) > buf_len || buf_len > 0xFFFFFFFFu) {
     Napi::RangeError::New(env, "Block bounds outside the buffer").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   if (field_count < -1 || (field_count >= 0 && static_cast<uint64_t>(field_count) > col_len) || slots < 0 ||
-      static_cast<uint64_t>(slots) > interner.Slots() || state_len < 1) {
+      static_cast<uint64_t>(slots) > tally->Slots() || state_len < 2) {
     Napi::RangeError::New(env, "Field count, slots or state do not fit their arrays").ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -72,10 +163,13 @@ Napi::Value JsScanElff(const Napi::CallbackInfo& info) {
                    static_cast<size_t>(limit < 0 ? 0 : limit), info[4].ToBoolean().Value(),
                    static_cast<int32_t>(field_count), col_slot, static_cast<uint32_t>(slots),
                    static_cast<int32_t>(date_slot < -1 || date_slot > 1024 ? -1 : date_slot),
-                   static_cast<int32_t>(time_slot < -1 || time_slot > 1024 ? -1 : time_slot)};
-  ElffScanOutput out{offsets, kinds, ids, capacity, 0};
-  const size_t n = ScanElff(in, interner, out);
+                   static_cast<int32_t>(time_slot < -1 || time_slot > 1024 ? -1 : time_slot),
+                   static_cast<int32_t>(error_slot < -1 || error_slot > 1024 ? -1 : error_slot),
+                   info[16].ToBoolean().Value()};
+  ElffScanOutput out{offsets, kinds, ids, capacity, 0, 0};
+  const size_t n = ScanElff(in, *tally, out);
   state[0] = static_cast<uint32_t>(out.resume);
+  state[1] = static_cast<uint32_t>(out.counted);
   return Napi::Number::New(env, static_cast<double>(n));
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "line_masks.h"
 #include "lines.h"
 
 namespace certcrunch {
@@ -29,46 +30,92 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-// Tokenizes [start, end) of one line; fills ids[0..slots) for the selected columns.
-RecordKind Tokenize(const ElffScanInput& in, size_t start, size_t end, Interner& interner, uint32_t* ids) {
+inline int32_t SlotOrNone(int32_t slot, uint32_t slots) {
+  return slot >= 0 && static_cast<uint32_t>(slot) < slots ? slot : -1;
+}
+
+// Values waiting to be interned: their buckets are prefetched first, so the cache misses of
+// a record's lookups overlap instead of following one another.
+class PendingValues {
+ public:
+  PendingValues(Interner& interner, uint32_t* ids) : interner_(interner), ids_(ids) {}
+  ~PendingValues() { Flush(); }
+
+  void Add(int32_t slot, const uint8_t* value, size_t len) {
+    if (count_ == kMax) Flush();
+    InternTable& table = interner_.Table(static_cast<size_t>(slot));
+    // Written in field order at the end, so a repeated column keeps its last value as before.
+    if (table.IsLast(value, len)) {
+      items_[count_++] = {value, len, 0, slot, table.Last()};
+      return;
+    }
+    const uint64_t hash = HashBytes(value, len);
+    table.Prefetch(hash);
+    items_[count_++] = {value, len, hash, slot, kNoId};
+  }
+
+  void Flush() {
+    for (size_t i = 0; i < count_; i++) {
+      const Item& it = items_[i];
+      ids_[it.slot] = it.id != kNoId ? it.id : interner_.Table(static_cast<size_t>(it.slot)).Intern(it.value, it.len, it.hash);
+    }
+    count_ = 0;
+  }
+
+ private:
+  static constexpr size_t kMax = 32;
+  struct Item {
+    const uint8_t* value;
+    size_t len;
+    uint64_t hash;
+    int32_t slot;
+    uint32_t id;  // known already, or kNoId
+  };
+  Interner& interner_;
+  uint32_t* ids_;
+  Item items_[kMax];
+  size_t count_ = 0;
+};
+
+// Tokenizes [start, end) of one line; fills ids[0..slots) for the selected columns. Values of
+// a malformed line are interned too, up to where it went wrong, as the TypeScript kernel does.
+RecordKind Tokenize(const ElffScanInput& in, size_t start, size_t end, Interner& interner, LineMasks& masks,
+                    uint32_t* ids) {
   for (uint32_t s = 0; s < in.slots; s++) ids[s] = kNoId;
-  const uint8_t* p = in.buf;
+  PendingValues pending(interner, ids);
+  const uint8_t* line = in.buf + start;
+  const size_t len = end - start;
+  masks.Build(line, len, in.buf + in.to);
+  const size_t runs = masks.FindRuns(len);
   int64_t field = 0;
-  size_t i = start;
-  for (;;) {
-    while (i < end && p[i] == kSpace) i++;
-    if (i >= end) break;
-    size_t value_start, value_end;
-    if (p[i] == kQuote) {
-      // A quoted value ends at the first '"' followed by a space or the end of the line.
-      value_start = i + 1;
-      size_t q = value_start;
+  for (size_t run = 0; run < runs; run++) {
+    size_t value_start = masks.RunStart(run), value_end;
+    if (line[value_start] == kQuote) {
+      // A quoted value ends at the first '"' followed by a space or the end of the line; the
+      // runs inside it (it may hold spaces) are passed over.
+      value_start++;
+      size_t q = masks.NextQuote(value_start);
       for (;;) {
-        const void* hit = q < end ? std::memchr(p + q, kQuote, end - q) : nullptr;
-        if (hit == nullptr) return kUnterminatedQuote;
-        q = static_cast<size_t>(static_cast<const uint8_t*>(hit) - p);
-        if (q + 1 == end || p[q + 1] == kSpace) break;
-        q++;
+        if (q >= len) return kUnterminatedQuote;
+        if (q + 1 == len || line[q + 1] == kSpace) break;
+        q = masks.NextQuote(q + 1);
       }
       value_end = q;
-      i = q + 1;
+      while (masks.RunEnd(run) != q + 1) run++;
     } else {
-      value_start = i;
-      const void* space = std::memchr(p + i, kSpace, end - i);
-      i = space == nullptr ? end : static_cast<size_t>(static_cast<const uint8_t*>(space) - p);
-      value_end = i;
+      value_end = masks.RunEnd(run);
     }
     if (field < in.field_count) {
       const int32_t slot = in.col_slot[field];
       if (slot >= 0 && static_cast<uint32_t>(slot) < in.slots) {
-        const uint8_t* value = p + value_start;
+        const uint8_t* value = line + value_start;
         const size_t len = value_end - value_start;
         if (slot == in.date_slot) {
           ids[slot] = ParseElffDate(value, len);
         } else if (slot == in.time_slot) {
           ids[slot] = ParseElffTime(value, len);
         } else {
-          ids[slot] = interner.Table(static_cast<size_t>(slot)).Intern(value, len);
+          pending.Add(slot, value, len);
         }
       }
     }
@@ -98,10 +145,16 @@ uint32_t ParseElffTime(const uint8_t* p, size_t len) {
   return h * 3600 + m * 60 + s;
 }
 
-size_t ScanElff(const ElffScanInput& in, Interner& interner, ElffScanOutput& out) {
+size_t ScanElff(const ElffScanInput& in, ElffTally& tally, ElffScanOutput& out) {
   const uint8_t* p = in.buf;
+  ElffSlots slots{in.slots, SlotOrNone(in.date_slot, in.slots), SlotOrNone(in.time_slot, in.slots),
+                  SlotOrNone(in.error_slot, in.slots)};
+  // A parsed date or time is no interned id, so it cannot tell errors.
+  if (slots.error_slot == slots.date_slot || slots.error_slot == slots.time_slot) slots.error_slot = -1;
   size_t pos = in.from;
   size_t n = 0;
+  size_t counted = 0;
+  LineMasks masks;
   Line line;
   while (n < out.capacity && NextLine(p, &pos, in.to, in.limit, in.at_eof, &line)) {
     out.offsets[n] = static_cast<uint32_t>(line.start);
@@ -113,10 +166,19 @@ size_t ScanElff(const ElffScanInput& in, Interner& interner, ElffScanOutput& out
       out.kinds[n++] = kNoFields;
       continue;
     }
-    out.kinds[n] = Tokenize(in, line.start, line.end, interner, out.ids + n * in.slots);
-    n++;
+    // Record n's ids are written in place; a clean record is counted and its place reused.
+    uint32_t* ids = out.ids + n * in.slots;
+    const RecordKind kind = Tokenize(in, line.start, line.end, tally.interner(), masks, ids);
+    out.kinds[n] = kind;
+    if (kind != kData) {
+      n++;
+      continue;
+    }
+    counted++;
+    if (tally.Add(slots, ids) || in.emit_all) n++;
   }
   out.resume = pos;
+  out.counted = counted;
   return n;
 }
 

@@ -1,11 +1,11 @@
-// ELFF block scanner: splits a block into lines, tokenizes data records and interns the
-// selected fields. Plain C++ over const uint8_t*, no N-API, so it can be tested and fuzzed
+// ELFF block scanner: splits a block into lines, tokenizes data records, interns the
+// selected fields and counts each well-formed record into an ElffTally. Plain C++ over const uint8_t*, no N-API, so it can be tested and fuzzed
 // on its own. Mirrors src/native/fallback/elff-scan.ts.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 
-#include "interner.h"
+#include "elff_tally.h"
 
 namespace certcrunch {
 
@@ -35,6 +35,8 @@ struct ElffScanInput {
   uint32_t slots;
   int32_t date_slot;       // slot whose value is parsed as a date instead of interned, or -1
   int32_t time_slot;       // likewise for a time of day
+  int32_t error_slot;      // slot whose values tell records with certificate errors, or -1
+  bool emit_all;           // write every data record out, not only those with certificate errors
 };
 
 struct ElffScanOutput {
@@ -43,8 +45,11 @@ struct ElffScanOutput {
   uint32_t* ids;           // capacity * slots entries
   size_t capacity;
   size_t resume;           // written: where to continue
+  size_t counted;          // written: data records counted into the tally
 };
 
-size_t ScanElff(const ElffScanInput& in, Interner& interner, ElffScanOutput& out);
+// Writes directives, malformed lines and the data records with certificate errors (all data
+// records with emit_all) to `out`; every data record is counted into `tally`.
+size_t ScanElff(const ElffScanInput& in, ElffTally& tally, ElffScanOutput& out);
 
 }  // namespace certcrunch

@@ -9,6 +9,71 @@
 
 namespace certcrunch {
 
+// Tags that tell the addon's object kinds apart, so one can never be unwrapped as another.
+constexpr napi_type_tag kInternerTag = {0x6365727463727563ULL, 0x68496e7465726e31ULL};
+constexpr napi_type_tag kElffTallyTag = {0x6365727463727563ULL, 0x68456c6666546131ULL};
+constexpr napi_type_tag kPatternTag = {0x6365727463727563ULL, 0x6850617474657231ULL};
+
+// The object's native instance when it carries `tag`, else nullptr (with a TypeError pending).
+template <typename Wrap>
+Wrap* UnwrapTagged(Napi::Env env, Napi::Value value, const napi_type_tag& tag, const char* what) {
+  bool tagged = false;
+  if (value.IsObject()) napi_check_object_type_tag(env, value, &tag, &tagged);
+  if (!tagged) {
+    Napi::TypeError::New(env, std::string("Expected ") + what).ThrowAsJavaScriptException();
+    return nullptr;
+  }
+  return Wrap::Unwrap(value.As<Napi::Object>());
+}
+
+// values(slot, from): the interned values from id `from` on, as latin1 strings.
+inline Napi::Value InternedValues(const Napi::CallbackInfo& info, const InternTable& table) {
+  Napi::Env env = info.Env();
+  int64_t from = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int64Value() : 0;
+  if (from < 0) from = 0;
+  const uint32_t size = table.Size();
+  const uint32_t start = from > size ? size : static_cast<uint32_t>(from);
+  Napi::Array result = Napi::Array::New(env, size - start);
+  for (uint32_t id = start; id < size; id++) {
+    napi_value str;
+    if (napi_create_string_latin1(env, reinterpret_cast<const char*>(table.Data(id)), table.Length(id), &str) != napi_ok) {
+      return env.Undefined();
+    }
+    result.Set(id - start, Napi::Value(env, str));
+  }
+  return result;
+}
+
+// The slot argument of a per-slot method, checked against the slot count.
+inline bool SlotArg(const Napi::CallbackInfo& info, size_t slots, size_t* slot) {
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    Napi::TypeError::New(info.Env(), "Expected a slot number").ThrowAsJavaScriptException();
+    return false;
+  }
+  const int64_t s = info[0].As<Napi::Number>().Int64Value();
+  if (s < 0 || static_cast<uint64_t>(s) >= slots) {
+    Napi::RangeError::New(info.Env(), "Slot out of range").ThrowAsJavaScriptException();
+    return false;
+  }
+  *slot = static_cast<size_t>(s);
+  return true;
+}
+
+// The slot count argument of a constructor: 0 to 1024.
+inline bool SlotCountArg(const Napi::CallbackInfo& info, size_t* slots) {
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    Napi::TypeError::New(info.Env(), "Expected the slot count as a number").ThrowAsJavaScriptException();
+    return false;
+  }
+  const int64_t n = info[0].As<Napi::Number>().Int64Value();
+  if (n < 0 || n > 1024) {
+    Napi::RangeError::New(info.Env(), "Expected a slot count from 0 to 1024").ThrowAsJavaScriptException();
+    return false;
+  }
+  *slots = static_cast<size_t>(n);
+  return true;
+}
+
 class InternerWrap : public Napi::ObjectWrap<InternerWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -17,33 +82,22 @@ class InternerWrap : public Napi::ObjectWrap<InternerWrap> {
   }
 
   explicit InternerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<InternerWrap>(info) {
-    if (info.Length() < 1 || !info[0].IsNumber()) {
-      Napi::TypeError::New(info.Env(), "Expected the slot count as a number").ThrowAsJavaScriptException();
-      return;
-    }
-    const int64_t slots = info[0].As<Napi::Number>().Int64Value();
-    if (slots < 0 || slots > 1024) {
-      Napi::RangeError::New(info.Env(), "Expected a slot count from 0 to 1024").ThrowAsJavaScriptException();
-      return;
-    }
-    interner_ = std::make_unique<Interner>(static_cast<size_t>(slots));
+    size_t slots;
+    if (!SlotCountArg(info, &slots)) return;
+    interner_ = std::make_unique<Interner>(slots);
+    napi_type_tag_object(info.Env(), info.This(), &kInternerTag);
+  }
+
+  static InternerWrap* From(Napi::Env env, Napi::Value value) {
+    InternerWrap* wrap = UnwrapTagged<InternerWrap>(env, value, kInternerTag, "an Interner");
+    return wrap != nullptr && wrap->interner_ ? wrap : nullptr;
   }
 
   Interner* Get() { return interner_.get(); }
 
  private:
   bool SlotArg(const Napi::CallbackInfo& info, size_t* slot) {
-    if (!interner_ || info.Length() < 1 || !info[0].IsNumber()) {
-      Napi::TypeError::New(info.Env(), "Expected a slot number").ThrowAsJavaScriptException();
-      return false;
-    }
-    const int64_t s = info[0].As<Napi::Number>().Int64Value();
-    if (s < 0 || static_cast<uint64_t>(s) >= interner_->Slots()) {
-      Napi::RangeError::New(info.Env(), "Slot out of range").ThrowAsJavaScriptException();
-      return false;
-    }
-    *slot = static_cast<size_t>(s);
-    return true;
+    return interner_ && certcrunch::SlotArg(info, interner_->Slots(), slot);
   }
 
   Napi::Value JsSize(const Napi::CallbackInfo& info) {
@@ -52,25 +106,10 @@ class InternerWrap : public Napi::ObjectWrap<InternerWrap> {
     return Napi::Number::New(info.Env(), interner_->Table(slot).Size());
   }
 
-  // values(slot, from): the interned values from id `from` on, as latin1 strings.
   Napi::Value JsValues(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
     size_t slot;
-    if (!SlotArg(info, &slot)) return env.Undefined();
-    InternTable& table = interner_->Table(slot);
-    int64_t from = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int64Value() : 0;
-    if (from < 0) from = 0;
-    const uint32_t size = table.Size();
-    const uint32_t start = from > size ? size : static_cast<uint32_t>(from);
-    Napi::Array result = Napi::Array::New(env, size - start);
-    for (uint32_t id = start; id < size; id++) {
-      napi_value str;
-      if (napi_create_string_latin1(env, reinterpret_cast<const char*>(table.Data(id)), table.Length(id), &str) != napi_ok) {
-        return env.Undefined();
-      }
-      result.Set(id - start, Napi::Value(env, str));
-    }
-    return result;
+    if (!SlotArg(info, &slot)) return info.Env().Undefined();
+    return InternedValues(info, interner_->Table(slot));
   }
 
   std::unique_ptr<Interner> interner_;

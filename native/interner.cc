@@ -57,43 +57,48 @@ uint64_t HashBytes(const uint8_t* data, size_t len) {
   return Mix(h);
 }
 
-InternTable::InternTable() : buckets_(1024), mask_(1023) {}
+InternTable::InternTable() : buckets_(64), mask_(63) {}
 
-uint32_t InternTable::Intern(const uint8_t* data, size_t len) {
-  // Logs repeat values from one record to the next: the last id is checked before hashing.
-  if (last_id_ != 0xFFFFFFFFu && lengths_[last_id_] == len && SameBytes(Data(last_id_), data, len)) return last_id_;
-  last_id_ = Lookup(data, len);
-  return last_id_;
+bool InternTable::IsLast(const uint8_t* data, size_t len) const {
+  return last_id_ != 0xFFFFFFFFu && lengths_[last_id_] == len && SameBytes(Data(last_id_), data, len);
 }
 
-uint32_t InternTable::Lookup(const uint8_t* data, size_t len) {
-  const uint64_t h = HashBytes(data, len);
-  const uint32_t tag = static_cast<uint32_t>(h >> 32);
-  size_t b = static_cast<size_t>(h) & mask_;
+bool InternTable::Holds(const Bucket& bucket, const uint8_t* data, size_t len, uint64_t hash) const {
+  if (bucket.hash != hash || bucket.length != len) return false;
+  if (len <= kInline) return SameBytes(bucket.head, data, len);
+  return SameBytes(bucket.head, data, kInline) &&
+         std::memcmp(Data(bucket.id_plus_1 - 1) + kInline, data + kInline, len - kInline) == 0;
+}
+
+uint32_t InternTable::Intern(const uint8_t* data, size_t len, uint64_t hash) {
+  size_t b = static_cast<size_t>(hash) & mask_;
   for (;;) {
-    const Bucket bucket = buckets_[b];
+    const Bucket& bucket = buckets_[b];
     if (bucket.id_plus_1 == 0) break;
-    const uint32_t id = bucket.id_plus_1 - 1;
-    if (bucket.tag == tag && lengths_[id] == len && SameBytes(Data(id), data, len)) return id;
+    if (Holds(bucket, data, len, hash)) return last_id_ = bucket.id_plus_1 - 1;
     b = (b + 1) & mask_;
   }
   const uint32_t id = Size();
   starts_.push_back(arena_.size());
   lengths_.push_back(static_cast<uint32_t>(len));
-  hashes_.push_back(h);
   arena_.append(reinterpret_cast<const char*>(data), len);
-  buckets_[b] = {id + 1, tag};
+  Bucket& fresh = buckets_[b];
+  fresh.hash = hash;
+  fresh.id_plus_1 = id + 1;
+  fresh.length = static_cast<uint32_t>(len);
+  std::memcpy(fresh.head, data, len < kInline ? len : kInline);
   if (static_cast<size_t>(id + 1) * 2 > buckets_.size()) Grow();
-  return id;
+  return last_id_ = id;
 }
 
 void InternTable::Grow() {
   std::vector<Bucket> next(buckets_.size() * 2);
   const size_t mask = next.size() - 1;
-  for (uint32_t id = 0; id < Size(); id++) {
-    size_t b = static_cast<size_t>(hashes_[id]) & mask;
+  for (const Bucket& bucket : buckets_) {
+    if (bucket.id_plus_1 == 0) continue;
+    size_t b = static_cast<size_t>(bucket.hash) & mask;
     while (next[b].id_plus_1 != 0) b = (b + 1) & mask;
-    next[b] = {id + 1, static_cast<uint32_t>(hashes_[id] >> 32)};
+    next[b] = bucket;
   }
   buckets_.swap(next);
   mask_ = mask;

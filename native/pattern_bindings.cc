@@ -24,6 +24,7 @@ class PatternWrap : public Napi::ObjectWrap<PatternWrap> {
       return;
     }
     program_ = std::move(program);
+    napi_type_tag_object(info.Env(), info.This(), &kPatternTag);
   }
 
   const PatternProgram* Get() const { return program_.get(); }
@@ -42,17 +43,15 @@ Napi::Object InitPattern(Napi::Env env, Napi::Object exports) {
 // scanPattern(pattern, buf, from, to, limit, atEof, interner, offsets, kinds, ids, nums, state)
 Napi::Value JsScanPattern(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 12 || !info[0].IsObject() || !info[6].IsObject()) {
+  if (info.Length() < 12) {
     Napi::TypeError::New(env, "scanPattern expects (pattern, buf, from, to, limit, atEof, interner, offsets, kinds, ids, nums, state)")
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  PatternWrap* pattern = PatternWrap::Unwrap(info[0].As<Napi::Object>());
-  InternerWrap* interner = InternerWrap::Unwrap(info[6].As<Napi::Object>());
-  if (pattern == nullptr || pattern->Get() == nullptr || interner == nullptr || interner->Get() == nullptr) {
-    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "Expected a Pattern and an Interner").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
+  PatternWrap* pattern = UnwrapTagged<PatternWrap>(env, info[0], kPatternTag, "a Pattern");
+  if (pattern == nullptr || pattern->Get() == nullptr) return env.Undefined();
+  InternerWrap* interner = InternerWrap::From(env, info[6]);
+  if (interner == nullptr) return env.Undefined();
   const PatternProgram& program = *pattern->Get();
   uint8_t* buf;
   size_t buf_len;

@@ -4,6 +4,13 @@ export interface NativeInterner {
   values(slot: number, from: number): string[];
 }
 
+export interface NativeElffTally extends NativeInterner {
+  counts(slot: number): Float64Array;
+  errorCounts(slot: number): Float64Array;
+  timeline(): Float64Array;
+  totals(): Float64Array;
+}
+
 export interface NativePattern {
   readonly __pattern: never;
 }
@@ -17,14 +24,15 @@ export interface NativeAddon {
   ): number;
   readonly abiVersion: number;
   Interner: new (slots: number) => NativeInterner;
+  ElffTally: new (slots: number) => NativeElffTally;
   scanElff(
     buf: Uint8Array, from: number, to: number, limit: number, atEof: boolean, fieldCount: number,
-    colSlot: Int32Array, slots: number, interner: NativeInterner,
+    colSlot: Int32Array, slots: number, tally: NativeElffTally,
     offsets: Uint32Array, kinds: Uint8Array, ids: Uint32Array, state: Uint32Array,
-    dateSlot: number, timeSlot: number,
+    dateSlot: number, timeSlot: number, errorSlot: number, emitAll: boolean,
   ): number;
 }
 
 /** Export names and function arities the TypeScript side relies on. */
-export const ADDON_EXPORTS = { scanElff: 15, scanPattern: 12, decodeHexSpans: 6, Interner: 1, Pattern: 1 } as const;
-export const ADDON_ABI_VERSION = 4;
+export const ADDON_EXPORTS = { scanElff: 17, scanPattern: 12, decodeHexSpans: 6, Interner: 1, ElffTally: 1, Pattern: 1 } as const;
+export const ADDON_ABI_VERSION = 5;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { ADDON_ABI_VERSION, type NativeAddon } from './addon-types.js';
 import { fallbackKernel } from './fallback/index.js';
-import type { CompiledPattern, ElffOutput, ElffScanRequest, Interner, Kernel, PatternOutput, ScanBlock } from './types.js';
+import type { CompiledPattern, ElffOutput, ElffScanRequest, ElffTally, Interner, Kernel, PatternOutput, ScanBlock } from './types.js';
 import { encodePatternSpec, type PatternSpec } from '../formats/pattern-spec.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,11 +45,12 @@ export function nativeKernel(addon: NativeAddon): Kernel {
   return {
     name: 'native',
     createInterner: (slots: number): Interner => new addon.Interner(slots),
-    scanElff(req: ElffScanRequest, interner: Interner, out: ElffOutput): number {
+    createElffTally: (slots: number): ElffTally => new addon.ElffTally(slots),
+    scanElff(req: ElffScanRequest, tally: ElffTally, out: ElffOutput): number {
       return addon.scanElff(
         req.buf, req.from, req.to, req.limit, req.atEof, req.fieldCount, req.colSlot, req.slots,
-        interner as InstanceType<NativeAddon['Interner']>, out.offsets, out.kinds, out.ids, out.state,
-        req.dateSlot, req.timeSlot,
+        tally as InstanceType<NativeAddon['ElffTally']>, out.offsets, out.kinds, out.ids, out.state,
+        req.dateSlot, req.timeSlot, req.errorSlot, req.emitAll,
       );
     },
     decodeHexSpans: (src, starts, ends, count, dst, results) => addon.decodeHexSpans(src, starts, ends, count, dst, results),

@@ -30,6 +30,22 @@ export interface Interner {
   values(slot: number, from: number): string[];
 }
 
+/**
+ * An Interner that also counts the well-formed ELFF records scanned into it: per slot, how often
+ * each interned value occurred, in all records and in records with certificate errors; and
+ * requests per hour. Clean records are only counted here, never handed to JavaScript.
+ */
+export interface ElffTally extends Interner {
+  /** counts(slot)[id]: records with that value, one entry per interned id. */
+  counts(slot: number): Float64Array;
+  /** The same, counting only records with certificate errors. */
+  errorCounts(slot: number): Float64Array;
+  /** [hour since the epoch, requests, requests with certificate errors] triples, in hour order. */
+  timeline(): Float64Array;
+  /** [requests, requests with certificate errors, records without a valid date and time]. */
+  totals(): Float64Array;
+}
+
 export interface ElffOutput {
   /** Capacity in records; every array below is sized from it. */
   readonly capacity: number;
@@ -39,7 +55,7 @@ export interface ElffOutput {
   readonly kinds: Uint8Array;
   /** ids[record * slots + slot]: interned id (or parsed date/time) of the selected field, or NO_ID. */
   readonly ids: Uint32Array;
-  /** state[0] = position just past the last processed line (relative to the buffer). */
+  /** state[0] = position just past the last processed line (relative to the buffer); state[1] = data records counted. */
   readonly state: Uint32Array;
 }
 
@@ -65,6 +81,13 @@ export interface ElffScanRequest extends ScanBlock {
   dateSlot: number;
   /** Slot whose values are parsed as `HH:MM:SS` into seconds of the day (-1: none). */
   timeSlot: number;
+  /**
+   * Slot whose values tell records with certificate errors (-1: none): a value with at least one
+   * token by the contract's rule (see certErrorTokens) marks its record.
+   */
+  errorSlot: number;
+  /** Write every data record to the output; otherwise only those with certificate errors. */
+  emitAll: boolean;
 }
 
 export interface PatternOutput {
@@ -85,13 +108,16 @@ export type CompiledPattern = { readonly spec: PatternSpec };
 export interface Kernel {
   readonly name: 'native' | 'typescript';
   createInterner(slots: number): Interner;
+  createElffTally(slots: number): ElffTally;
   /**
-   * Scans whole lines of the block, skipping blank lines, writing one record per data,
-   * directive or malformed line. Stops when the output is full, after a directive (so the
-   * caller can apply a new `#Fields`), at `limit`, or at an incomplete last line.
-   * Returns the number of records written; `out.state[0]` says where to resume.
+   * Scans whole lines of the block, skipping blank lines. Every well-formed record is counted
+   * into `tally`; one record is written per directive, malformed line and data record with
+   * certificate errors (every data record with `emitAll`). Stops when the output is full,
+   * after a directive (so the caller can apply a new `#Fields`), at `limit`, or at an
+   * incomplete last line. Returns the number of records written; `out.state[0]` says where
+   * to resume and `out.state[1]` how many data records were counted.
    */
-  scanElff(req: ElffScanRequest, interner: Interner, out: ElffOutput): number;
+  scanElff(req: ElffScanRequest, tally: ElffTally, out: ElffOutput): number;
   compilePattern(spec: PatternSpec): CompiledPattern;
   /**
    * Scans whole lines written from an order string: strips the layout prefix, splits the

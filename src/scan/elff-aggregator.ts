@@ -1,21 +1,10 @@
-import { Counter } from '../aggregate/counter.js';
+import type { Counter } from '../aggregate/counter.js';
 import { DistinctCount } from '../aggregate/distinct.js';
 import { ErrorHost, ProxySgStats } from '../aggregate/proxysg.js';
-import { NO_ID, type Interner } from '../native/types.js';
+import { NO_ID, type ElffTally } from '../native/types.js';
 import { SLOT_COUNT, Slot } from '../formats/elff/schema.js';
 import { asciiLower, categoryList, certErrorTokens, threatRiskLevel } from '../formats/elff/values.js';
 import { DAY_BIAS } from '../formats/elff/time.js';
-
-/** Slots counted by their raw value, exactly as logged. */
-const RAW_COUNTED = [
-  Slot.CipherStrength,
-  Slot.FilterResult,
-  Slot.Action,
-  Slot.ThreatRisk,
-  Slot.ExceptionId,
-  Slot.ClientOcspError,
-  Slot.ServerOcspError,
-] as const;
 
 const EMPTY: readonly number[] = [];
 
@@ -50,54 +39,33 @@ function bump(map: Map<number, number>, key: number): void {
 }
 
 /**
- * Aggregates tokenized ELFF records given as interned ids. The per-record path touches only
- * integer arrays; anything derived from a value's text is computed once per distinct value.
+ * Turns an ElffTally into ProxySgStats. The kernel counts every record by interned ids; this
+ * class adds what needs a record's values together (the error hosts), for records with
+ * certificate errors only, and applies the contract's normalisation once per distinct value.
  */
 export class ElffAggregator {
   /** values[slot][id]: the interned text (latin1). */
   private readonly values: string[][] = Array.from({ length: SLOT_COUNT }, () => []);
-  private readonly rawCounts: number[][] = Array.from({ length: SLOT_COUNT }, () => []);
 
   private readonly hosts = new Dictionary();
   private readonly hostOfRaw: number[] = [];
-  private readonly hostReq: number[] = [];
-  private readonly hostErr: number[] = [];
-
   private readonly tokens = new Dictionary();
   private readonly tokensOfRaw: (readonly number[])[] = [];
-  private readonly certErr: number[] = [];
-
   private readonly categories = new Dictionary();
   private readonly categoriesOfRaw: (readonly number[])[] = [];
-  private readonly catReq: number[] = [];
-  private readonly catErr: number[] = [];
-
-  private readonly clientErr: number[] = [];
   private readonly riskOfRaw: number[][] = [[], []];
-
-  private readonly hourReq = new Counter<number>();
-  private readonly hourErr = new Counter<number>();
-  // Logs run in time order: counts of the current hour are kept in plain fields, flushed on change.
-  private hour = -1;
-  private hourRequests = 0;
-  private hourErrors = 0;
   private readonly errorHosts = new Map<number, ErrorHostAcc>();
 
-  requests = 0;
-  requestsWithCertErrors = 0;
-  recordsWithoutTime = 0;
-
-  constructor(private readonly interner: Interner) {}
+  constructor(private readonly tally: ElffTally) {}
 
   /** Picks up values interned since the last call; must run before `add` sees their ids. */
   sync(): void {
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
       const known = this.values[slot]!;
-      const size = this.interner.size(slot);
+      const size = this.tally.size(slot);
       if (size === known.length) continue;
-      for (const value of this.interner.values(slot, known.length)) {
+      for (const value of this.tally.values(slot, known.length)) {
         known.push(value);
-        this.rawCounts[slot]!.push(0);
         this.derive(slot, value);
       }
     }
@@ -105,25 +73,16 @@ export class ElffAggregator {
 
   private derive(slot: number, value: string): void {
     switch (slot) {
-      case Slot.Host: {
-        const h = this.hosts.id(asciiLower(value));
-        this.hostOfRaw.push(h);
-        while (this.hostReq.length <= h) this.hostReq.push(0), this.hostErr.push(0);
+      case Slot.Host:
+        this.hostOfRaw.push(this.hosts.id(asciiLower(value)));
         break;
-      }
       case Slot.CertErrors: {
         const ids = certErrorTokens(value).map((t) => this.tokens.id(t));
         this.tokensOfRaw.push(ids.length ? ids : EMPTY);
-        while (this.certErr.length < this.tokens.names.length) this.certErr.push(0);
         break;
       }
-      case Slot.Categories: {
+      case Slot.Categories:
         this.categoriesOfRaw.push(categoryList(value).map((c) => this.categories.id(c)));
-        while (this.catReq.length < this.categories.names.length) this.catReq.push(0), this.catErr.push(0);
-        break;
-      }
-      case Slot.ClientIp:
-        this.clientErr.push(0);
         break;
       case Slot.ThreatRisk:
         this.riskOfRaw[0]!.push(threatRiskLevel(value));
@@ -134,50 +93,20 @@ export class ElffAggregator {
     }
   }
 
-  /** Counts one well-formed record whose slot ids start at ids[base]. */
-  add(ids: Uint32Array, base: number): void {
-    this.requests++;
-    const errRaw = ids[base + Slot.CertErrors]!;
-    const toks = errRaw === NO_ID ? EMPTY : this.tokensOfRaw[errRaw]!;
-    const isErr = toks.length > 0;
-    if (isErr) {
-      this.requestsWithCertErrors++;
-      for (const t of toks) this.certErr[t]!++;
-    }
+  /** Adds a record with certificate errors (already counted by the tally) to its host's entry. */
+  addError(ids: Uint32Array, base: number): void {
     const hostRaw = ids[base + Slot.Host]!;
-    const host = hostRaw === NO_ID ? -1 : this.hostOfRaw[hostRaw]!;
-    if (host >= 0) {
-      this.hostReq[host]!++;
-      if (isErr) this.hostErr[host]!++;
-    }
-    const client = ids[base + Slot.ClientIp]!;
-    if (client !== NO_ID) {
-      this.rawCounts[Slot.ClientIp]![client]!++;
-      if (isErr) this.clientErr[client]!++;
-    }
+    const errRaw = ids[base + Slot.CertErrors]!;
+    if (hostRaw === NO_ID || errRaw === NO_ID) return;
+    const toks = this.tokensOfRaw[errRaw]!;
+    if (toks.length === 0) return;
     const catRaw = ids[base + Slot.Categories]!;
     const cats = catRaw === NO_ID ? EMPTY : this.categoriesOfRaw[catRaw]!;
-    for (const c of cats) {
-      this.catReq[c]!++;
-      if (isErr) this.catErr[c]!++;
-    }
-    for (const slot of RAW_COUNTED) {
-      const id = ids[base + slot]!;
-      if (id !== NO_ID) this.rawCounts[slot]![id]!++;
-    }
     // The kernel parsed date and time into integers (NO_ID when absent or invalid).
     const day = ids[base + Slot.Date]!;
     const time = ids[base + Slot.Time]!;
-    const seconds = day === NO_ID || time === NO_ID ? NaN : (day - DAY_BIAS) * 86_400 + time;
-    if (Number.isNaN(seconds)) {
-      this.recordsWithoutTime++;
-    } else {
-      const hour = Math.floor(seconds / 3600);
-      if (hour !== this.hour) this.flushHour(hour);
-      this.hourRequests++;
-      if (isErr) this.hourErrors++;
-    }
-    if (isErr && host >= 0) this.addErrorHost(host, toks, client, cats, ids, base, Number.isNaN(seconds) ? -1 : seconds);
+    const seconds = day === NO_ID || time === NO_ID ? -1 : (day - DAY_BIAS) * 86_400 + time;
+    this.addErrorHost(this.hostOfRaw[hostRaw]!, toks, ids[base + Slot.ClientIp]!, cats, ids, base, seconds);
   }
 
   private addErrorHost(
@@ -203,39 +132,35 @@ export class ElffAggregator {
     }
   }
 
-  private flushHour(next: number): void {
-    if (this.hourRequests > 0) this.hourReq.add(this.hour, this.hourRequests);
-    if (this.hourErrors > 0) this.hourErr.add(this.hour, this.hourErrors);
-    this.hour = next;
-    this.hourRequests = 0;
-    this.hourErrors = 0;
-  }
-
   /** The string-keyed, mergeable result. */
   finish(): ProxySgStats {
-    this.flushHour(-1);
+    this.sync();
+    const tally = this.tally;
     const p = new ProxySgStats();
-    p.requests = this.requests;
-    p.requestsWithCertErrors = this.requestsWithCertErrors;
-    p.recordsWithoutTime = this.recordsWithoutTime;
-    addAll(p.certErrors, this.tokens.names, this.certErr);
-    addAll(p.hostRequests, this.hosts.names, this.hostReq);
-    addAll(p.hostErrorRequests, this.hosts.names, this.hostErr);
-    addAll(p.categoryRequests, this.categories.names, this.catReq);
-    addAll(p.categoryErrorRequests, this.categories.names, this.catErr);
+    const [requests, withErrors, withoutTime] = tally.totals();
+    p.requests = requests!;
+    p.requestsWithCertErrors = withErrors!;
+    p.recordsWithoutTime = withoutTime!;
     const v = this.values;
-    const counts = this.rawCounts;
-    addAll(p.clientRequests, v[Slot.ClientIp]!, counts[Slot.ClientIp]!);
-    addAll(p.clientErrorRequests, v[Slot.ClientIp]!, this.clientErr);
-    addAll(p.cipherStrength, v[Slot.CipherStrength]!, counts[Slot.CipherStrength]!);
-    addAll(p.filterResult, v[Slot.FilterResult]!, counts[Slot.FilterResult]!);
-    addAll(p.action, v[Slot.Action]!, counts[Slot.Action]!);
-    addAll(p.threatRisk, v[Slot.ThreatRisk]!, counts[Slot.ThreatRisk]!);
-    addAll(p.exception, v[Slot.ExceptionId]!, counts[Slot.ExceptionId]!, '-');
-    addAll(p.ocspErrors, v[Slot.ClientOcspError]!, counts[Slot.ClientOcspError]!, '-');
-    addAll(p.ocspErrors, v[Slot.ServerOcspError]!, counts[Slot.ServerOcspError]!, '-');
-    p.hourRequests.merge(this.hourReq);
-    p.hourErrorRequests.merge(this.hourErr);
+    addMapped(p.certErrors, tally.counts(Slot.CertErrors), this.tokensOfRaw, this.tokens.names);
+    addMapped(p.hostRequests, tally.counts(Slot.Host), this.hostOfRaw.map(single), this.hosts.names);
+    addMapped(p.hostErrorRequests, tally.errorCounts(Slot.Host), this.hostOfRaw.map(single), this.hosts.names);
+    addMapped(p.categoryRequests, tally.counts(Slot.Categories), this.categoriesOfRaw, this.categories.names);
+    addMapped(p.categoryErrorRequests, tally.errorCounts(Slot.Categories), this.categoriesOfRaw, this.categories.names);
+    addAll(p.clientRequests, v[Slot.ClientIp]!, tally.counts(Slot.ClientIp));
+    addAll(p.clientErrorRequests, v[Slot.ClientIp]!, tally.errorCounts(Slot.ClientIp));
+    addAll(p.cipherStrength, v[Slot.CipherStrength]!, tally.counts(Slot.CipherStrength));
+    addAll(p.filterResult, v[Slot.FilterResult]!, tally.counts(Slot.FilterResult));
+    addAll(p.action, v[Slot.Action]!, tally.counts(Slot.Action));
+    addAll(p.threatRisk, v[Slot.ThreatRisk]!, tally.counts(Slot.ThreatRisk));
+    addAll(p.exception, v[Slot.ExceptionId]!, tally.counts(Slot.ExceptionId), '-');
+    addAll(p.ocspErrors, v[Slot.ClientOcspError]!, tally.counts(Slot.ClientOcspError), '-');
+    addAll(p.ocspErrors, v[Slot.ServerOcspError]!, tally.counts(Slot.ServerOcspError), '-');
+    const hours = tally.timeline();
+    for (let i = 0; i < hours.length; i += 3) {
+      p.hourRequests.add(hours[i]!, hours[i + 1]!);
+      if (hours[i + 2]! > 0) p.hourErrorRequests.add(hours[i]!, hours[i + 2]!);
+    }
     for (const [host, acc] of this.errorHosts) {
       const h = new ErrorHost();
       for (const [t, n] of acc.errors) h.errors.add(this.tokens.names[t]!, n);
@@ -251,9 +176,21 @@ export class ElffAggregator {
   }
 }
 
-function addAll(into: Counter<string>, names: readonly string[], counts: readonly number[], skip?: string): void {
+function addAll(into: Counter<string>, names: readonly string[], counts: Float64Array, skip?: string): void {
   for (let i = 0; i < counts.length; i++) {
     const n = counts[i]!;
     if (n > 0 && names[i] !== skip) into.add(names[i]!, n);
   }
+}
+
+/** Adds each raw value's count to every normalised name it stands for. */
+function addMapped(into: Counter<string>, counts: Float64Array, namesOfRaw: readonly (readonly number[])[], names: readonly string[]): void {
+  for (let raw = 0; raw < counts.length; raw++) {
+    const n = counts[raw]!;
+    if (n > 0) for (const id of namesOfRaw[raw]!) into.add(names[id]!, n);
+  }
+}
+
+function single(id: number): readonly number[] {
+  return [id];
 }

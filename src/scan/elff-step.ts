@@ -1,11 +1,12 @@
 import { escapeExcerpt, RecordStats, SAMPLE_EXCERPT_BYTES } from '../aggregate/records.js';
 import { parseFieldsDirective, Slot, SLOT_COUNT, type ElffSchema } from '../formats/elff/schema.js';
-import { createElffOutput, RecordKind, type ElffOutput, type Interner, type Kernel } from '../native/types.js';
+import { createElffOutput, RecordKind, type ElffOutput, type ElffTally, type Kernel } from '../native/types.js';
 import type { BlockStep } from './block-loop.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { ElffAggregator } from './elff-aggregator.js';
 
-const OUTPUT_RECORDS = 1 << 16;
+/** Output room per call: malformed lines, directives and records with certificate errors only. */
+const OUTPUT_RECORDS = 1 << 14;
 const NO_COLUMNS = new Int32Array(0);
 
 export const MALFORMED_REASON: ReadonlyMap<number, string> = new Map([
@@ -15,8 +16,9 @@ export const MALFORMED_REASON: ReadonlyMap<number, string> = new Map([
 ]);
 
 /**
- * The ELFF stage of one range: feeds blocks to the kernel, applies `#Fields` directives, counts
- * well-formed records into the aggregator and malformed ones (with samples) into `records`.
+ * The ELFF stage of one range: feeds blocks to the kernel, which counts well-formed records
+ * into its tally; applies `#Fields` directives, adds records with certificate errors to the
+ * error hosts and counts malformed lines (with samples) into `records`.
  */
 export class ElffRangeScanner {
   readonly records = new RecordStats();
@@ -26,7 +28,7 @@ export class ElffRangeScanner {
   /** The last `#Fields` directive seen in this range, if any. */
   lastFieldsDirective: string | undefined;
   private schema: ElffSchema | undefined;
-  private readonly interner: Interner;
+  private readonly tally: ElffTally;
   private readonly out: ElffOutput;
   private sawOwnFields = false;
 
@@ -35,9 +37,9 @@ export class ElffRangeScanner {
     private readonly path: string,
     startFields: string | undefined,
   ) {
-    this.interner = kernel.createInterner(SLOT_COUNT);
+    this.tally = kernel.createElffTally(SLOT_COUNT);
     this.out = createElffOutput(OUTPUT_RECORDS, SLOT_COUNT);
-    this.aggregator = new ElffAggregator(this.interner);
+    this.aggregator = new ElffAggregator(this.tally);
     this.schema = startFields === undefined ? undefined : parseFieldsDirective(startFields);
   }
 
@@ -51,18 +53,22 @@ export class ElffRangeScanner {
         slots: SLOT_COUNT,
         dateSlot: Slot.Date,
         timeSlot: Slot.Time,
+        errorSlot: Slot.CertErrors,
+        emitAll: false,
       },
-      this.interner,
+      this.tally,
       this.out,
     );
+    const { kinds, offsets, ids, state } = this.out;
+    // A call stops at a directive, so the records it counted all came before any new #Fields.
+    const counted = state[1]!;
+    this.records.wellFormed += counted;
+    if (counted > 0 && !this.sawOwnFields) this.usedStartSchema = true;
     if (n > 0) this.aggregator.sync();
-    const { kinds, offsets, ids } = this.out;
     for (let r = 0; r < n; r++) {
       const kind = kinds[r]!;
       if (kind === RecordKind.Data) {
-        this.aggregator.add(ids, r * SLOT_COUNT);
-        this.records.wellFormed++;
-        if (!this.sawOwnFields) this.usedStartSchema = true;
+        this.aggregator.addError(ids, r * SLOT_COUNT);
       } else if (kind === RecordKind.Directive) {
         this.directive(lineText(buf, offsets[r]!, to, Infinity));
       } else {
@@ -75,7 +81,7 @@ export class ElffRangeScanner {
         });
       }
     }
-    return this.out.state[0]!;
+    return state[0]!;
   };
 
   finish(snapshot: Snapshot): void {

@@ -4,13 +4,19 @@ import { fallbackKernel } from '../../src/native/fallback/index.js';
 import { loadAddon, nativeKernel } from '../../src/native/load.js';
 import { createElffOutput, type ElffScanRequest, type Kernel } from '../../src/native/types.js';
 import { fixtures } from '../fixtures/index.js';
+import { certErrorTokens } from '../../src/formats/elff/values.js';
 
 const native = nativeKernel(loadAddon());
 
 interface Run {
   records: { offset: number; kind: number; ids: number[] }[];
   resume: number;
+  counted: number;
   values: string[][];
+  counts: number[][];
+  errorCounts: number[][];
+  timeline: number[];
+  totals: number[];
 }
 
 /** Scans `buf` to the end with one kernel, call after call, as the block loop does. */
@@ -23,20 +29,24 @@ interface ScanOptions {
   atEof?: boolean;
   dateSlot?: number;
   timeSlot?: number;
+  errorSlot?: number;
+  emitAll?: boolean;
 }
 
 function scanAll(kernel: Kernel, buf: Uint8Array, opts: ScanOptions): Run {
-  const interner = kernel.createInterner(opts.slots);
+  const tally = kernel.createElffTally(opts.slots);
   const out = createElffOutput(opts.capacity, opts.slots);
   const records: Run['records'] = [];
   let from = 0;
+  let counted = 0;
   for (;;) {
     const req: ElffScanRequest = {
       buf, from, to: buf.length, limit: opts.limit ?? buf.length, atEof: opts.atEof ?? true,
       fieldCount: opts.fieldCount, colSlot: opts.colSlot, slots: opts.slots,
-      dateSlot: opts.dateSlot ?? -1, timeSlot: opts.timeSlot ?? -1,
+      dateSlot: opts.dateSlot ?? -1, timeSlot: opts.timeSlot ?? -1, errorSlot: opts.errorSlot ?? -1, emitAll: opts.emitAll ?? true,
     };
-    const n = kernel.scanElff(req, interner, out);
+    const n = kernel.scanElff(req, tally, out);
+    counted += out.state[1]!;
     for (let r = 0; r < n; r++) {
       records.push({ offset: out.offsets[r]!, kind: out.kinds[r]!, ids: [...out.ids.subarray(r * opts.slots, (r + 1) * opts.slots)] });
     }
@@ -44,8 +54,15 @@ function scanAll(kernel: Kernel, buf: Uint8Array, opts: ScanOptions): Run {
     if (resume === from) break;
     from = resume;
   }
-  const values = Array.from({ length: opts.slots }, (_, s) => interner.values(s, 0));
-  return { records, resume: from, values };
+  const slots = Array.from({ length: opts.slots }, (_, s) => s);
+  return {
+    records, resume: from, counted,
+    values: slots.map((s) => tally.values(s, 0)),
+    counts: slots.map((s) => [...tally.counts(s)]),
+    errorCounts: slots.map((s) => [...tally.errorCounts(s)]),
+    timeline: [...tally.timeline()],
+    totals: [...tally.totals()],
+  };
 }
 
 function bothAgree(buf: Uint8Array, opts: ScanOptions): Run {
@@ -75,8 +92,10 @@ describe('native and TypeScript ELFF kernels agree', () => {
   it.each(Object.entries(fixtures))('on %s', (_name, path) => {
     const buf = readFileSync(path);
     for (const fieldCount of [-1, 13, 26, 43]) {
-      const run = bothAgree(buf, { fieldCount, colSlot: colSlot(Math.max(0, fieldCount), 5), slots: 5, capacity: 7, dateSlot: 0, timeSlot: 2 });
-      expect(run.records.length).toBeGreaterThan(0);
+      for (const emitAll of [true, false]) {
+        const run = bothAgree(buf, { fieldCount, colSlot: colSlot(Math.max(0, fieldCount), 5), slots: 5, capacity: 7, dateSlot: 0, timeSlot: 2, errorSlot: 3, emitAll });
+        expect(run.records.length).toBeGreaterThan(0);
+      }
     }
   });
 
@@ -86,6 +105,7 @@ describe('native and TypeScript ELFF kernels agree', () => {
       const fieldCount = seed % 7;
       bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 1 + (seed % 5), dateSlot: seed % 4 - 1, timeSlot: 2 });
       bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 64, limit: seed % buf.length, atEof: seed % 2 === 0 });
+      bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 1 + (seed % 3), dateSlot: 1, timeSlot: 2, errorSlot: seed % 3, emitAll: false });
     }
   });
 
@@ -109,6 +129,23 @@ describe('native and TypeScript ELFF kernels agree', () => {
     });
   });
 
+  it('count every record once, emit only those with certificate errors, and tell errors by the contract rule', () => {
+    const values = ['none', 'NONE', '-', ' - ', ';,', 'none;expired', '- ,None', 'Expired', ' none ', 'nonE x', 'a', 'none;none', ',', ''];
+    const lines = values.map((v, i) => `2024-03-01 0${i % 10}:00:00 h${i % 3} "${v}"`).join('\n');
+    const opts = { fieldCount: 4, colSlot: Int32Array.from([0, 1, 2, 3]), slots: 4, capacity: 3, dateSlot: 0, timeSlot: 1, errorSlot: 3, emitAll: false };
+    const run = bothAgree(Buffer.from(lines), opts);
+    const withErrors = values.filter((v) => certErrorTokens(v).length > 0);
+    expect(withErrors).toEqual(['none;expired', 'Expired', 'nonE x', 'a']);
+    expect(run.counted).toBe(values.length);
+    expect(run.records.map((r) => run.values[3]![r.ids[3]!])).toEqual(withErrors);
+    expect(run.totals).toEqual([values.length, withErrors.length, 0]);
+    expect(run.counts[2]).toEqual([5, 5, 4]);
+    expect(run.errorCounts[3]!.reduce((a, b) => a + b, 0)).toBe(4);
+    const firstHour = Date.UTC(2024, 2, 1) / 3_600_000;
+    expect(run.timeline.slice(0, 3)).toEqual([firstHour, 2, 1]); // lines 0 ("none") and 10 ("a")
+    expect(bothAgree(Buffer.from(lines), { ...opts, emitAll: true }).records).toHaveLength(values.length);
+  });
+
   it('with no slots selected', () => {
     const buf = readFileSync(fixtures.edgeCases);
     bothAgree(buf, { fieldCount: 13, colSlot: new Int32Array(13).fill(-1), slots: 0, capacity: 3 });
@@ -125,9 +162,9 @@ describe('native and TypeScript ELFF kernels agree', () => {
 
 describe('native argument checks', () => {
   const addon = loadAddon();
-  const interner = new addon.Interner(2);
+  const tally = new addon.ElffTally(2);
   const buf = Buffer.from('a b\n');
-  const ok = [buf, 0, 4, 4, true, 2, new Int32Array([0, 1]), 2, interner, new Uint32Array(4), new Uint8Array(4), new Uint32Array(8), new Uint32Array(2), -1, -1] as const;
+  const ok = [buf, 0, 4, 4, true, 2, new Int32Array([0, 1]), 2, tally, new Uint32Array(4), new Uint8Array(4), new Uint32Array(8), new Uint32Array(2), -1, -1, -1, true] as const;
 
   it('accepts a well-formed call', () => {
     expect(addon.scanElff(...ok)).toBe(1);
@@ -153,8 +190,16 @@ describe('native argument checks', () => {
 
   it('clamps capacity to the smallest output array', () => {
     const lines = Buffer.from('a b\nc d\ne f\n');
-    const n = addon.scanElff(lines, 0, lines.length, lines.length, true, 2, new Int32Array([0, 1]), 2, new addon.Interner(2),
-      new Uint32Array(10), new Uint8Array(10), new Uint32Array(4), new Uint32Array(2), -1, -1);
+    const n = addon.scanElff(lines, 0, lines.length, lines.length, true, 2, new Int32Array([0, 1]), 2, new addon.ElffTally(2),
+      new Uint32Array(10), new Uint8Array(10), new Uint32Array(4), new Uint32Array(2), -1, -1, -1, true);
     expect(n).toBe(2);
+  });
+
+  it('refuses an object of another kind in place of the tally', () => {
+    for (const wrong of [new addon.Interner(2), {}, [], null]) {
+      const args = [...ok] as unknown[];
+      args[8] = wrong;
+      expect(() => (addon.scanElff as (...a: unknown[]) => number)(...args)).toThrow(TypeError);
+    }
   });
 });

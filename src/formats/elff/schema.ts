@@ -16,8 +16,7 @@ export const Slot = {
   ServerOcspError: 10,
   CipherStrength: 11,
   ThreatRisk: 12,
-  CertHostnameCategory: 13,
-  CertHostnameThreatRisk: 14,
+  CertHostnameThreatRisk: 13,
 } as const;
 export type Slot = (typeof Slot)[keyof typeof Slot];
 
@@ -36,7 +35,6 @@ export const SLOT_FIELDS: readonly string[] = [
   'x-rs-ocsp-error',
   'x-rs-connection-negotiated-cipher-strength',
   'cs-threat-risk',
-  'x-rs-certificate-hostname-category',
   'x-rs-certificate-hostname-threat-risk',
 ];
 export const SLOT_COUNT = SLOT_FIELDS.length;

@@ -1,5 +1,6 @@
 import { NO_ID, RecordKind, type ElffOutput, type ElffScanRequest } from '../types.js';
 import type { MapInterner } from './interner.js';
+import type { ElffSlots, MapElffTally } from './elff-tally.js';
 import { LineCursor } from './lines.js';
 import { parseElffDate, parseElffTime } from '../../formats/elff/time.js';
 
@@ -11,11 +12,20 @@ const HASH = 0x23;
  * Reference implementation of the ELFF block scanner (see Kernel.scanElff). The C++ kernel
  * in native/elff_scan.cc follows the same steps; tests compare the two byte for byte.
  */
-export function scanElffFallback(req: ElffScanRequest, interner: MapInterner, out: ElffOutput): number {
+export function scanElffFallback(req: ElffScanRequest, tally: MapElffTally, out: ElffOutput): number {
   const { buf, fieldCount } = req;
   const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const lines = new LineCursor(text, req.from, req.to, req.limit, req.atEof);
+  const slots: ElffSlots = {
+    slots: req.slots,
+    dateSlot: slotOrNone(req.dateSlot, req.slots),
+    timeSlot: slotOrNone(req.timeSlot, req.slots),
+    errorSlot: slotOrNone(req.errorSlot, req.slots),
+  };
+  // A parsed date or time is no interned id, so it cannot tell errors.
+  if (slots.errorSlot === slots.dateSlot || slots.errorSlot === slots.timeSlot) slots.errorSlot = -1;
   let n = 0;
+  let counted = 0;
   while (n < out.capacity && lines.next()) {
     out.offsets[n] = lines.start;
     if (buf[lines.start] === HASH) {
@@ -26,11 +36,23 @@ export function scanElffFallback(req: ElffScanRequest, interner: MapInterner, ou
       out.kinds[n++] = RecordKind.NoFields;
       continue;
     }
-    out.kinds[n] = tokenize(text, lines.start, lines.end, req, interner, out.ids, n * req.slots);
-    n++;
+    // Record n's ids are written in place; a clean record is counted and its place reused.
+    const kind = tokenize(text, lines.start, lines.end, req, tally, out.ids, n * req.slots);
+    out.kinds[n] = kind;
+    if (kind !== RecordKind.Data) {
+      n++;
+      continue;
+    }
+    counted++;
+    if (tally.add(slots, out.ids, n * req.slots) || req.emitAll) n++;
   }
   out.state[0] = lines.pos;
+  out.state[1] = counted;
   return n;
+}
+
+function slotOrNone(slot: number, slots: number): number {
+  return slot >= 0 && slot < slots ? slot : -1;
 }
 
 function tokenize(

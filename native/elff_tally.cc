@@ -1,0 +1,98 @@
+#include "elff_tally.h"
+
+#include <algorithm>
+
+#include "elff_scan.h"
+
+namespace certcrunch {
+
+namespace {
+inline uint8_t Lower(uint8_t c) { return c >= 'A' && c <= 'Z' ? static_cast<uint8_t>(c + 32) : c; }
+
+bool IsErrorToken(const uint8_t* p, size_t len) {
+  while (len > 0 && p[0] == ' ') p++, len--;
+  while (len > 0 && p[len - 1] == ' ') len--;
+  if (len == 0 || (len == 1 && p[0] == '-')) return false;
+  return !(len == 4 && Lower(p[0]) == 'n' && Lower(p[1]) == 'o' && Lower(p[2]) == 'n' && Lower(p[3]) == 'e');
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+}  // namespace
+
+bool HasCertErrorToken(const uint8_t* p, size_t len) {
+  size_t start = 0;
+  for (size_t i = 0; i <= len; i++) {
+    if (i == len || p[i] == ';' || p[i] == ',') {
+      if (IsErrorToken(p + start, i - start)) return true;
+      start = i + 1;
+    }
+  }
+  return false;
+}
+
+bool ElffTally::Add(const ElffSlots& s, const uint32_t* ids) {
+  bool error = false;
+  if (s.error_slot >= 0) {
+    const uint32_t id = ids[s.error_slot];
+    if (id != kNoId) {
+      if (id >= error_value_.size()) {
+        const InternTable& table = interner_.Table(static_cast<size_t>(s.error_slot));
+        for (uint32_t v = static_cast<uint32_t>(error_value_.size()); v < table.Size(); v++) {
+          error_value_.push_back(HasCertErrorToken(table.Data(v), table.Length(v)) ? 1 : 0);
+        }
+      }
+      error = id < error_value_.size() && error_value_[id] != 0;
+    }
+  }
+  requests_++;
+  error_requests_ += error;
+  for (uint32_t slot = 0; slot < s.slots; slot++) {
+    const uint32_t id = ids[slot];
+    if (id == kNoId || static_cast<int32_t>(slot) == s.date_slot || static_cast<int32_t>(slot) == s.time_slot) continue;
+    std::vector<uint64_t>& c = counts_[slot];
+    if (id >= c.size()) c.resize(interner_.Table(slot).Size());
+    c[id]++;
+    if (error) {
+      std::vector<uint64_t>& e = error_counts_[slot];
+      if (id >= e.size()) e.resize(interner_.Table(slot).Size());
+      e[id]++;
+    }
+  }
+  const uint32_t day = s.date_slot >= 0 ? ids[s.date_slot] : kNoId;
+  const uint32_t time = s.time_slot >= 0 ? ids[s.time_slot] : kNoId;
+  if (day == kNoId || time == kNoId) {
+    without_time_++;
+  } else {
+    const int64_t seconds = (static_cast<int64_t>(day) - kDayBias) * 86400 + time;
+    CountHour(FloorDiv(seconds, 3600), error);
+  }
+  return error;
+}
+
+void ElffTally::CountHour(int64_t hour, bool error) {
+  if (hour != hour_) {
+    if (current_.requests > 0) {
+      HourCounts& filed = hours_[hour_];
+      filed.requests += current_.requests;
+      filed.errors += current_.errors;
+    }
+    hour_ = hour;
+    current_ = HourCounts();
+  }
+  current_.requests++;
+  current_.errors += error;
+}
+
+std::vector<std::pair<int64_t, HourCounts>> ElffTally::Timeline() const {
+  std::unordered_map<int64_t, HourCounts> all = hours_;
+  if (current_.requests > 0) {
+    HourCounts& h = all[hour_];
+    h.requests += current_.requests;
+    h.errors += current_.errors;
+  }
+  std::vector<std::pair<int64_t, HourCounts>> out(all.begin(), all.end());
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+}  // namespace certcrunch

@@ -1,0 +1,62 @@
+// Per-range ELFF counts kept next to the interner, so a clean record costs no JavaScript at
+// all: per-slot occurrence counts by interned id, the same for records with certificate errors,
+// and requests per hour. Plain C++, no N-API. Mirrors src/native/fallback/elff-tally.ts.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "interner.h"
+
+namespace certcrunch {
+
+// True when an `x-rs-certificate-observed-errors` value holds at least one error token: split
+// on ';' and ',', trimmed of spaces, and not empty, '-' or 'none' (ASCII case-insensitive).
+bool HasCertErrorToken(const uint8_t* p, size_t len);
+
+struct HourCounts {
+  uint64_t requests = 0;
+  uint64_t errors = 0;
+};
+
+struct ElffSlots {
+  uint32_t slots;
+  int32_t date_slot;   // parsed, not interned; -1: none
+  int32_t time_slot;
+  int32_t error_slot;  // values decide whether a record has certificate errors; -1: none
+};
+
+class ElffTally {
+ public:
+  explicit ElffTally(size_t slots) : interner_(slots), counts_(slots), error_counts_(slots) {}
+
+  Interner& interner() { return interner_; }
+  size_t Slots() const { return interner_.Slots(); }
+
+  // Counts one well-formed record given by its slot ids; returns whether it has cert errors.
+  bool Add(const ElffSlots& s, const uint32_t* ids);
+
+  uint64_t requests() const { return requests_; }
+  uint64_t error_requests() const { return error_requests_; }
+  uint64_t without_time() const { return without_time_; }
+  // Counts by id of a slot; shorter than the slot's table when its last ids were never counted.
+  const std::vector<uint64_t>& counts(size_t slot) const { return counts_[slot]; }
+  const std::vector<uint64_t>& error_counts(size_t slot) const { return error_counts_[slot]; }
+  // Requests and error requests per hour since the epoch, in hour order.
+  std::vector<std::pair<int64_t, HourCounts>> Timeline() const;
+
+ private:
+  void CountHour(int64_t hour, bool error);
+
+  Interner interner_;
+  std::vector<std::vector<uint64_t>> counts_, error_counts_;
+  std::vector<uint8_t> error_value_;  // by id of the error slot
+  uint64_t requests_ = 0, error_requests_ = 0, without_time_ = 0;
+  // Logs run in time order, so the current hour is counted in place and filed on change.
+  int64_t hour_ = INT64_MIN;
+  HourCounts current_;
+  std::unordered_map<int64_t, HourCounts> hours_;
+};
+
+}  // namespace certcrunch

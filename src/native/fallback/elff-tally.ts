@@ -1,0 +1,92 @@
+import { certErrorTokens } from '../../formats/elff/values.js';
+import { DAY_BIAS } from '../../formats/elff/time.js';
+import { NO_ID, type ElffTally } from '../types.js';
+import { MapInterner } from './interner.js';
+
+/** Which slots hold what, for counting one record. */
+export interface ElffSlots {
+  slots: number;
+  dateSlot: number;
+  timeSlot: number;
+  errorSlot: number;
+}
+
+/** Reference implementation of the native ElffTally (native/elff_tally.cc). */
+export class MapElffTally extends MapInterner implements ElffTally {
+  private readonly countsBySlot: number[][] = [];
+  private readonly errorCountsBySlot: number[][] = [];
+  private readonly errorValue: boolean[] = [];
+  private readonly hours = new Map<number, [number, number]>();
+  private requests = 0;
+  private errorRequests = 0;
+  private withoutTime = 0;
+
+  constructor(slots: number) {
+    super(slots);
+    for (let s = 0; s < slots; s++) {
+      this.countsBySlot.push([]);
+      this.errorCountsBySlot.push([]);
+    }
+  }
+
+  /** Counts one well-formed record; returns whether it has certificate errors. */
+  add(s: ElffSlots, ids: Uint32Array, base: number): boolean {
+    let error = false;
+    if (s.errorSlot >= 0) {
+      const id = ids[base + s.errorSlot]!;
+      if (id !== NO_ID) {
+        const values = this.values(s.errorSlot, this.errorValue.length);
+        for (const v of values) this.errorValue.push(certErrorTokens(v).length > 0);
+        error = this.errorValue[id] ?? false;
+      }
+    }
+    this.requests++;
+    if (error) this.errorRequests++;
+    for (let slot = 0; slot < s.slots; slot++) {
+      const id = ids[base + slot]!;
+      if (id === NO_ID || slot === s.dateSlot || slot === s.timeSlot) continue;
+      bump(this.countsBySlot[slot]!, id);
+      if (error) bump(this.errorCountsBySlot[slot]!, id);
+    }
+    const day = s.dateSlot >= 0 ? ids[base + s.dateSlot]! : NO_ID;
+    const time = s.timeSlot >= 0 ? ids[base + s.timeSlot]! : NO_ID;
+    if (day === NO_ID || time === NO_ID) {
+      this.withoutTime++;
+    } else {
+      const hour = Math.floor(((day - DAY_BIAS) * 86_400 + time) / 3600);
+      let h = this.hours.get(hour);
+      if (!h) this.hours.set(hour, (h = [0, 0]));
+      h[0]++;
+      if (error) h[1]++;
+    }
+    return error;
+  }
+
+  counts(slot: number): Float64Array {
+    return dense(this.countsBySlot[slot]!, this.size(slot));
+  }
+
+  errorCounts(slot: number): Float64Array {
+    return dense(this.errorCountsBySlot[slot]!, this.size(slot));
+  }
+
+  timeline(): Float64Array {
+    const hours = [...this.hours].sort((a, b) => a[0] - b[0]);
+    return Float64Array.from(hours.flatMap(([hour, [requests, errors]]) => [hour, requests, errors]));
+  }
+
+  totals(): Float64Array {
+    return Float64Array.from([this.requests, this.errorRequests, this.withoutTime]);
+  }
+}
+
+function bump(counts: number[], id: number): void {
+  while (counts.length <= id) counts.push(0);
+  counts[id]!++;
+}
+
+function dense(counts: readonly number[], size: number): Float64Array {
+  const out = new Float64Array(size);
+  out.set(counts.slice(0, size));
+  return out;
+}
