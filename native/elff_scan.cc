@@ -35,29 +35,27 @@ inline int32_t SlotOrNone(int32_t slot, uint32_t slots) {
 }
 
 // Values waiting to be interned: their buckets are prefetched first, so the cache misses of
-// a record's lookups overlap instead of following one another.
+// a record's lookups overlap instead of following one another. (No last-value shortcut here:
+// whether a value repeats is a coin toss the branch predictor loses more often than not.)
 class PendingValues {
  public:
-  PendingValues(Interner& interner, uint32_t* ids) : interner_(interner), ids_(ids) {}
+  PendingValues(Interner& interner, uint32_t* ids, const uint8_t* readable_end)
+      : interner_(interner), ids_(ids), readable_end_(readable_end) {}
   ~PendingValues() { Flush(); }
 
   void Add(int32_t slot, const uint8_t* value, size_t len) {
     if (count_ == kMax) Flush();
-    InternTable& table = interner_.Table(static_cast<size_t>(slot));
-    // Written in field order at the end, so a repeated column keeps its last value as before.
-    if (table.IsLast(value, len)) {
-      items_[count_++] = {value, len, 0, slot, table.Last()};
-      return;
-    }
-    const uint64_t hash = HashBytes(value, len);
-    table.Prefetch(hash);
-    items_[count_++] = {value, len, hash, slot, kNoId};
+    Item& item = items_[count_++];
+    item.key = MakeKey(value, len, readable_end_);
+    item.slot = slot;
+    interner_.Table(static_cast<size_t>(slot)).Prefetch(item.key.hash);
   }
 
+  // Interns in field order, so a column repeated in the schema keeps its last value.
   void Flush() {
     for (size_t i = 0; i < count_; i++) {
       const Item& it = items_[i];
-      ids_[it.slot] = it.id != kNoId ? it.id : interner_.Table(static_cast<size_t>(it.slot)).Intern(it.value, it.len, it.hash);
+      ids_[it.slot] = interner_.Table(static_cast<size_t>(it.slot)).Intern(it.key);
     }
     count_ = 0;
   }
@@ -65,14 +63,12 @@ class PendingValues {
  private:
   static constexpr size_t kMax = 32;
   struct Item {
-    const uint8_t* value;
-    size_t len;
-    uint64_t hash;
+    InternKey key;
     int32_t slot;
-    uint32_t id;  // known already, or kNoId
   };
   Interner& interner_;
   uint32_t* ids_;
+  const uint8_t* readable_end_;
   Item items_[kMax];
   size_t count_ = 0;
 };
@@ -82,7 +78,7 @@ class PendingValues {
 RecordKind Tokenize(const ElffScanInput& in, size_t start, size_t end, Interner& interner, LineMasks& masks,
                     uint32_t* ids) {
   for (uint32_t s = 0; s < in.slots; s++) ids[s] = kNoId;
-  PendingValues pending(interner, ids);
+  PendingValues pending(interner, ids, in.buf + in.to);
   const uint8_t* line = in.buf + start;
   const size_t len = end - start;
   masks.Build(line, len, in.buf + in.to);

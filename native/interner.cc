@@ -5,13 +5,6 @@
 namespace certcrunch {
 
 namespace {
-constexpr uint64_t kMul = 0x9E3779B97F4A7C15ULL;
-
-inline uint64_t Load64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
 
 inline uint32_t Load32(const uint8_t* p) {
   uint32_t v;
@@ -19,12 +12,6 @@ inline uint32_t Load32(const uint8_t* p) {
   return v;
 }
 
-inline uint64_t Mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDULL;
-  h ^= h >> 33;
-  return h;
-}
 
 // Equality of two byte strings of the same length; most log values are short, so they are
 // compared with (overlapping) word loads that never read outside [0, len).
@@ -41,21 +28,14 @@ inline bool SameBytes(const uint8_t* a, const uint8_t* b, size_t len) {
 }
 }  // namespace
 
-uint64_t HashBytes(const uint8_t* data, size_t len) {
+uint64_t HashLong(const uint8_t* data, size_t len) {
   uint64_t h = (len + 1) * kMul;
-  if (len >= 8) {
-    size_t i = 0;
-    for (; i + 8 < len; i += 8) h = (h ^ Load64(data + i)) * kMul;
-    h = (h ^ Load64(data + len - 8)) * kMul;  // the last word, overlapping the one before
-  } else if (len >= 4) {
-    h = (h ^ (static_cast<uint64_t>(Load32(data)) << 32 | Load32(data + len - 4))) * kMul;
-  } else {
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) v = v << 8 | data[i];
-    h = (h ^ v) * kMul;
-  }
+  size_t i = 0;
+  for (; i + 8 < len; i += 8) h = (h ^ Load64(data + i)) * kMul;
+  h = (h ^ Load64(data + len - 8)) * kMul;  // the last word, overlapping the one before
   return Mix(h);
 }
+
 
 InternTable::InternTable() : buckets_(64), mask_(63) {}
 
@@ -63,19 +43,28 @@ bool InternTable::IsLast(const uint8_t* data, size_t len) const {
   return last_id_ != 0xFFFFFFFFu && lengths_[last_id_] == len && SameBytes(Data(last_id_), data, len);
 }
 
-bool InternTable::Holds(const Bucket& bucket, const uint8_t* data, size_t len, uint64_t hash) const {
-  if (bucket.hash != hash || bucket.length != len) return false;
-  if (len <= kInline) return SameBytes(bucket.head, data, len);
-  return SameBytes(bucket.head, data, kInline) &&
-         std::memcmp(Data(bucket.id_plus_1 - 1) + kInline, data + kInline, len - kInline) == 0;
+bool InternTable::Holds(const Bucket& bucket, const InternKey& key) const {
+  const size_t len = key.len;
+  if (len <= kShortKey) {
+    // Both sides are zero-padded: two word compares, whatever the length.
+    return ((bucket.hash ^ key.hash) | (bucket.length ^ len) | (Load64(bucket.head) ^ key.words[0]) |
+            (Load64(bucket.head + 8) ^ key.words[1])) == 0;
+  }
+  if (bucket.hash != key.hash || bucket.length != len) return false;
+  if (len <= kInline) return SameBytes(bucket.head, key.data, len);
+  return SameBytes(bucket.head, key.data, kInline) &&
+         std::memcmp(Data(bucket.id_plus_1 - 1) + kInline, key.data + kInline, len - kInline) == 0;
 }
 
-uint32_t InternTable::Intern(const uint8_t* data, size_t len, uint64_t hash) {
+uint32_t InternTable::Intern(const InternKey& key) {
+  const uint8_t* data = key.data;
+  const size_t len = key.len;
+  const uint64_t hash = key.hash;
   size_t b = static_cast<size_t>(hash) & mask_;
   for (;;) {
     const Bucket& bucket = buckets_[b];
     if (bucket.id_plus_1 == 0) break;
-    if (Holds(bucket, data, len, hash)) return last_id_ = bucket.id_plus_1 - 1;
+    if (Holds(bucket, key)) return last_id_ = bucket.id_plus_1 - 1;
     b = (b + 1) & mask_;
   }
   const uint32_t id = Size();

@@ -2,22 +2,77 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
 namespace certcrunch {
 
-uint64_t HashBytes(const uint8_t* data, size_t len);
+// A value to intern. Values of up to 16 bytes also come as two little-endian words, zero-padded,
+// so they are hashed and compared without a loop or a branch on their length.
+struct InternKey {
+  const uint8_t* data;
+  size_t len;
+  uint64_t words[2];  // meaningful only when len <= kShortKey
+  uint64_t hash;
+};
+constexpr size_t kShortKey = 16;
+
+constexpr uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+constexpr uint64_t kMul2 = 0xC2B2AE3D27D4EB4FULL;
+
+inline uint64_t Load64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+inline uint64_t Mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDULL;
+  h ^= h >> 33;
+  return h;
+}
+
+// The hash of a value longer than kShortKey.
+uint64_t HashLong(const uint8_t* data, size_t len);
+
+// Builds the key of [data, data + len). `readable_end` bounds what may be read: a short value
+// far enough from it is loaded whole and masked, else copied byte by byte.
+inline InternKey MakeKey(const uint8_t* data, size_t len, const uint8_t* readable_end) {
+  // Masks keeping the low k bytes of a word, k = 0..8.
+  static constexpr uint64_t kLowBytes[9] = {0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFULL, 0xFFFFFFFFFFFFULL,
+                                            0xFFFFFFFFFFFFFFULL, ~0ULL};
+  InternKey key{data, len, {0, 0}, 0};
+  if (len > kShortKey) {
+    key.hash = HashLong(data, len);
+    return key;
+  }
+  if (readable_end - data >= static_cast<ptrdiff_t>(kShortKey)) {
+    const size_t low = len < 8 ? len : 8;
+    key.words[0] = Load64(data) & kLowBytes[low];
+    key.words[1] = Load64(data + 8) & kLowBytes[len - low];
+  } else {
+    uint8_t padded[kShortKey] = {0};
+    std::memcpy(padded, data, len);
+    key.words[0] = Load64(padded);
+    key.words[1] = Load64(padded + 8);
+  }
+  key.hash = Mix(((key.words[0] ^ kMul2) * kMul) ^ ((key.words[1] ^ (static_cast<uint64_t>(len) << 56)) * kMul2));
+  return key;
+}
+
+inline uint64_t HashBytes(const uint8_t* data, size_t len) { return MakeKey(data, len, data + len).hash; }
 
 class InternTable {
  public:
   InternTable();
   // Returns the id of bytes [data, data+len), adding it when new.
   uint32_t Intern(const uint8_t* data, size_t len) {
-    return IsLast(data, len) ? last_id_ : Intern(data, len, HashBytes(data, len));
+    return IsLast(data, len) ? last_id_ : Intern(MakeKey(data, len, data + len));
   }
-  // The same with the hash already computed (HashBytes), e.g. after Prefetch.
-  uint32_t Intern(const uint8_t* data, size_t len, uint64_t hash);
+  // The same with the key already made (MakeKey), e.g. after Prefetch.
+  uint32_t Intern(const InternKey& key);
   // Starts loading the bucket a lookup of `hash` reads first, so several lookups overlap their misses.
   void Prefetch(uint64_t hash) const { __builtin_prefetch(&buckets_[static_cast<size_t>(hash) & mask_]); }
   // Whether `data` is the value interned last (checked before hashing: logs repeat values).
@@ -36,9 +91,9 @@ class InternTable {
     uint64_t hash = 0;
     uint32_t id_plus_1 = 0;  // 0 = empty
     uint32_t length = 0;
-    uint8_t head[kInline];   // the value's first bytes
+    uint8_t head[kInline] = {};  // the value's first bytes, zero-padded
   };
-  bool Holds(const Bucket& bucket, const uint8_t* data, size_t len, uint64_t hash) const;
+  bool Holds(const Bucket& bucket, const InternKey& key) const;
   void Grow();
 
   std::string arena_;
