@@ -85,9 +85,9 @@ class InternTable {
   uint32_t Length(uint32_t id) const { return lengths_[id]; }
 
  private:
-  static constexpr size_t kInline = 48;
-  // One cache line: a lookup of a value up to kInline bytes touches nothing else.
-  struct alignas(64) Bucket {
+  static constexpr size_t kInline = 16;
+  // Half a cache line: a lookup of a value up to kInline bytes touches nothing else.
+  struct alignas(32) Bucket {
     uint64_t hash = 0;
     uint32_t id_plus_1 = 0;  // 0 = empty
     uint32_t length = 0;

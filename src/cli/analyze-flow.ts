@@ -48,18 +48,20 @@ export interface AnalyzeResult {
 export async function analyze(paths: readonly string[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const started = performance.now();
   const files = paths.filter((p) => p !== '-');
-  const inputs = await describeInputs(files, options.format, options.trx ?? {}, options.audit ?? {});
   const workers = options.workers ?? defaultWorkers();
-  const tasks = planTasks(inputs, options.chunkBytes ?? ((bytes) => defaultChunkBytes(bytes, workers)), auditChecks(options));
-  const total = inputs.reduce((sum, i) => sum + i.bytes, 0);
-  const progress = new SharedArrayBuffer(Math.max(1, tasks.length) * 8);
-  tasks.forEach((t, index) => (t.progress = { buffer: progress, index }));
-  const done = new Float64Array(progress);
-  const timer = options.onProgress && setInterval(() => options.onProgress!(bytesDone(tasks, done), total), 250);
-
+  // The threads start now, so their start-up overlaps the reading of the inputs' heads.
   const runner = new TaskRunner(workers);
   const snapshot = new Snapshot();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let total = 0;
   try {
+    const inputs = await describeInputs(files, options.format, options.trx ?? {}, options.audit ?? {});
+    const tasks = planTasks(inputs, options.chunkBytes ?? ((bytes) => defaultChunkBytes(bytes, workers)), auditChecks(options));
+    total = inputs.reduce((sum, i) => sum + i.bytes, 0);
+    const progress = new SharedArrayBuffer(Math.max(1, tasks.length) * 8);
+    tasks.forEach((t, index) => (t.progress = { buffer: progress, index }));
+    const done = new Float64Array(progress);
+    if (options.onProgress) timer = setInterval(() => options.onProgress!(bytesDone(tasks, done), total), 250);
     for (const input of inputs) if (!input.format) snapshot.meta.addInput(emptyInput(input));
     await new ResultCollector(tasks, runner, (r) => snapshot.merge(decodeSnapshot(r.snapshot))).runAll();
     if (paths.includes('-')) snapshot.merge(await analyzeStdin(options));
