@@ -18,7 +18,12 @@ export class Counter<K extends string | number = string> {
   }
 
   merge(other: Counter<K>): this {
-    for (const [k, n] of other.map) this.add(k, n);
+    if (this.map.size === 0) {
+      // The first part merged into an empty total: its keys are distinct, nothing to add up.
+      for (const [k, n] of other.map) this.map.set(k, n);
+    } else {
+      for (const [k, n] of other.map) this.add(k, n);
+    }
     return this;
   }
 

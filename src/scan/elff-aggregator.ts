@@ -143,8 +143,8 @@ export class ElffAggregator {
     p.recordsWithoutTime = withoutTime!;
     const v = this.values;
     addMapped(p.certErrors, tally.counts(Slot.CertErrors), this.tokensOfRaw, this.tokens.names);
-    addMapped(p.hostRequests, tally.counts(Slot.Host), this.hostOfRaw.map(single), this.hosts.names);
-    addMapped(p.hostErrorRequests, tally.errorCounts(Slot.Host), this.hostOfRaw.map(single), this.hosts.names);
+    addRenamed(p.hostRequests, tally.counts(Slot.Host), this.hostOfRaw, this.hosts.names);
+    addRenamed(p.hostErrorRequests, tally.errorCounts(Slot.Host), this.hostOfRaw, this.hosts.names);
     addMapped(p.categoryRequests, tally.counts(Slot.Categories), this.categoriesOfRaw, this.categories.names);
     addMapped(p.categoryErrorRequests, tally.errorCounts(Slot.Categories), this.categoriesOfRaw, this.categories.names);
     addAll(p.clientRequests, v[Slot.ClientIp]!, tally.counts(Slot.ClientIp));
@@ -191,6 +191,10 @@ function addMapped(into: Counter<string>, counts: Float64Array, namesOfRaw: read
   }
 }
 
-function single(id: number): readonly number[] {
-  return [id];
+/** Adds each raw value's count to the one normalised name it stands for. */
+function addRenamed(into: Counter<string>, counts: Float64Array, nameOfRaw: readonly number[], names: readonly string[]): void {
+  for (let raw = 0; raw < counts.length; raw++) {
+    const n = counts[raw]!;
+    if (n > 0) into.add(names[nameOfRaw[raw]!]!, n);
+  }
 }

@@ -51,6 +51,12 @@ function decodeCounter(msg: StringCounterMsg | undefined, into: Counter<string> 
   const keys = unpackStrings(msg?.keys, msg?.keyLengths);
   const counts = msg?.counts ?? [];
   if (keys.length !== counts.length) throw new CertcrunchError('ERR_SNAPSHOT', 'counter keys and counts differ in length');
+  if (into.size === 0) {
+    // A canonical snapshot lists each key once; set them, and add up only if some key repeats.
+    keys.forEach((k, i) => into.map.set(k, Number(counts[i])));
+    if (into.size === keys.length) return into;
+    into.map.clear();
+  }
   keys.forEach((k, i) => into.add(k, Number(counts[i])));
   return into;
 }

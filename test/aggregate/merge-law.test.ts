@@ -4,6 +4,7 @@ import { HyperLogLog } from '../../src/aggregate/hyperloglog.js';
 import { runTask } from '../../src/scan/run-task.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/snapshot/codec.js';
 import { Snapshot } from '../../src/snapshot/snapshot.js';
+import { snapshotMessage } from '../../src/snapshot/schema.js';
 import { fixtures } from '../fixtures/index.js';
 import { statSync } from 'node:fs';
 
@@ -52,6 +53,16 @@ describe('merge is associative and commutative, and encodes canonically', () => 
     const merged = mergeAll(await parts());
     const bytes = encodeSnapshot(merged);
     expect(Buffer.from(encodeSnapshot(decodeSnapshot(bytes))).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('adds up a counter key that a hand-made snapshot lists twice', async () => {
+    const type = snapshotMessage();
+    const msg = type.toObject(type.decode(encodeSnapshot(mergeAll(await parts()))), { bytes: Buffer }) as {
+      proxysg: { certErrors: { keys: Buffer; keyLengths: number[]; counts: number[] } };
+    };
+    msg.proxysg.certErrors = { keys: Buffer.from('expiredexpiredrevoked', 'latin1'), keyLengths: [7, 7, 7], counts: [2, 3, 4] };
+    const decoded = decodeSnapshot(type.encode(type.fromObject(msg)).finish());
+    expect([...decoded.proxysg.certErrors.map]).toEqual([['expired', 5], ['revoked', 4]]);
   });
 
   it('rejects bytes that are not a snapshot, and other schema versions', () => {
