@@ -3,7 +3,7 @@ import { describeInputs, recognise, type InputFile } from '../input/discover.js'
 import { isGzip } from '../input/sniff.js';
 import type { TrxChoice } from '../input/trx-detect.js';
 import type { AuditChoice } from '../input/audit-detect.js';
-import { defaultChunkBytes, planTasks } from '../plan/split.js';
+import { defaultRanges, planTasks } from '../plan/split.js';
 import { TaskRunner, defaultWorkers } from '../scan/pool.js';
 import { runTask } from '../scan/run-task.js';
 import type { LogFormat, ScanTask } from '../scan/task.js';
@@ -56,7 +56,7 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
   let total = 0;
   try {
     const inputs = await describeInputs(files, options.format, options.trx ?? {}, options.audit ?? {});
-    const tasks = planTasks(inputs, options.chunkBytes ?? ((bytes) => defaultChunkBytes(bytes, workers)), auditChecks(options));
+    const tasks = planTasks(inputs, options.chunkBytes ?? ((bytes) => defaultRanges(bytes, workers)), auditChecks(options));
     total = inputs.reduce((sum, i) => sum + i.bytes, 0);
     const progress = new SharedArrayBuffer(Math.max(1, tasks.length) * 8);
     tasks.forEach((t, index) => (t.progress = { buffer: progress, index }));

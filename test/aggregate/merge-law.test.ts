@@ -62,7 +62,7 @@ describe('merge is associative and commutative, and encodes canonically', () => 
     };
     msg.proxysg.certErrors = { keys: Buffer.from('expiredexpiredrevoked', 'latin1'), keyLengths: [7, 7, 7], counts: [2, 3, 4] };
     const decoded = decodeSnapshot(type.encode(type.fromObject(msg)).finish());
-    expect([...decoded.proxysg.certErrors.map]).toEqual([['expired', 5], ['revoked', 4]]);
+    expect([...decoded.proxysg!.certErrors.map]).toEqual([['expired', 5], ['revoked', 4]]);
   });
 
   it('rejects bytes that are not a snapshot, and other schema versions', () => {
