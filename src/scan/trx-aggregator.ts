@@ -3,6 +3,7 @@ import { TRX_SLOTS, TrxNum, TrxSlot } from '../formats/ejbca/trx-schema.js';
 import { NO_ID, type Interner } from '../native/types.js';
 import { certIdDigest, ReconcileSide } from '../aggregate/reconcile.js';
 import { RequestCounts, type RequestIds } from './trx-request-counts.js';
+import { NumberSet } from '../aggregate/number-set.js';
 
 /**
  * Aggregates transaction-log rows given as interned ids and parsed integers. The rows of one
@@ -21,7 +22,7 @@ export class TrxAggregator {
   private current: { session: number; logId: number; request: RequestIds } | undefined;
   private sawFirst = false;
   /** Keys (see numericKey) counted in this range, so a key seen again later is not counted twice. */
-  private readonly counted = new Set<number>();
+  private readonly counted = new NumberSet();
   private firstKey = Number.NaN;
 
   /** Every row, keyed by request, when the run also reads audit logs. */
@@ -161,8 +162,7 @@ export class TrxAggregator {
       this.sawFirst = true;
       this.firstKey = key;
       this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.facts(c.request));
-    } else if (key !== this.firstKey && !this.counted.has(key)) {
-      this.counted.add(key);
+    } else if (key !== this.firstKey && this.counted.add(key)) {
       this.counts.add(c.request, this.stats);
     }
     this.current = undefined;
