@@ -3,7 +3,7 @@ import { TRX_SLOTS, TrxNum, TrxSlot } from '../formats/ejbca/trx-schema.js';
 import { NO_ID, type Interner } from '../native/types.js';
 import { certIdDigest, ReconcileSide } from '../aggregate/reconcile.js';
 import { RequestCounts, type RequestIds } from './trx-request-counts.js';
-import { NumberSet } from '../aggregate/number-set.js';
+import { SequenceSet } from '../aggregate/sequence-set.js';
 
 /**
  * Aggregates transaction-log rows given as interned ids and parsed integers. The rows of one
@@ -21,8 +21,8 @@ export class TrxAggregator {
   private readonly counts = new RequestCounts();
   private current: { session: number; logId: number; request: RequestIds } | undefined;
   private sawFirst = false;
-  /** Keys (see numericKey) counted in this range, so a key seen again later is not counted twice. */
-  private readonly counted = new NumberSet();
+  /** Requests (session group, LOG_ID) counted in this range, so a key seen again later is not counted twice. */
+  private readonly counted = new SequenceSet();
   private firstKey = Number.NaN;
 
   /** Every row, keyed by request, when the run also reads audit logs. */
@@ -150,7 +150,7 @@ export class TrxAggregator {
 
   /** A request key as one exact number: range-local session id and LOG_ID (a Java int). */
   private numericKey(session: number, logId: number): number {
-    return (session === NO_ID ? 0 : session + 1) * 4294967296 + (logId + 2147483648);
+    return sessionGroup(session) * 4294967296 + (logId + 2147483648);
   }
 
   private closeRequest(): void {
@@ -162,7 +162,7 @@ export class TrxAggregator {
       this.sawFirst = true;
       this.firstKey = key;
       this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.facts(c.request));
-    } else if (key !== this.firstKey && this.counted.add(key)) {
+    } else if (key !== this.firstKey && this.counted.add(sessionGroup(c.session), c.logId)) {
       this.counts.add(c.request, this.stats);
     }
     this.current = undefined;
@@ -172,7 +172,7 @@ export class TrxAggregator {
   finish(): OcspStats {
     const c = this.current;
     if (c) {
-      if (!this.counted.has(this.numericKey(c.session, c.logId))) {
+      if (!this.counted.has(sessionGroup(c.session), c.logId)) {
         this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.facts(c.request));
       }
       this.current = undefined;
@@ -181,4 +181,9 @@ export class TrxAggregator {
     this.counts.finish(this.stats, v[TrxSlot.ClientIp]!, v[TrxSlot.IssuerDn]!, v[TrxSlot.ReqName]!, this.months);
     return this.stats;
   }
+}
+
+/** A range-local session id as a group number, 0 for none. */
+function sessionGroup(session: number): number {
+  return session === NO_ID ? 0 : session + 1;
 }
