@@ -5,6 +5,10 @@ export const HISTOGRAM_LOWEST_MS = 1;
 export const HISTOGRAM_HIGHEST_MS = 3_600_000;
 export const HISTOGRAM_DIGITS = 3;
 
+const SMALL_MS = 4096;
+/** Flushed before any array entry could pass 2^32 - 1. */
+const PENDING_LIMIT = 2 ** 31;
+
 function newHistogram(): hdr.Histogram {
   return hdr.build({
     lowestDiscernibleValue: HISTOGRAM_LOWEST_MS,
@@ -20,23 +24,48 @@ function newHistogram(): hdr.Histogram {
  * sum, minimum and maximum, which the contract reports exactly.
  */
 export class LatencyStats {
-  readonly histogram = newHistogram();
+  private readonly hdr = newHistogram();
+  /**
+   * Whole-millisecond values below SMALL_MS are counted here and handed to the histogram in
+   * bulk (recordValueWithCount): recording one value costs far more than an array increment.
+   */
+  private readonly small = new Uint32Array(SMALL_MS);
+  private pending = 0;
   count = 0;
   sum = 0;
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
+
+  get histogram(): hdr.Histogram {
+    this.flush();
+    return this.hdr;
+  }
 
   record(ms: number): void {
     this.count++;
     this.sum += ms;
     if (ms < this.min) this.min = ms;
     if (ms > this.max) this.max = ms;
-    this.histogram.recordValue(Math.min(Math.max(ms, 0), HISTOGRAM_HIGHEST_MS));
+    const value = Math.min(Math.max(ms, 0), HISTOGRAM_HIGHEST_MS);
+    if (Number.isInteger(value) && value < SMALL_MS) {
+      this.small[value]!++;
+      if (++this.pending === PENDING_LIMIT) this.flush();
+    } else {
+      this.hdr.recordValue(value);
+    }
+  }
+
+  private flush(): void {
+    if (this.pending === 0) return;
+    const small = this.small;
+    for (let v = 0; v < small.length; v++) if (small[v]! > 0) this.hdr.recordValueWithCount(v, small[v]!);
+    small.fill(0);
+    this.pending = 0;
   }
 
   merge(other: LatencyStats): this {
     if (other.count === 0) return this;
-    this.histogram.add(other.histogram);
+    this.hdr.add(other.histogram);
     this.count += other.count;
     this.sum += other.sum;
     this.min = Math.min(this.min, other.min);
@@ -53,7 +82,7 @@ export class LatencyStats {
     const stats = new LatencyStats();
     if (parts.count === 0) return stats;
     const decoded = hdr.decodeFromCompressedBase64(Buffer.from(parts.histogram).toString('base64'), 64, false);
-    stats.histogram.add(decoded);
+    stats.hdr.add(decoded);
     stats.count = parts.count;
     stats.sum = parts.sum;
     stats.min = parts.min;
