@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import { installStringCounterWire } from './string-counter-wire.js';
 
 /** Version of the snapshot schema and of the JSON report (package certcrunch.v1). */
 export const SCHEMA_VERSION = 1;
@@ -19,6 +20,9 @@ let snapshotType: protobuf.Type | undefined;
 export function snapshotMessage(): protobuf.Type {
   if (!snapshotType) {
     const root = protobuf.parse(readFileSync(PROTO_PATH, 'utf8'), { keepCase: false }).root;
+    // Resolves proto3's defaults, such as packed repeated numbers, before any code is generated.
+    root.resolveAll();
+    installStringCounterWire(root.lookupType('certcrunch.v1.StringCounter'));
     snapshotType = root.lookupType('certcrunch.v1.Snapshot');
   }
   return snapshotType;

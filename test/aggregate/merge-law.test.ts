@@ -4,9 +4,10 @@ import { HyperLogLog } from '../../src/aggregate/hyperloglog.js';
 import { runTask } from '../../src/scan/run-task.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/snapshot/codec.js';
 import { Snapshot } from '../../src/snapshot/snapshot.js';
-import { snapshotMessage } from '../../src/snapshot/schema.js';
+import { PROTO_PATH, snapshotMessage } from '../../src/snapshot/schema.js';
+import protobuf from 'protobufjs';
 import { fixtures } from '../fixtures/index.js';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 /** Partial snapshots of the fixtures, cut into ranges, as the workers would make them. */
 async function parts(): Promise<Snapshot[]> {
@@ -53,6 +54,25 @@ describe('merge is associative and commutative, and encodes canonically', () => 
     const merged = mergeAll(await parts());
     const bytes = encodeSnapshot(merged);
     expect(Buffer.from(encodeSnapshot(decodeSnapshot(bytes))).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('writes counters byte for byte as protobufjs would, and reads what protobufjs writes', async () => {
+    const merged = mergeAll(await parts());
+    merged.proxysg!.certErrors.add('huge', 2 ** 40 + 3);
+    merged.records.malformed.add('x', 0x80000000);
+    const bytes = encodeSnapshot(merged);
+    const plainRoot = protobuf.parse(readFileSync(PROTO_PATH, 'utf8'), { keepCase: false }).root;
+    plainRoot.resolveAll();
+    const plain = plainRoot.lookupType('certcrunch.v1.Snapshot');
+    const again = plain.encode(plain.fromObject(plain.toObject(plain.decode(bytes)))).finish();
+    expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
+    expect(decodeSnapshot(again).proxysg!.certErrors.get('huge')).toBe(2 ** 40 + 3);
+    // Unpacked repeated fields (as written before the schema's proto3 defaults were resolved) are read too.
+    const unpacked = protobuf.Writer.create();
+    unpacked.uint32(10).bytes(Buffer.from('ab')).uint32(16).uint32(1).uint32(16).uint32(1).uint32(24).uint64(7).uint32(24).uint64(9);
+    // Snapshot.records (3) → Records.malformed_by_reason (2).
+    const wrapped = protobuf.Writer.create().uint32(8).uint32(1).uint32(26).fork().uint32(18).bytes(unpacked.finish()).ldelim().finish();
+    expect([...decodeSnapshot(wrapped).records.malformed.map]).toEqual([['a', 7], ['b', 9]]);
   });
 
   it('adds up a counter key that a hand-made snapshot lists twice', async () => {
