@@ -1,4 +1,10 @@
-import * as hdr from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type * as Hdr from 'hdr-histogram-js';
+
+// Loaded on first use: only transaction logs have latencies, and the library takes longer to
+// load than a small log takes to crunch.
+let hdrModule: typeof Hdr | undefined;
+const hdrLib = (): typeof Hdr => (hdrModule ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof Hdr);
 
 /** Latency histograms: 1 ms to 1 hour at 3 significant digits; larger values land in the top bucket. */
 export const HISTOGRAM_LOWEST_MS = 1;
@@ -9,8 +15,8 @@ const SMALL_MS = 4096;
 /** Flushed before any array entry could pass 2^32 - 1. */
 const PENDING_LIMIT = 2 ** 31;
 
-function newHistogram(): hdr.Histogram {
-  return hdr.build({
+function newHistogram(): Hdr.Histogram {
+  return hdrLib().build({
     lowestDiscernibleValue: HISTOGRAM_LOWEST_MS,
     highestTrackableValue: HISTOGRAM_HIGHEST_MS,
     numberOfSignificantValueDigits: HISTOGRAM_DIGITS,
@@ -24,7 +30,7 @@ function newHistogram(): hdr.Histogram {
  * sum, minimum and maximum, which the contract reports exactly.
  */
 export class LatencyStats {
-  private readonly hdr = newHistogram();
+  private hdrHistogram: Hdr.Histogram | undefined;
   /**
    * Whole-millisecond values below SMALL_MS are counted here and handed to the histogram in
    * bulk (recordValueWithCount): recording one value costs far more than an array increment.
@@ -36,9 +42,14 @@ export class LatencyStats {
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
 
-  get histogram(): hdr.Histogram {
+  get histogram(): Hdr.Histogram {
     this.flush();
     return this.hdr;
+  }
+
+  /** Made on first use, so a snapshot without latencies never loads the library. */
+  private get hdr(): Hdr.Histogram {
+    return (this.hdrHistogram ??= newHistogram());
   }
 
   record(ms: number): void {
@@ -75,13 +86,13 @@ export class LatencyStats {
 
   /** The standard HdrHistogram V2 compressed encoding (readable by the Java/Go/Python/Rust libraries). */
   encodeHistogram(): Uint8Array {
-    return Buffer.from(hdr.encodeIntoCompressedBase64(this.histogram), 'base64');
+    return Buffer.from(hdrLib().encodeIntoCompressedBase64(this.histogram), 'base64');
   }
 
   static decode(parts: { histogram: Uint8Array; count: number; sum: number; min: number; max: number }): LatencyStats {
     const stats = new LatencyStats();
     if (parts.count === 0) return stats;
-    const decoded = hdr.decodeFromCompressedBase64(Buffer.from(parts.histogram).toString('base64'), 64, false);
+    const decoded = hdrLib().decodeFromCompressedBase64(Buffer.from(parts.histogram).toString('base64'), 64, false);
     stats.hdr.add(decoded);
     stats.count = parts.count;
     stats.sum = parts.sum;

@@ -5,10 +5,10 @@ import type { TrxChoice } from '../input/trx-detect.js';
 import type { AuditChoice } from '../input/audit-detect.js';
 import { defaultRanges, planTasks } from '../plan/split.js';
 import { TaskRunner, defaultWorkers } from '../scan/pool.js';
-import { runTask } from '../scan/run-task.js';
 import type { LogFormat, ScanTask } from '../scan/task.js';
 import { ResultCollector } from '../scan/collect.js';
 import { decodeSnapshot } from '../snapshot/codec.js';
+import { snapshotMessage } from '../snapshot/schema.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import { selectKernel } from '../native/load.js';
 import { TOOL_VERSION } from '../version.js';
@@ -63,7 +63,11 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
     const done = new Float64Array(progress);
     if (options.onProgress) timer = setInterval(() => options.onProgress!(bytesDone(tasks, done), total), 250);
     for (const input of inputs) if (!input.format) snapshot.meta.addInput(emptyInput(input));
-    await new ResultCollector(tasks, runner, (r) => snapshot.merge(decodeSnapshot(r.snapshot))).runAll();
+    const collector = new ResultCollector(tasks, runner, (r) => snapshot.merge(decodeSnapshot(r.snapshot)));
+    const results = collector.runAll();
+    // The tasks are out; while the workers scan, this thread prepares the snapshot codec.
+    setImmediate(snapshotMessage);
+    await results;
     if (paths.includes('-')) snapshot.merge(await analyzeStdin(options));
   } finally {
     if (timer) clearInterval(timer);
@@ -131,6 +135,7 @@ async function analyzeStdin(options: AnalyzeOptions): Promise<Snapshot> {
   const task: ScanTask = { path: '-', format: detected.format, gzip, start: 0, end: -1, fileBytes: 0, mtimeMs: 0 };
   if (detected.trx) task.trx = detected.trx;
   if (detected.audit) task.audit = { ...detected.audit, ...auditChecks(options) };
+  const { runTask } = await import('../scan/run-task.js');
   const result = await runTask(task, rest);
   return decodeSnapshot(result.snapshot);
 }

@@ -12,9 +12,8 @@ import { analyze } from './analyze-flow.js';
 import { emitOutputs } from './output.js';
 import { parseChunkSize, parseFormat, parseWholeNumber } from './options.js';
 import { createProgress } from './progress.js';
-import { generateProxySg } from '../generate/proxysg.js';
-import { generateEjbcaTrx, type TrxEra, type TrxLayout } from '../generate/ejbca-trx.js';
-import { generateEjbcaAudit, type AuditForm, type EjbcaAuditGenStats } from '../generate/ejbca-audit.js';
+import type { TrxEra, TrxLayout } from '../generate/ejbca-trx.js';
+import type { AuditForm, EjbcaAuditGenStats } from '../generate/ejbca-audit.js';
 import { defaultWorkers } from '../scan/pool.js';
 import { terminalSafe } from '../report/text-safety.js';
 import type { LogFormat } from '../scan/task.js';
@@ -23,9 +22,6 @@ import { parseJavaProperties } from '../formats/ejbca/properties.js';
 import { AUDIT_VARIABLES, compileOrder, settingsFromProperties, TRX_VARIABLES } from '../formats/ejbca/order.js';
 import type { AuditChoice } from '../input/audit-detect.js';
 import { compilePrefixProgram } from '../formats/log4j/prefix-program.js';
-import { describeOcsp } from '../formats/ocsp/describe.js';
-import { decodeHex } from '../formats/ocsp/hex.js';
-import { parsePemCertificates } from '../scan/audit-step.js';
 
 function versionText(): string {
   const choice = selectKernel();
@@ -139,6 +135,7 @@ function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (hex: string | undefined, opts: { file?: string; json?: boolean }) => {
       const der = await readOcspInput(hex, opts.file);
+      const { describeOcsp } = await import('../formats/ocsp/describe.js');
       let described;
       try {
         described = describeOcsp(der);
@@ -167,6 +164,7 @@ function buildProgram(): Command {
   common(generate.command('proxysg').description('ProxySG bcreporterssl_v2 ELFF log'))
     .option('--fields-change', 'switch to a new #Fields layout half way')
     .action(async (opts: { bytes: number; seed: number; malformedRate: number; fieldsChange?: boolean; out: string }) => {
+      const { generateProxySg } = await import('../generate/proxysg.js');
       await writeGenerated(opts.out, (out) =>
         generateProxySg({ bytes: opts.bytes, seed: opts.seed, malformedRate: opts.malformedRate, fieldsChange: Boolean(opts.fieldsChange) }, out),
       );
@@ -178,6 +176,7 @@ function buildProgram(): Command {
     .option('--other-logger-rate <fraction>', 'share of lines from other loggers (prefixed layouts)', parseFraction, 0)
     .option('--sessions <n>', 'responder restarts (SESSION_ID changes, LOG_ID restarts)', parseWholeNumber(1), 3)
     .action(async (opts: { bytes: number; seed: number; malformedRate: number; era: TrxEra; layout: TrxLayout; processTime?: boolean; otherLoggerRate: number; sessions: number; out: string }) => {
+      const { generateEjbcaTrx } = await import('../generate/ejbca-trx.js');
       await writeGenerated(opts.out, (out) =>
         generateEjbcaTrx(
           {
@@ -195,6 +194,7 @@ function buildProgram(): Command {
     .option('--sessions <n>', 'responder restarts (SESSION_ID changes, LOG_ID restarts)', parseWholeNumber(1), 3)
     .option('--trx-out <file>', 'also write the matching transaction log (EJBCA 7.0-7.7 default order)')
     .action(async (opts: { bytes: number; seed: number; malformedRate: number; form: AuditForm; layout: TrxLayout; undecodableRate: number; sessions: number; trxOut?: string; out: string }) => {
+      const { generateEjbcaAudit } = await import('../generate/ejbca-audit.js');
       const trxOut = opts.trxOut === undefined ? undefined : createWriteStream(opts.trxOut);
       if (trxOut) await once(trxOut, 'open'); // a bad path fails here, as a one-line error
       let stats: EjbcaAuditGenStats | undefined;
@@ -224,6 +224,7 @@ async function readCaFile(path: string): Promise<string> {
   } catch (err) {
     throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  const { parsePemCertificates } = await import('../scan/audit-step.js');
   try {
     if (parsePemCertificates(pem).length === 0) throw new Error('no certificate in it');
   } catch (err) {
@@ -248,6 +249,7 @@ async function readOcspInput(hex: string | undefined, file: string | undefined):
   } else {
     text = hex!;
   }
+  const { decodeHex } = await import('../formats/ocsp/hex.js');
   const decoded = decodeHex(text.replace(/\s+/g, ''));
   if ('error' in decoded) throw new CertcrunchError('ERR_FORMAT', `${file ?? 'argument'}: hex ${decoded.error} at character ${decoded.offset}`);
   return decoded.bytes;

@@ -3,8 +3,6 @@ import { encodeSnapshot } from '../snapshot/codec.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { buildReport } from '../report/model.js';
 import { renderText } from '../report/text.js';
-import { writeCsvTables } from '../report/csv.js';
-import { renderHtml } from '../report/html.js';
 
 export interface OutputOptions {
   json?: boolean;
@@ -18,8 +16,9 @@ export interface OutputOptions {
 export async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<void> {
   if (options.out) await writeFile(options.out, encodeSnapshot(snapshot));
   const report = buildReport(snapshot, options.top === undefined ? {} : { top: options.top });
-  if (options.csv) await writeCsvTables(report, options.csv);
-  if (options.html) await writeFile(options.html, renderHtml(report));
+  // CSV and HTML load only when asked for: every run pays for what it imports.
+  if (options.csv) await (await import('../report/csv.js')).writeCsvTables(report, options.csv);
+  if (options.html) await writeFile(options.html, (await import('../report/html.js')).renderHtml(report));
   const text = options.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report);
   await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
 }

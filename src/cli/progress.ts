@@ -1,9 +1,13 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+
+// Loaded only when a bar is drawn: most runs (pipes, CI, --no-progress) never draw one.
+const load = (): typeof import('cli-progress') => createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
 
 /** A progress bar on stderr (bytes, MB/s, ETA); a no-op when stderr is not a terminal or it is turned off. */
 export function createProgress(enabled: boolean): { update: (done: number, total: number) => void; stop: () => void } {
   if (!enabled || !process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
   const started = Date.now();
+  const cliProgress = load();
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,

@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { CertcrunchError } from '../errors.js';
-import { runTask } from './run-task.js';
 import type { ScanResult, ScanTask } from './task.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,7 +39,8 @@ export class TaskRunner {
 
   async run(task: ScanTask): Promise<ScanResult> {
     if (!this.pool) {
-      const next = this.inThread.then(() => runTask(task));
+      // The scanners load here only for in-thread runs; with a pool they load in the workers.
+      const next = this.inThread.then(async () => (await import('./run-task.js')).runTask(task));
       this.inThread = next.catch(() => undefined);
       return next;
     }
