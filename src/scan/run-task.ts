@@ -35,6 +35,13 @@ function blockSize(task: ScanTask): number {
  * partial snapshot. Runs inside a pool worker, or in-process for stdin and `--workers 0`.
  */
 export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanResult> {
+  const { snapshot, rest } = await scan(task, stream);
+  // Encoded once the scanner's tables are unreachable, so their memory can go before this peak.
+  // A fresh, exactly-sized buffer: protobufjs may hand out a view of a shared pool, which cannot be transferred.
+  return { snapshot: new Uint8Array(encodeSnapshot(snapshot)), ...rest };
+}
+
+async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snapshot; rest: Omit<ScanResult, 'snapshot'> }> {
   const started = performance.now();
   const { kernel } = selectKernel();
   const skipFirstLine = !task.gzip && !stream && task.start > 0;
@@ -81,14 +88,8 @@ export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanRe
   if (loop.error) snapshot.meta.addFileError({ path: task.path, ...loop.error });
   scanner.finish(snapshot);
 
-  const result: ScanResult = {
-    // A fresh, exactly-sized buffer: protobufjs may hand out a view of a shared pool, which cannot be transferred.
-    snapshot: new Uint8Array(encodeSnapshot(snapshot)),
-    usedStartFields: scanner instanceof ElffRangeScanner && scanner.usedStartSchema,
-  };
-  if (scanner instanceof ElffRangeScanner && scanner.lastFieldsDirective !== undefined) {
-    result.lastFields = scanner.lastFieldsDirective;
-  }
-  if (loop.error) result.error = loop.error;
-  return result;
+  const rest: Omit<ScanResult, 'snapshot'> = { usedStartFields: scanner instanceof ElffRangeScanner && scanner.usedStartSchema };
+  if (scanner instanceof ElffRangeScanner && scanner.lastFieldsDirective !== undefined) rest.lastFields = scanner.lastFieldsDirective;
+  if (loop.error) rest.error = loop.error;
+  return { snapshot, rest };
 }
