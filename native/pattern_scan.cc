@@ -3,6 +3,10 @@
 #include <cmath>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "lines.h"
 
 namespace certcrunch {
@@ -10,35 +14,63 @@ namespace certcrunch {
 namespace {
 constexpr uint32_t kNoIdValue = 0xFFFFFFFFu;
 
-// First occurrence of `needle` in [p + from, p + end), or end when absent.
+// Whether the n bytes at a equal those at b. Separators and prefix texts are a few bytes long:
+// a byte loop beats a memcmp call there.
+inline bool SameShort(const uint8_t* a, const char* b, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    if (a[k] != static_cast<uint8_t>(b[k])) return false;
+  }
+  return true;
+}
+
+// First occurrence of `needle` in [p + from, p + end), or end when absent. Candidates for its
+// first byte are found 16 bytes at a time, never reading at or past `end`.
 size_t Find(const uint8_t* p, size_t from, size_t end, const std::string& needle) {
   const size_t n = needle.size();
   if (n == 0) return from;
   if (end < from || end - from < n) return end;
+  const size_t last = end - n;  // the last position the needle can start at
   const uint8_t first = static_cast<uint8_t>(needle[0]);
+  const char* rest = needle.data() + 1;
   size_t i = from;
-  while (i + n <= end) {
-    const void* hit = std::memchr(p + i, first, end - n + 1 - i);
-    if (hit == nullptr) return end;
-    i = static_cast<size_t>(static_cast<const uint8_t*>(hit) - p);
-    if (std::memcmp(p + i, needle.data(), n) == 0) return i;
-    i++;
+#if defined(__SSE2__)
+  const __m128i want = _mm_set1_epi8(static_cast<char>(first));
+  for (; i + 16 <= end; i += 16) {
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), want)));
+    while (mask != 0) {
+      const size_t j = i + static_cast<size_t>(__builtin_ctz(mask));
+      if (j > last) return end;
+      if (SameShort(p + j + 1, rest, n - 1)) return j;
+      mask &= mask - 1;
+    }
+  }
+#endif
+  for (; i <= last; i++) {
+    if (p[i] == first && SameShort(p + i + 1, rest, n - 1)) return i;
   }
   return end;
 }
 
 bool StartsWith(const uint8_t* p, size_t at, size_t end, const std::string& text) {
-  return end >= at && end - at >= text.size() && std::memcmp(p + at, text.data(), text.size()) == 0;
+  return end >= at && end - at >= text.size() && SameShort(p + at, text.data(), text.size());
 }
+
+// kHexDigit[c]: c is 0-9, a-f or A-F.
+constexpr struct HexTable {
+  bool digit[256];
+  constexpr HexTable() : digit() {
+    for (int c = '0'; c <= '9'; c++) digit[c] = true;
+    for (int c = 'a'; c <= 'f'; c++) digit[c] = true;
+    for (int c = 'A'; c <= 'F'; c++) digit[c] = true;
+  }
+} kHexDigit;
 
 bool IsHex(const uint8_t* p, size_t len) {
   if (len == 1 && p[0] == '0') return true;  // EJBCA's default for an unset value
   if (len % 2 != 0) return false;
-  for (size_t i = 0; i < len; i++) {
-    const uint8_t c = p[i];
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
-  }
-  return true;
+  bool all = true;
+  for (size_t i = 0; i < len; i++) all &= kHexDigit.digit[p[i]];  // no early exit: bad hex is rare
+  return all;
 }
 
 // A signed decimal integer of at most 15 digits (exact in a double).
@@ -111,7 +143,7 @@ PatternRecordKind MatchOrder(const PatternProgram& prog, const uint8_t* p, size_
     size_t value_end;
     if (f + 1 == n) {
       // The last separator closes the message: the last field runs up to it.
-      if (end - at < next.size() || std::memcmp(p + end - next.size(), next.data(), next.size()) != 0) {
+      if (end - at < next.size() || !SameShort(p + end - next.size(), next.data(), next.size())) {
         return f == 0 ? kPatternGarbage : kPatternTruncated;
       }
       value_end = end - next.size();
