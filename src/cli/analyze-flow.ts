@@ -51,7 +51,11 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
   const workers = options.workers ?? defaultWorkers();
   // The threads start now, so their start-up overlaps the reading of the inputs' heads.
   const runner = new TaskRunner(workers);
-  const snapshot = new Snapshot();
+  // The first part becomes the total and later ones merge into it: merging the first into an
+  // empty snapshot would hold two copies of every table at once (a million hosts, say).
+  let merged: Snapshot | undefined;
+  const absorb = (part: Snapshot): void => void (merged = merged ? merged.merge(part) : part);
+  const unrecognised = new Snapshot();
   let timer: ReturnType<typeof setInterval> | undefined;
   let total = 0;
   try {
@@ -62,18 +66,19 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
     tasks.forEach((t, index) => (t.progress = { buffer: progress, index }));
     const done = new Float64Array(progress);
     if (options.onProgress) timer = setInterval(() => options.onProgress!(bytesDone(tasks, done), total), 250);
-    for (const input of inputs) if (!input.format) snapshot.meta.addInput(emptyInput(input));
-    const collector = new ResultCollector(tasks, runner, (r) => snapshot.merge(decodeSnapshot(r.snapshot)));
+    for (const input of inputs) if (!input.format) unrecognised.meta.addInput(emptyInput(input));
+    const collector = new ResultCollector(tasks, runner, (r) => absorb(decodeSnapshot(r.snapshot)));
     const results = collector.runAll();
     // The tasks are out; while the workers scan, this thread prepares the snapshot codec.
     setImmediate(snapshotMessage);
     await results;
-    if (paths.includes('-')) snapshot.merge(await analyzeStdin(options));
+    if (paths.includes('-')) absorb(await analyzeStdin(options));
   } finally {
     if (timer) clearInterval(timer);
     await runner.close();
   }
   options.onProgress?.(total, total);
+  const snapshot = (merged ?? new Snapshot()).merge(unrecognised);
   snapshot.meta.toolVersion = TOOL_VERSION;
   snapshot.meta.kernel = selectKernel().kernel.name;
   snapshot.meta.elapsedMs = performance.now() - started;
