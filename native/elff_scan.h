@@ -1,6 +1,7 @@
 // ELFF block scanner: splits a block into lines, tokenizes data records, interns the
-// selected fields and counts each well-formed record into an ElffTally. Plain C++ over const uint8_t*, no N-API, so it can be tested and fuzzed
-// on its own. Mirrors src/native/fallback/elff-scan.ts.
+// selected fields and counts each well-formed record into an ElffTally. Plain C++ over
+// const uint8_t*, no N-API, so it can be tested and fuzzed on its own. Mirrors
+// src/native/fallback/elff-scan.ts.
 #pragma once
 #include <cstddef>
 #include <cstdint>

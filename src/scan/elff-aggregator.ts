@@ -58,7 +58,7 @@ export class ElffAggregator {
 
   constructor(private readonly tally: ElffTally) {}
 
-  /** Picks up values interned since the last call; must run before `add` sees their ids. */
+  /** Picks up values interned since the last call; must run before `addError` sees their ids. */
   sync(): void {
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
       const known = this.values[slot]!;
