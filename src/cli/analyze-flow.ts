@@ -1,18 +1,25 @@
 import type { Readable } from 'node:stream';
-import { describeInputs, recognise, type InputFile } from '../input/discover.js';
-import { isGzip } from '../input/sniff.js';
+import type { InputFile } from '../input/discover.js';
 import type { TrxChoice } from '../input/trx-detect.js';
 import type { AuditChoice } from '../input/audit-detect.js';
-import { defaultRanges, planTasks } from '../plan/split.js';
 import { TaskRunner, defaultWorkers } from '../scan/pool.js';
 import type { LogFormat, ScanTask } from '../scan/task.js';
-import { ResultCollector } from '../scan/collect.js';
-import { decodeSnapshot } from '../snapshot/codec.js';
-import { snapshotMessage } from '../snapshot/schema.js';
-import { Snapshot } from '../snapshot/snapshot.js';
-import { selectKernel } from '../native/load.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
 import { CertcrunchError } from '../errors.js';
+
+/**
+ * The modules of the flow past the pool, loaded once the pool's threads are starting: the
+ * threads' start-up, not this thread's module loading, then decides when scanning begins.
+ */
+async function flowModules() {
+  const [discover, sniff, split, collect, codec, schema, snapshot, load] = await Promise.all([
+    import('../input/discover.js'), import('../input/sniff.js'), import('../plan/split.js'), import('../scan/collect.js'),
+    import('../snapshot/codec.js'), import('../snapshot/schema.js'), import('../snapshot/snapshot.js'), import('../native/load.js'),
+  ]);
+  return { ...discover, ...sniff, ...split, ...collect, ...codec, ...schema, ...snapshot, ...load };
+}
+type Flow = Awaited<ReturnType<typeof flowModules>>;
 
 export interface AnalyzeOptions {
   /** Force a format instead of sniffing each file. */
@@ -49,8 +56,17 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
   const started = performance.now();
   const files = paths.filter((p) => p !== '-');
   const workers = options.workers ?? defaultWorkers();
-  // The threads start now, so their start-up overlaps the reading of the inputs' heads.
+  // The threads start now, so their start-up overlaps the loading of the rest and the reading
+  // of the inputs' heads.
   const runner = new TaskRunner(workers);
+  let flow: Flow;
+  try {
+    flow = await flowModules();
+  } catch (err) {
+    await runner.close();
+    throw err;
+  }
+  const { describeInputs, planTasks, defaultRanges, ResultCollector, decodeSnapshot, snapshotMessage, Snapshot, selectKernel } = flow;
   // The first part becomes the total and later ones merge into it: merging the first into an
   // empty snapshot would hold two copies of every table at once (a million hosts, say).
   let merged: Snapshot | undefined;
@@ -72,7 +88,7 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
     // The tasks are out; while the workers scan, this thread prepares the snapshot codec.
     setImmediate(snapshotMessage);
     await results;
-    if (paths.includes('-')) absorb(await analyzeStdin(options));
+    if (paths.includes('-')) absorb(await analyzeStdin(options, flow));
   } finally {
     if (timer) clearInterval(timer);
     await runner.close();
@@ -116,7 +132,8 @@ function emptyInput(input: InputFile) {
 }
 
 /** Standard input is scanned in this thread as one stream (gzip recognised by its magic bytes). */
-async function analyzeStdin(options: AnalyzeOptions): Promise<Snapshot> {
+async function analyzeStdin(options: AnalyzeOptions, flow: Flow): Promise<Snapshot> {
+  const { Snapshot, isGzip, recognise, decodeSnapshot } = flow;
   const stdin = options.stdin ?? process.stdin;
   const iterator = stdin[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await iterator.next();

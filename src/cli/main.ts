@@ -5,11 +5,10 @@ import { once } from 'node:events';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CertcrunchError, isCertcrunchError } from '../errors.js';
 import { selectKernel } from '../native/load.js';
-import { decodeSnapshot, encodeSnapshot } from '../snapshot/codec.js';
-import { Snapshot } from '../snapshot/snapshot.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyze } from './analyze-flow.js';
-import { emitOutputs } from './output.js';
+import type { OutputOptions } from './output.js';
 import { parseChunkSize, parseFormat, parseWholeNumber } from './options.js';
 import { createProgress } from './progress.js';
 import type { TrxEra, TrxLayout } from '../generate/ejbca-trx.js';
@@ -28,7 +27,13 @@ function versionText(): string {
   return `certcrunch ${TOOL_VERSION} (kernel: ${choice.kernel.name}${choice.reason ? `; ${choice.reason}` : ''})`;
 }
 
+/** Report rendering loads when a command needs it, not before every scan. */
+async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<void> {
+  await (await import('./output.js')).emitOutputs(snapshot, options);
+}
+
 async function readSnapshots(paths: readonly string[]): Promise<Snapshot> {
+  const [{ decodeSnapshot }, { Snapshot }] = await Promise.all([import('../snapshot/codec.js'), import('../snapshot/snapshot.js')]);
   const merged = new Snapshot();
   for (const path of paths) {
     let bytes: Buffer;
@@ -151,6 +156,7 @@ function buildProgram(): Command {
     .argument('<snapshots...>')
     .requiredOption('-o, --out <file>', 'the merged snapshot')
     .action(async (paths: string[], opts: { out: string }) => {
+      const { encodeSnapshot } = await import('../snapshot/codec.js');
       await writeFile(opts.out, encodeSnapshot(await readSnapshots(paths)));
     });
 

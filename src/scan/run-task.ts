@@ -4,9 +4,9 @@ import { encodeSnapshot } from '../snapshot/codec.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
 import { afterPartialFirstLine, DEFAULT_BLOCK_BYTES, runBlockLoop } from './block-loop.js';
-import { ElffRangeScanner } from './elff-step.js';
-import { TrxRangeScanner } from './trx-step.js';
-import { AuditRangeScanner } from './audit-step.js';
+import type { ElffRangeScanner } from './elff-step.js';
+import type { TrxRangeScanner } from './trx-step.js';
+import type { AuditRangeScanner } from './audit-step.js';
 import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
 import { CertcrunchError } from '../errors.js';
 import { fileSource, gzipFileSource, streamSource, type ByteSource } from './sources.js';
@@ -47,16 +47,26 @@ async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snap
   const skipFirstLine = !task.gzip && !stream && task.start > 0;
   const readFrom = skipFirstLine ? task.start - 1 : task.start;
   const limit = task.end < 0 ? Number.POSITIVE_INFINITY : task.end;
-  const scanner =
-    task.format === 'ejbca-trx'
-      ? new TrxRangeScanner(kernel, task.path, requireTrx(task), task.reconcile === true)
-      : task.format === 'ejbca-audit'
-        ? new AuditRangeScanner(kernel, task.path, requireAudit(task), skipFirstLine, limit, task.reconcile === true)
-        : new ElffRangeScanner(kernel, task.path, task.fields);
+  // Each format's scanner loads with its first task: a worker crunching ProxySG logs never
+  // loads the OCSP decoders.
+  let elff: ElffRangeScanner | undefined;
+  let audit: AuditRangeScanner | undefined;
+  let scanner: ElffRangeScanner | TrxRangeScanner | AuditRangeScanner;
+  if (task.format === 'ejbca-trx') {
+    const { TrxRangeScanner } = await import('./trx-step.js');
+    scanner = new TrxRangeScanner(kernel, task.path, requireTrx(task), task.reconcile === true);
+  } else if (task.format === 'ejbca-audit') {
+    const { AuditRangeScanner } = await import('./audit-step.js');
+    scanner = audit = new AuditRangeScanner(kernel, task.path, requireAudit(task), skipFirstLine, limit, task.reconcile === true);
+  } else {
+    const { ElffRangeScanner } = await import('./elff-step.js');
+    scanner = elff = new ElffRangeScanner(kernel, task.path, task.fields);
+  }
   const step = skipFirstLine ? afterPartialFirstLine(scanner.step) : scanner.step;
   // Audit records span lines: their scanner, not the byte limit, says where the range ends.
-  const loopLimit = scanner instanceof AuditRangeScanner ? Number.POSITIVE_INFINITY : limit;
-  const isDone = scanner instanceof AuditRangeScanner ? () => scanner.done : undefined;
+  const auditScanner = audit;
+  const loopLimit = auditScanner ? Number.POSITIVE_INFINITY : limit;
+  const isDone = auditScanner ? () => auditScanner.done : undefined;
   // Opened once the scanner exists, so a bad setting cannot leave a file handle open.
   const source: ByteSource = stream
     ? streamSource(task.gzip ? stream.pipe((await import('node:zlib')).createGunzip()) : stream)
@@ -88,8 +98,8 @@ async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snap
   if (loop.error) snapshot.meta.addFileError({ path: task.path, ...loop.error });
   scanner.finish(snapshot);
 
-  const rest: Omit<ScanResult, 'snapshot'> = { usedStartFields: scanner instanceof ElffRangeScanner && scanner.usedStartSchema };
-  if (scanner instanceof ElffRangeScanner && scanner.lastFieldsDirective !== undefined) rest.lastFields = scanner.lastFieldsDirective;
+  const rest: Omit<ScanResult, 'snapshot'> = { usedStartFields: elff !== undefined && elff.usedStartSchema };
+  if (elff?.lastFieldsDirective !== undefined) rest.lastFields = elff.lastFieldsDirective;
   if (loop.error) rest.error = loop.error;
   return { snapshot, rest };
 }
