@@ -73,6 +73,57 @@ class PendingValues {
   size_t count_ = 0;
 };
 
+// Hands the value of column `field` to its slot: parsed (date, time) or queued for interning.
+inline void TakeValue(const ElffScanInput& in, int64_t field, const uint8_t* value, size_t len, uint32_t* ids,
+                      PendingValues& pending) {
+  if (field >= in.field_count) return;
+  const int32_t slot = in.col_slot[field];
+  if (slot < 0 || static_cast<uint32_t>(slot) >= in.slots) return;
+  if (slot == in.date_slot) {
+    ids[slot] = ParseElffDate(value, len);
+  } else if (slot == in.time_slot) {
+    ids[slot] = ParseElffTime(value, len);
+  } else {
+    pending.Add(slot, value, len);
+  }
+}
+
+// Lines longer than this are tokenized byte by byte in constant memory: no real record is this
+// long, and a line's bitmaps and run arrays grow with it.
+constexpr size_t kMaxMaskedLine = 1 << 16;
+
+// The tokenizer for over-long lines: the same rules, one value at a time with memchr.
+RecordKind TokenizeLong(const ElffScanInput& in, const uint8_t* line, size_t len, uint32_t* ids, PendingValues& pending) {
+  int64_t field = 0;
+  size_t i = 0;
+  for (;;) {
+    while (i < len && line[i] == kSpace) i++;
+    if (i >= len) break;
+    size_t value_start, value_end;
+    if (line[i] == kQuote) {
+      value_start = i + 1;
+      size_t q = value_start;
+      for (;;) {
+        const void* hit = q < len ? std::memchr(line + q, kQuote, len - q) : nullptr;
+        if (hit == nullptr) return kUnterminatedQuote;
+        q = static_cast<size_t>(static_cast<const uint8_t*>(hit) - line);
+        if (q + 1 == len || line[q + 1] == kSpace) break;
+        q++;
+      }
+      value_end = q;
+      i = q + 1;
+    } else {
+      value_start = i;
+      const void* space = std::memchr(line + i, kSpace, len - i);
+      i = space == nullptr ? len : static_cast<size_t>(static_cast<const uint8_t*>(space) - line);
+      value_end = i;
+    }
+    TakeValue(in, field, line + value_start, value_end - value_start, ids, pending);
+    field++;
+  }
+  return field == in.field_count ? kData : kFieldCount;
+}
+
 // Tokenizes [start, end) of one line; fills ids[0..slots) for the selected columns. Values of
 // a malformed line are interned too, up to where it went wrong, as the TypeScript kernel does.
 RecordKind Tokenize(const ElffScanInput& in, size_t start, size_t end, Interner& interner, LineMasks& masks,
@@ -81,6 +132,7 @@ RecordKind Tokenize(const ElffScanInput& in, size_t start, size_t end, Interner&
   PendingValues pending(interner, ids, in.buf + in.to);
   const uint8_t* line = in.buf + start;
   const size_t len = end - start;
+  if (len > kMaxMaskedLine) return TokenizeLong(in, line, len, ids, pending);
   masks.Build(line, len, in.buf + in.to);
   const size_t runs = masks.FindRuns(len);
   int64_t field = 0;
@@ -101,20 +153,7 @@ RecordKind Tokenize(const ElffScanInput& in, size_t start, size_t end, Interner&
     } else {
       value_end = masks.RunEnd(run);
     }
-    if (field < in.field_count) {
-      const int32_t slot = in.col_slot[field];
-      if (slot >= 0 && static_cast<uint32_t>(slot) < in.slots) {
-        const uint8_t* value = line + value_start;
-        const size_t len = value_end - value_start;
-        if (slot == in.date_slot) {
-          ids[slot] = ParseElffDate(value, len);
-        } else if (slot == in.time_slot) {
-          ids[slot] = ParseElffTime(value, len);
-        } else {
-          pending.Add(slot, value, len);
-        }
-      }
-    }
+    TakeValue(in, field, line + value_start, value_end - value_start, ids, pending);
     field++;
   }
   return field == in.field_count ? kData : kFieldCount;

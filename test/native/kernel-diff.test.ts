@@ -146,6 +146,23 @@ describe('native and TypeScript ELFF kernels agree', () => {
     expect(bothAgree(Buffer.from(lines), { ...opts, emitAll: true }).records).toHaveLength(values.length);
   });
 
+  it('on lines longer than the bitmap tokenizer takes (constant-memory path)', () => {
+    const many = Array.from({ length: 40_000 }, (_, i) => (i % 7 === 0 ? `"q ${i} "x" y"` : `v${i % 50}`)).join(' ');
+    const lines = [
+      many,
+      `a "${'b '.repeat(70_000)}" c`,
+      `a "${'b'.repeat(70_000)} unterminated`,
+      'x'.repeat(100_000),
+      ` ${'-'.repeat(65_535)} end`,
+      'short line here',
+    ].join('\n');
+    for (const fieldCount of [3, 40_000]) {
+      const colSlot = Int32Array.from({ length: fieldCount }, (_, i) => (i % 5 === 0 ? i % 4 : -1));
+      const run = bothAgree(Buffer.from(lines, 'latin1'), { fieldCount, colSlot, slots: 4, capacity: 4, errorSlot: 2, emitAll: true });
+      expect(run.records.length).toBe(6);
+    }
+  });
+
   it('with no slots selected', () => {
     const buf = readFileSync(fixtures.edgeCases);
     bothAgree(buf, { fieldCount: 13, colSlot: new Int32Array(13).fill(-1), slots: 0, capacity: 3 });
