@@ -1,3 +1,4 @@
+import { Dictionary } from './dictionary.js';
 import { hash64 } from './hash.js';
 
 /**
@@ -48,8 +49,7 @@ const i8 = (n: number) => new Int8Array(n);
 
 /** One side's entries: a row (trx) or a certificate answer (audit) per entry, keyed by request. */
 export class ReconcileSide {
-  readonly sessions: string[] = [];
-  private readonly sessionIndex = new Map<string, number>();
+  private readonly sessionIds = new Dictionary();
   readonly session = new Column(u32(0), u32);
   readonly logId = new Column(i32(0), i32);
   /** trx STATUS, or the audit record's STATUS. */
@@ -65,14 +65,13 @@ export class ReconcileSide {
     return this.session.length;
   }
 
+  /** The SESSION_IDs the entries' `session` column numbers. */
+  get sessions(): readonly string[] {
+    return this.sessionIds.names;
+  }
+
   private sessionOf(sessionId: string): number {
-    let s = this.sessionIndex.get(sessionId);
-    if (s === undefined) {
-      s = this.sessions.length;
-      this.sessions.push(sessionId);
-      this.sessionIndex.set(sessionId, s);
-    }
-    return s;
+    return this.sessionIds.id(sessionId);
   }
 
   add(e: { sessionId: string; logId: number; status: number; responseStatus?: number; certId?: number; certStatus?: number; reason?: number }): void {

@@ -1,4 +1,5 @@
 import type { Counter } from '../aggregate/counter.js';
+import { Dictionary } from '../aggregate/dictionary.js';
 import { DistinctCount } from '../aggregate/distinct.js';
 import { ErrorHost, ProxySgStats } from '../aggregate/proxysg.js';
 import { NO_ID, type ElffTally } from '../native/types.js';
@@ -17,21 +18,6 @@ interface ErrorHostAcc {
   maxThreatRisk: number;
   firstSeen: number;
   lastSeen: number;
-}
-
-/** Maps normalised strings to dense indices, once per distinct raw value. */
-class Dictionary {
-  readonly names: string[] = [];
-  private readonly index = new Map<string, number>();
-  id(name: string): number {
-    let i = this.index.get(name);
-    if (i === undefined) {
-      i = this.names.length;
-      this.names.push(name);
-      this.index.set(name, i);
-    }
-    return i;
-  }
 }
 
 function bump(map: Map<number, number>, key: number): void {

@@ -4,6 +4,7 @@ import { NO_ID, type Interner } from '../native/types.js';
 import { certIdDigest, ReconcileSide } from '../aggregate/reconcile.js';
 import { RequestCounts, type RequestIds } from './trx-request-counts.js';
 import { SequenceSet } from '../aggregate/sequence-set.js';
+import { Dictionary } from '../aggregate/dictionary.js';
 
 /**
  * Aggregates transaction-log rows given as interned ids and parsed integers. The rows of one
@@ -14,10 +15,9 @@ export class TrxAggregator {
   readonly stats = new OcspStats();
   private readonly values: string[][] = Array.from({ length: TRX_SLOTS }, () => []);
   private readonly hourOf: number[] = [];
-  /** Month index of each LOG_TIME id (-1: unreadable), into `months`. */
+  /** Month index of each LOG_TIME id (-1: unreadable), into `months.names`. */
   private readonly monthOf: number[] = [];
-  private readonly months: string[] = [];
-  private readonly monthIndex = new Map<string, number>();
+  private readonly months = new Dictionary();
   private readonly counts = new RequestCounts();
   private current: { session: number; logId: number; request: RequestIds } | undefined;
   private sawFirst = false;
@@ -48,20 +48,10 @@ export class TrxAggregator {
         if (slot === TrxSlot.LogTime) {
           const ms = this.parseLogTime(value);
           this.hourOf.push(Number.isNaN(ms) ? -1 : Math.floor(ms / 3_600_000));
-          this.monthOf.push(Number.isNaN(ms) ? -1 : this.monthId(new Date(ms).toISOString().slice(0, 7)));
+          this.monthOf.push(Number.isNaN(ms) ? -1 : this.months.id(new Date(ms).toISOString().slice(0, 7)));
         }
       }
     }
-  }
-
-  private monthId(month: string): number {
-    let i = this.monthIndex.get(month);
-    if (i === undefined) {
-      i = this.months.length;
-      this.months.push(month);
-      this.monthIndex.set(month, i);
-    }
-    return i;
   }
 
   private text(slot: number, id: number): string {
@@ -142,7 +132,7 @@ export class TrxAggregator {
       replyTime: r.replyTime,
       processTime: r.processTime,
       hour: r.hour,
-      month: r.month < 0 ? 'unknown' : this.months[r.month]!,
+      month: r.month < 0 ? 'unknown' : this.months.names[r.month]!,
       issuer: r.issuer < 0 ? '' : this.values[TrxSlot.IssuerDn]![r.issuer]!,
       requestor: r.requestor < 0 ? '' : this.values[TrxSlot.ReqName]![r.requestor]!,
     };
@@ -178,7 +168,7 @@ export class TrxAggregator {
       this.current = undefined;
     }
     const v = this.values;
-    this.counts.finish(this.stats, v[TrxSlot.ClientIp]!, v[TrxSlot.IssuerDn]!, v[TrxSlot.ReqName]!, this.months);
+    this.counts.finish(this.stats, v[TrxSlot.ClientIp]!, v[TrxSlot.IssuerDn]!, v[TrxSlot.ReqName]!, this.months.names);
     return this.stats;
   }
 }
