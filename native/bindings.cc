@@ -46,17 +46,8 @@ class ElffTallyWrap : public Napi::ObjectWrap<ElffTallyWrap> {
  private:
   bool Slot(const Napi::CallbackInfo& info, size_t* slot) { return tally_ && SlotArg(info, tally_->Slots(), slot); }
 
-  Napi::Value JsSize(const Napi::CallbackInfo& info) {
-    size_t slot;
-    if (!Slot(info, &slot)) return info.Env().Undefined();
-    return Napi::Number::New(info.Env(), tally_->interner().Table(slot).Size());
-  }
-
-  Napi::Value JsValues(const Napi::CallbackInfo& info) {
-    size_t slot;
-    if (!Slot(info, &slot)) return info.Env().Undefined();
-    return InternedValues(info, tally_->interner().Table(slot));
-  }
+  Napi::Value JsSize(const Napi::CallbackInfo& info) { return InternerSize(info, tally_ ? &tally_->interner() : nullptr); }
+  Napi::Value JsValues(const Napi::CallbackInfo& info) { return InternerValues(info, tally_ ? &tally_->interner() : nullptr); }
 
   // counts(slot) / errorCounts(slot): one entry per interned id of the slot.
   Napi::Value JsCounts(const Napi::CallbackInfo& info) {

@@ -26,24 +26,6 @@ Wrap* UnwrapTagged(Napi::Env env, Napi::Value value, const napi_type_tag& tag, c
   return Wrap::Unwrap(value.As<Napi::Object>());
 }
 
-// values(slot, from): the interned values from id `from` on, as latin1 strings.
-inline Napi::Value InternedValues(const Napi::CallbackInfo& info, const InternTable& table) {
-  Napi::Env env = info.Env();
-  int64_t from = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int64Value() : 0;
-  if (from < 0) from = 0;
-  const uint32_t size = table.Size();
-  const uint32_t start = from > size ? size : static_cast<uint32_t>(from);
-  Napi::Array result = Napi::Array::New(env, size - start);
-  for (uint32_t id = start; id < size; id++) {
-    napi_value str;
-    if (napi_create_string_latin1(env, reinterpret_cast<const char*>(table.Data(id)), table.Length(id), &str) != napi_ok) {
-      return env.Undefined();
-    }
-    result.Set(id - start, Napi::Value(env, str));
-  }
-  return result;
-}
-
 // The slot argument of a per-slot method, checked against the slot count.
 inline bool SlotArg(const Napi::CallbackInfo& info, size_t slots, size_t* slot) {
   if (info.Length() < 1 || !info[0].IsNumber()) {
@@ -74,6 +56,34 @@ inline bool SlotCountArg(const Napi::CallbackInfo& info, size_t* slots) {
   return true;
 }
 
+// size(slot): how many values a slot of `interner` holds. Shared by every wrapper holding one.
+inline Napi::Value InternerSize(const Napi::CallbackInfo& info, Interner* interner) {
+  size_t slot;
+  if (interner == nullptr || !SlotArg(info, interner->Slots(), &slot)) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), interner->Table(slot).Size());
+}
+
+// values(slot, from): the interned values of a slot from id `from` on, as latin1 strings.
+inline Napi::Value InternerValues(const Napi::CallbackInfo& info, Interner* interner) {
+  Napi::Env env = info.Env();
+  size_t slot;
+  if (interner == nullptr || !SlotArg(info, interner->Slots(), &slot)) return env.Undefined();
+  const InternTable& table = interner->Table(slot);
+  int64_t from = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int64Value() : 0;
+  if (from < 0) from = 0;
+  const uint32_t size = table.Size();
+  const uint32_t start = from > size ? size : static_cast<uint32_t>(from);
+  Napi::Array result = Napi::Array::New(env, size - start);
+  for (uint32_t id = start; id < size; id++) {
+    napi_value str;
+    if (napi_create_string_latin1(env, reinterpret_cast<const char*>(table.Data(id)), table.Length(id), &str) != napi_ok) {
+      return env.Undefined();
+    }
+    result.Set(id - start, Napi::Value(env, str));
+  }
+  return result;
+}
+
 class InternerWrap : public Napi::ObjectWrap<InternerWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -96,21 +106,8 @@ class InternerWrap : public Napi::ObjectWrap<InternerWrap> {
   Interner* Get() { return interner_.get(); }
 
  private:
-  bool SlotArg(const Napi::CallbackInfo& info, size_t* slot) {
-    return interner_ && certcrunch::SlotArg(info, interner_->Slots(), slot);
-  }
-
-  Napi::Value JsSize(const Napi::CallbackInfo& info) {
-    size_t slot;
-    if (!SlotArg(info, &slot)) return info.Env().Undefined();
-    return Napi::Number::New(info.Env(), interner_->Table(slot).Size());
-  }
-
-  Napi::Value JsValues(const Napi::CallbackInfo& info) {
-    size_t slot;
-    if (!SlotArg(info, &slot)) return info.Env().Undefined();
-    return InternedValues(info, interner_->Table(slot));
-  }
+  Napi::Value JsSize(const Napi::CallbackInfo& info) { return InternerSize(info, interner_.get()); }
+  Napi::Value JsValues(const Napi::CallbackInfo& info) { return InternerValues(info, interner_.get()); }
 
   std::unique_ptr<Interner> interner_;
 };
