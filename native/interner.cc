@@ -51,7 +51,6 @@ bool InternTable::Holds(const Bucket& bucket, const InternKey& key) const {
             (Load64(bucket.head + 8) ^ key.words[1])) == 0;
   }
   if (bucket.hash != key.hash || bucket.length != len) return false;
-  if (len <= kInline) return SameBytes(bucket.head, key.data, len);
   return SameBytes(bucket.head, key.data, kInline) &&
          std::memcmp(Data(bucket.id_plus_1 - 1) + kInline, key.data + kInline, len - kInline) == 0;
 }

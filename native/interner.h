@@ -62,7 +62,6 @@ inline InternKey MakeKey(const uint8_t* data, size_t len, const uint8_t* readabl
   return key;
 }
 
-inline uint64_t HashBytes(const uint8_t* data, size_t len) { return MakeKey(data, len, data + len).hash; }
 
 class InternTable {
  public:
@@ -85,8 +84,8 @@ class InternTable {
   uint32_t Length(uint32_t id) const { return lengths_[id]; }
 
  private:
-  static constexpr size_t kInline = 16;
-  // Half a cache line: a lookup of a value up to kInline bytes touches nothing else.
+  // A short key fits whole: a lookup of it touches nothing but its half cache line.
+  static constexpr size_t kInline = kShortKey;
   struct alignas(32) Bucket {
     uint64_t hash = 0;
     uint32_t id_plus_1 = 0;  // 0 = empty
