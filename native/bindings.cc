@@ -3,6 +3,7 @@
 // kinds, never thrown; only misuse of the API throws a TypeError.
 #include "bindings.h"
 
+#include <cstring>
 #include <memory>
 
 #include "elff_scan.h"
@@ -27,6 +28,7 @@ class ElffTallyWrap : public Napi::ObjectWrap<ElffTallyWrap> {
                        {InstanceMethod("size", &ElffTallyWrap::JsSize), InstanceMethod("values", &ElffTallyWrap::JsValues),
                         InstanceMethod("counts", &ElffTallyWrap::JsCounts),
                         InstanceMethod("errorCounts", &ElffTallyWrap::JsErrorCounts),
+                        InstanceMethod("sortedCounts", &ElffTallyWrap::JsSortedCounts),
                         InstanceMethod("timeline", &ElffTallyWrap::JsTimeline),
                         InstanceMethod("totals", &ElffTallyWrap::JsTotals)});
   }
@@ -60,6 +62,28 @@ class ElffTallyWrap : public Napi::ObjectWrap<ElffTallyWrap> {
     size_t slot;
     if (!Slot(info, &slot)) return info.Env().Undefined();
     return CountsArray(info.Env(), tally_->error_counts(slot), tally_->interner().Table(slot).Size());
+  }
+
+  // sortedCounts(slot, errorsOnly, fold): { keys, lengths, counts }, keys in byte order.
+  Napi::Value JsSortedCounts(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    size_t slot;
+    if (!Slot(info, &slot)) return env.Undefined();
+    if (info.Length() < 3 || !info[1].IsBoolean() || !info[2].IsBoolean()) {
+      Napi::TypeError::New(env, "sortedCounts expects (slot, errorsOnly, fold)").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    const SortedCounts sorted = tally_->Sorted(slot, info[1].As<Napi::Boolean>().Value(), info[2].As<Napi::Boolean>().Value());
+    Napi::Buffer<uint8_t> keys = Napi::Buffer<uint8_t>::Copy(env, sorted.keys.data(), sorted.keys.size());
+    Napi::Uint32Array lengths = Napi::Uint32Array::New(env, sorted.lengths.size());
+    if (!sorted.lengths.empty()) std::memcpy(lengths.Data(), sorted.lengths.data(), sorted.lengths.size() * sizeof(uint32_t));
+    Napi::Float64Array counts = Napi::Float64Array::New(env, sorted.counts.size());
+    for (size_t i = 0; i < sorted.counts.size(); i++) counts[i] = static_cast<double>(sorted.counts[i]);
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("keys", keys);
+    out.Set("lengths", lengths);
+    out.Set("counts", counts);
+    return out;
   }
 
   // timeline(): [hour, requests, errors] triples in hour order.

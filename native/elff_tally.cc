@@ -1,6 +1,7 @@
 #include "elff_tally.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "elff_scan.h"
 
@@ -81,6 +82,52 @@ void ElffTally::CountHour(int64_t hour, bool error) {
   }
   current_.requests++;
   current_.errors += error;
+}
+
+SortedCounts ElffTally::Sorted(size_t slot, bool errors_only, bool fold) const {
+  const InternTable& table = interner_.Table(slot);
+  const std::vector<uint64_t>& counts = errors_only ? error_counts_[slot] : counts_[slot];
+  struct Entry {
+    const uint8_t* data;
+    uint32_t length;
+    uint64_t count;
+  };
+  std::vector<Entry> entries;
+  size_t bytes = 0;
+  for (uint32_t id = 0; id < counts.size() && id < table.Size(); id++) {
+    if (counts[id] == 0) continue;
+    entries.push_back({table.Data(id), table.Length(id), counts[id]});
+    bytes += table.Length(id);
+  }
+  std::vector<uint8_t> folded;
+  if (fold) {
+    // Lower-cased copies, laid out first so that no pointer moves while they are written.
+    folded.resize(bytes);
+    size_t at = 0;
+    for (Entry& e : entries) {
+      for (uint32_t i = 0; i < e.length; i++) folded[at + i] = Lower(e.data[i]);
+      e.data = folded.data() + at;
+      at += e.length;
+    }
+  }
+  auto less = [](const Entry& a, const Entry& b) {
+    const int c = std::memcmp(a.data, b.data, std::min(a.length, b.length));
+    return c != 0 ? c < 0 : a.length < b.length;
+  };
+  std::sort(entries.begin(), entries.end(), less);
+  SortedCounts out;
+  out.keys.reserve(bytes);
+  for (size_t i = 0; i < entries.size(); i++) {
+    const Entry& e = entries[i];
+    if (i > 0 && !less(entries[i - 1], e)) {
+      out.counts.back() += e.count;  // folded to a key already written
+      continue;
+    }
+    out.keys.insert(out.keys.end(), e.data, e.data + e.length);
+    out.lengths.push_back(e.length);
+    out.counts.push_back(e.count);
+  }
+  return out;
 }
 
 std::vector<std::pair<int64_t, HourCounts>> ElffTally::Timeline() const {

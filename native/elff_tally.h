@@ -20,6 +20,13 @@ struct HourCounts {
   uint64_t errors = 0;
 };
 
+// A string counter as its keys in byte order, each once, packed back to back.
+struct SortedCounts {
+  std::vector<uint8_t> keys;
+  std::vector<uint32_t> lengths;
+  std::vector<uint64_t> counts;
+};
+
 struct ElffSlots {
   uint32_t slots;
   int32_t date_slot;   // parsed, not interned; -1: none
@@ -43,6 +50,9 @@ class ElffTally {
   // Counts by id of a slot; shorter than the slot's table when its last ids were never counted.
   const std::vector<uint64_t>& counts(size_t slot) const { return counts_[slot]; }
   const std::vector<uint64_t>& error_counts(size_t slot) const { return error_counts_[slot]; }
+  // The counted values of a slot (of records with certificate errors only, with `errors_only`)
+  // in byte order; with `fold`, ASCII letters lower-cased first and equal results added up.
+  SortedCounts Sorted(size_t slot, bool errors_only, bool fold) const;
   // Requests and error requests per hour since the epoch, in hour order.
   std::vector<std::pair<int64_t, HourCounts>> Timeline() const;
 

@@ -63,7 +63,8 @@ inline Napi::Value InternerSize(const Napi::CallbackInfo& info, Interner* intern
   return Napi::Number::New(info.Env(), interner->Table(slot).Size());
 }
 
-// values(slot, from): the interned values of a slot from id `from` on, as latin1 strings.
+// values(slot, from, to?): the interned values of a slot from id `from` up to `to` (default: all),
+// as latin1 strings.
 inline Napi::Value InternerValues(const Napi::CallbackInfo& info, Interner* interner) {
   Napi::Env env = info.Env();
   size_t slot;
@@ -73,8 +74,10 @@ inline Napi::Value InternerValues(const Napi::CallbackInfo& info, Interner* inte
   if (from < 0) from = 0;
   const uint32_t size = table.Size();
   const uint32_t start = from > size ? size : static_cast<uint32_t>(from);
-  Napi::Array result = Napi::Array::New(env, size - start);
-  for (uint32_t id = start; id < size; id++) {
+  int64_t to = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().Int64Value() : size;
+  const uint32_t end = to < start ? start : to > size ? size : static_cast<uint32_t>(to);
+  Napi::Array result = Napi::Array::New(env, end - start);
+  for (uint32_t id = start; id < end; id++) {
     napi_value str;
     if (napi_create_string_latin1(env, reinterpret_cast<const char*>(table.Data(id)), table.Length(id), &str) != napi_ok) {
       return env.Undefined();

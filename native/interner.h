@@ -108,6 +108,7 @@ class Interner {
   explicit Interner(size_t slots) : tables_(slots) {}
   size_t Slots() const { return tables_.size(); }
   InternTable& Table(size_t slot) { return tables_[slot]; }
+  const InternTable& Table(size_t slot) const { return tables_[slot]; }
 
  private:
   std::vector<InternTable> tables_;

@@ -1,5 +1,6 @@
 import { Counter } from './counter.js';
 import { DistinctCount } from './distinct.js';
+import { SortedCounter } from './sorted-counter.js';
 
 /** What the snapshot keeps about a host that presented at least one invalid certificate. */
 export class ErrorHost {
@@ -41,11 +42,12 @@ export class ProxySgStats {
   /** Records whose date/time could not be read; counted everywhere but the timeline. */
   recordsWithoutTime = 0;
   readonly certErrors = new Counter<string>();
-  readonly hostRequests = new Counter<string>();
-  readonly hostErrorRequests = new Counter<string>();
+  /** Hosts and clients run to millions: sorted byte keys, not Maps. */
+  readonly hostRequests = new SortedCounter();
+  readonly hostErrorRequests = new SortedCounter();
   readonly errorHosts = new Map<string, ErrorHost>();
-  readonly clientRequests = new Counter<string>();
-  readonly clientErrorRequests = new Counter<string>();
+  readonly clientRequests = new SortedCounter();
+  readonly clientErrorRequests = new SortedCounter();
   readonly categoryRequests = new Counter<string>();
   readonly categoryErrorRequests = new Counter<string>();
   readonly cipherStrength = new Counter<string>();
@@ -71,7 +73,8 @@ export class ProxySgStats {
     this.requests += other.requests;
     this.requestsWithCertErrors += other.requestsWithCertErrors;
     this.recordsWithoutTime += other.recordsWithoutTime;
-    for (const key of COUNTERS) this[key].merge(other[key] as Counter<string>);
+    for (const key of COUNTERS) this[key].merge(other[key]);
+    for (const key of SORTED_COUNTERS) this[key].merge(other[key]);
     this.hourRequests.merge(other.hourRequests);
     this.hourErrorRequests.merge(other.hourErrorRequests);
     for (const [host, h] of other.errorHosts) this.errorHost(host).merge(h);
@@ -79,13 +82,9 @@ export class ProxySgStats {
   }
 }
 
-/** The string-keyed counters, in snapshot order. */
+/** The string-keyed counters kept in Maps (few keys). */
 export const COUNTERS = [
   'certErrors',
-  'hostRequests',
-  'hostErrorRequests',
-  'clientRequests',
-  'clientErrorRequests',
   'categoryRequests',
   'categoryErrorRequests',
   'cipherStrength',
@@ -95,3 +94,6 @@ export const COUNTERS = [
   'threatRisk',
   'ocspErrors',
 ] as const satisfies readonly (keyof ProxySgStats)[];
+
+/** The string-keyed counters kept as sorted keys (millions of keys). */
+export const SORTED_COUNTERS = ['hostRequests', 'hostErrorRequests', 'clientRequests', 'clientErrorRequests'] as const satisfies readonly (keyof ProxySgStats)[];

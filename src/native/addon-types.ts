@@ -1,12 +1,13 @@
 /** Hand-written declaration of the C++ addon's exports (test/native/addon-exports.test.ts checks it). */
 export interface NativeInterner {
   size(slot: number): number;
-  values(slot: number, from: number): string[];
+  values(slot: number, from: number, to?: number): string[];
 }
 
 export interface NativeElffTally extends NativeInterner {
   counts(slot: number): Float64Array;
   errorCounts(slot: number): Float64Array;
+  sortedCounts(slot: number, errorsOnly: boolean, fold: boolean): { keys: Uint8Array; lengths: Uint32Array; counts: Float64Array };
   timeline(): Float64Array;
   totals(): Float64Array;
 }
@@ -35,4 +36,4 @@ export interface NativeAddon {
 
 /** Export names and function arities the TypeScript side relies on. */
 export const ADDON_EXPORTS = { scanElff: 17, scanPattern: 12, decodeHexSpans: 6, Interner: 1, ElffTally: 1, Pattern: 1 } as const;
-export const ADDON_ABI_VERSION = 5;
+export const ADDON_ABI_VERSION = 6;

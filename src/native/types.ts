@@ -16,6 +16,14 @@ export const RecordKind = {
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 
+/** A string counter as its distinct keys in byte order, packed back to back, with their counts. */
+export interface PackedCounts {
+  /** The latin1 bytes of every key, one after another. */
+  keys: Uint8Array;
+  lengths: Uint32Array;
+  counts: Float64Array;
+}
+
 /** Id written for a slot whose column is absent from the current `#Fields`. */
 export const NO_ID = 0xffffffff;
 
@@ -26,8 +34,8 @@ export const NO_ID = 0xffffffff;
 export interface Interner {
   /** Number of distinct values interned so far in `slot`. */
   size(slot: number): number;
-  /** Values of ids `from`..size-1 of `slot`, as latin1 strings (one char per byte, lossless). */
-  values(slot: number, from: number): string[];
+  /** Values of ids `from`..`to`-1 (default: to the end) of `slot`, as latin1 strings (one char per byte, lossless). */
+  values(slot: number, from: number, to?: number): string[];
 }
 
 /**
@@ -40,6 +48,12 @@ export interface ElffTally extends Interner {
   counts(slot: number): Float64Array;
   /** The same, counting only records with certificate errors. */
   errorCounts(slot: number): Float64Array;
+  /**
+   * The counted values of a slot in byte order (of records with certificate errors only, with
+   * `errorsOnly`); with `fold`, ASCII letters lower-cased first and equal results added up. A
+   * million hosts cross as three arrays, not a million strings.
+   */
+  sortedCounts(slot: number, errorsOnly: boolean, fold: boolean): PackedCounts;
   /** [hour since the epoch, requests, requests with certificate errors] triples, in hour order. */
   timeline(): Float64Array;
   /** [requests, requests with certificate errors, records without a valid date and time]. */

@@ -168,9 +168,10 @@ function proxySgReport(p: ProxySgStats, top: number): ProxySgReport {
     });
   }
 
-  const clients = [...p.clientRequests.map.entries()]
-    .map(([client, requests]) => ({ client, requests, errors: p.clientErrorRequests.get(client) }))
-    .filter((c) => c.errors > 0)
+  // Clients with cert-error requests (a part of all clients), as counted in the requests table.
+  const clients = [...p.clientErrorRequests.entries()]
+    .filter(([client, errors]) => errors > 0 && p.clientRequests.has(client))
+    .map(([client, errors]) => ({ client, requests: p.clientRequests.get(client), errors }))
     .sort((a, b) => b.errors - a.errors || b.requests - a.requests || byKey(a.client, b.client))
     .slice(0, top);
 

@@ -1,5 +1,6 @@
 import type { Counter } from '../aggregate/counter.js';
 import { Dictionary } from '../aggregate/dictionary.js';
+import { SortedCounter } from '../aggregate/sorted-counter.js';
 import { DistinctCount } from '../aggregate/distinct.js';
 import { ErrorHost, ProxySgStats } from '../aggregate/proxysg.js';
 import { NO_ID, type ElffTally } from '../native/types.js';
@@ -25,16 +26,25 @@ function bump(map: Map<number, number>, key: number): void {
 }
 
 /**
+ * Slots that can hold millions of values. Their texts stay in the kernel: the tally sorts their
+ * counts itself, and only the values that occur in records with certificate errors are read.
+ */
+const LARGE_SLOTS: ReadonlySet<number> = new Set([Slot.Host, Slot.ClientIp]);
+
+/**
  * Turns an ElffTally into ProxySgStats. The kernel counts every record by interned ids; this
  * class adds what needs a record's values together (the error hosts), for records with
  * certificate errors only, and applies the contract's normalisation once per distinct value.
  */
 export class ElffAggregator {
-  /** values[slot][id]: the interned text (latin1). */
+  /** values[slot][id]: the interned text (latin1); empty for the large slots. */
   private readonly values: string[][] = Array.from({ length: SLOT_COUNT }, () => []);
 
   private readonly hosts = new Dictionary();
-  private readonly hostOfRaw: number[] = [];
+  /** Raw host id → normalised host id, for the hosts of error records. */
+  private readonly hostOfRaw = new Map<number, number>();
+  /** Raw client id → text, for the clients of error records. */
+  private readonly clientOfRaw = new Map<number, string>();
   private readonly tokens = new Dictionary();
   private readonly tokensOfRaw: (readonly number[])[] = [];
   private readonly categories = new Dictionary();
@@ -47,6 +57,7 @@ export class ElffAggregator {
   /** Picks up values interned since the last call; must run before `addError` sees their ids. */
   sync(): void {
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      if (LARGE_SLOTS.has(slot)) continue;
       const known = this.values[slot]!;
       const size = this.tally.size(slot);
       if (size === known.length) continue;
@@ -59,9 +70,6 @@ export class ElffAggregator {
 
   private derive(slot: number, value: string): void {
     switch (slot) {
-      case Slot.Host:
-        this.hostOfRaw.push(this.hosts.id(asciiLower(value)));
-        break;
       case Slot.CertErrors: {
         const ids = certErrorTokens(value).map((t) => this.tokens.id(t));
         this.tokensOfRaw.push(ids.length ? ids : EMPTY);
@@ -92,7 +100,25 @@ export class ElffAggregator {
     const day = ids[base + Slot.Date]!;
     const time = ids[base + Slot.Time]!;
     const seconds = day === NO_ID || time === NO_ID ? -1 : (day - DAY_BIAS) * 86_400 + time;
-    this.addErrorHost(this.hostOfRaw[hostRaw]!, toks, ids[base + Slot.ClientIp]!, cats, ids, base, seconds);
+    this.addErrorHost(this.hostOf(hostRaw), toks, ids[base + Slot.ClientIp]!, cats, ids, base, seconds);
+  }
+
+  private hostOf(raw: number): number {
+    let host = this.hostOfRaw.get(raw);
+    if (host === undefined) {
+      host = this.hosts.id(asciiLower(this.tally.values(Slot.Host, raw, raw + 1)[0]!));
+      this.hostOfRaw.set(raw, host);
+    }
+    return host;
+  }
+
+  private clientOf(raw: number): string {
+    let client = this.clientOfRaw.get(raw);
+    if (client === undefined) {
+      client = this.tally.values(Slot.ClientIp, raw, raw + 1)[0]!;
+      this.clientOfRaw.set(raw, client);
+    }
+    return client;
   }
 
   private addErrorHost(
@@ -129,12 +155,13 @@ export class ElffAggregator {
     p.recordsWithoutTime = withoutTime!;
     const v = this.values;
     addMapped(p.certErrors, tally.counts(Slot.CertErrors), this.tokensOfRaw, this.tokens.names);
-    addRenamed(p.hostRequests, tally.counts(Slot.Host), this.hostOfRaw, this.hosts.names);
-    addRenamed(p.hostErrorRequests, tally.errorCounts(Slot.Host), this.hostOfRaw, this.hosts.names);
+    // Host names are compared ASCII-lower-cased (the contract): the tally folds them as it sorts.
+    p.hostRequests.merge(SortedCounter.fromPacked(tally.sortedCounts(Slot.Host, false, true)));
+    p.hostErrorRequests.merge(SortedCounter.fromPacked(tally.sortedCounts(Slot.Host, true, true)));
+    p.clientRequests.merge(SortedCounter.fromPacked(tally.sortedCounts(Slot.ClientIp, false, false)));
+    p.clientErrorRequests.merge(SortedCounter.fromPacked(tally.sortedCounts(Slot.ClientIp, true, false)));
     addMapped(p.categoryRequests, tally.counts(Slot.Categories), this.categoriesOfRaw, this.categories.names);
     addMapped(p.categoryErrorRequests, tally.errorCounts(Slot.Categories), this.categoriesOfRaw, this.categories.names);
-    addAll(p.clientRequests, v[Slot.ClientIp]!, tally.counts(Slot.ClientIp));
-    addAll(p.clientErrorRequests, v[Slot.ClientIp]!, tally.errorCounts(Slot.ClientIp));
     addAll(p.cipherStrength, v[Slot.CipherStrength]!, tally.counts(Slot.CipherStrength));
     addAll(p.filterResult, v[Slot.FilterResult]!, tally.counts(Slot.FilterResult));
     addAll(p.action, v[Slot.Action]!, tally.counts(Slot.Action));
@@ -150,7 +177,7 @@ export class ElffAggregator {
     for (const [host, acc] of this.errorHosts) {
       const h = new ErrorHost();
       for (const [t, n] of acc.errors) h.errors.add(this.tokens.names[t]!, n);
-      h.clients = DistinctCount.fromParts([...acc.clients].map((c) => v[Slot.ClientIp]![c]!));
+      h.clients = DistinctCount.fromParts([...acc.clients].map((c) => this.clientOf(c)));
       for (const [c, n] of acc.categories) h.categories.add(this.categories.names[c]!, n);
       for (const [f, n] of acc.filterResults) h.filterResults.add(v[Slot.FilterResult]![f]!, n);
       h.maxThreatRisk = acc.maxThreatRisk;
@@ -174,13 +201,5 @@ function addMapped(into: Counter<string>, counts: Float64Array, namesOfRaw: read
   for (let raw = 0; raw < counts.length; raw++) {
     const n = counts[raw]!;
     if (n > 0) for (const id of namesOfRaw[raw]!) into.add(names[id]!, n);
-  }
-}
-
-/** Adds each raw value's count to the one normalised name it stands for. */
-function addRenamed(into: Counter<string>, counts: Float64Array, nameOfRaw: readonly number[], names: readonly string[]): void {
-  for (let raw = 0; raw < counts.length; raw++) {
-    const n = counts[raw]!;
-    if (n > 0) into.add(names[nameOfRaw[raw]!]!, n);
   }
 }

@@ -1,7 +1,8 @@
 import { Counter } from '../aggregate/counter.js';
 import { DistinctCount } from '../aggregate/distinct.js';
 import { HyperLogLog } from '../aggregate/hyperloglog.js';
-import { COUNTERS, ErrorHost, ProxySgStats } from '../aggregate/proxysg.js';
+import { COUNTERS, ErrorHost, ProxySgStats, SORTED_COUNTERS } from '../aggregate/proxysg.js';
+import { SortedCounter } from '../aggregate/sorted-counter.js';
 import { CertcrunchError } from '../errors.js';
 import { LatencyStats } from '../aggregate/latency.js';
 import { OcspStats, requestKey } from '../aggregate/ocsp.js';
@@ -67,6 +68,23 @@ function decodeCounter(msg: StringCounterMsg | undefined, into: Counter<string> 
   return into;
 }
 
+function encodeSortedCounter(c: SortedCounter): StringCounterMsg {
+  const { keys, lengths, counts } = c.packed();
+  return { keys, keyLengths: lengths, counts };
+}
+
+function decodeSortedCounter(msg: StringCounterMsg | undefined): SortedCounter {
+  try {
+    return SortedCounter.fromPacked({
+      keys: (msg?.keys ?? new Uint8Array(0)).slice(), // its own bytes, not a view that holds the whole snapshot
+      lengths: Uint32Array.from(msg?.keyLengths ?? []),
+      counts: Float64Array.from(msg?.counts ?? []),
+    });
+  } catch (err) {
+    throw new CertcrunchError('ERR_SNAPSHOT', `counter: ${(err as Error).message}`);
+  }
+}
+
 function encodeIntCounter(c: Counter<number>): IntCounterMsg {
   const entries = c.sorted();
   return { keys: entries.map(([k]) => k), counts: entries.map(([, n]) => n) };
@@ -102,6 +120,7 @@ function encodeProxySg(p: ProxySgStats): Msg {
       })),
   };
   for (const key of COUNTERS) msg[key] = encodeCounter(p[key]);
+  for (const key of SORTED_COUNTERS) msg[key] = encodeSortedCounter(p[key]);
   return msg;
 }
 
@@ -111,6 +130,7 @@ function decodeProxySg(msg: Msg): ProxySgStats {
   p.requestsWithCertErrors = Number(msg['requestsWithCertErrors'] ?? 0);
   p.recordsWithoutTime = Number(msg['recordsWithoutTime'] ?? 0);
   for (const key of COUNTERS) decodeCounter(msg[key] as StringCounterMsg | undefined, p[key]);
+  for (const key of SORTED_COUNTERS) p[key].merge(decodeSortedCounter(msg[key] as StringCounterMsg | undefined));
   decodeIntCounter(msg['hourRequests'] as IntCounterMsg | undefined, p.hourRequests);
   decodeIntCounter(msg['hourErrorRequests'] as IntCounterMsg | undefined, p.hourErrorRequests);
   for (const raw of (msg['errorHosts'] as Msg[] | undefined) ?? []) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fallbackKernel } from '../../src/native/fallback/index.js';
 import { loadAddon, nativeKernel } from '../../src/native/load.js';
-import { createElffOutput, type ElffScanRequest, type Kernel } from '../../src/native/types.js';
+import { createElffOutput, type ElffScanRequest, type Kernel, type PackedCounts } from '../../src/native/types.js';
 import { fixtures } from '../fixtures/index.js';
 import { certErrorTokens } from '../../src/formats/elff/values.js';
 
@@ -17,6 +17,8 @@ interface Run {
   errorCounts: number[][];
   timeline: number[];
   totals: number[];
+  /** sortedCounts of every slot: [all, folded], [errors only, not folded]. */
+  sorted: { keys: string; lengths: number[]; counts: number[] }[][];
 }
 
 /** Scans `buf` to the end with one kernel, call after call, as the block loop does. */
@@ -62,7 +64,12 @@ function scanAll(kernel: Kernel, buf: Uint8Array, opts: ScanOptions): Run {
     errorCounts: slots.map((s) => [...tally.errorCounts(s)]),
     timeline: [...tally.timeline()],
     totals: [...tally.totals()],
+    sorted: slots.map((s) => [plainSorted(tally.sortedCounts(s, false, true)), plainSorted(tally.sortedCounts(s, true, false))]),
   };
+}
+
+function plainSorted(p: PackedCounts): Run['sorted'][number][number] {
+  return { keys: Buffer.from(p.keys).toString('latin1'), lengths: [...p.lengths], counts: [...p.counts] };
 }
 
 function bothAgree(buf: Uint8Array, opts: ScanOptions): Run {
@@ -144,6 +151,20 @@ describe('native and TypeScript ELFF kernels agree', () => {
     const firstHour = Date.UTC(2024, 2, 1) / 3_600_000;
     expect(run.timeline.slice(0, 3)).toEqual([firstHour, 2, 1]); // lines 0 ("none") and 10 ("a")
     expect(bothAgree(Buffer.from(lines), { ...opts, emitAll: true }).records).toHaveLength(values.length);
+  });
+
+  it('sort counted values by their bytes, folding ASCII case when asked', () => {
+    const hosts = ['b.example', 'B.Example', 'a', 'ab', 'A', '\xe9t\xe9', 'Z', 'b.example', '\xc9T\xc9', 'zz'];
+    const lines = hosts.map((h, i) => `${h} ${i % 2 ? 'expired' : 'none'}`).join('\n');
+    const opts = { fieldCount: 2, colSlot: Int32Array.from([0, 1]), slots: 2, capacity: 4, errorSlot: 1, emitAll: false };
+    const run = bothAgree(Buffer.from(lines, 'latin1'), opts);
+    const [folded, errorsRaw] = run.sorted[0]!;
+    // Only A-Z fold (the contract's host rule): 'É' (0xc9) stays upper case.
+    const foldedKeys = ['a', 'ab', 'b.example', 'z', 'zz', '\xc9t\xc9', '\xe9t\xe9'];
+    expect(folded).toEqual({ keys: foldedKeys.join(''), lengths: foldedKeys.map((k) => k.length), counts: [2, 1, 3, 1, 1, 1, 1] });
+    // Odd lines have errors: B.Example, ab, \xe9t\xe9, b.example, zz; unfolded, byte order puts upper case first.
+    const errorKeys = ['B.Example', 'ab', 'b.example', 'zz', '\xe9t\xe9'];
+    expect(errorsRaw).toEqual({ keys: errorKeys.join(''), lengths: errorKeys.map((k) => k.length), counts: [1, 1, 1, 1, 1] });
   });
 
   it('on lines longer than the bitmap tokenizer takes (constant-memory path)', () => {

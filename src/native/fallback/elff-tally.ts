@@ -1,6 +1,7 @@
 import { certErrorTokens } from '../../formats/elff/values.js';
 import { DAY_BIAS } from '../../formats/elff/time.js';
-import { NO_ID, type ElffTally } from '../types.js';
+import { asciiLower } from '../../formats/elff/values.js';
+import { NO_ID, type ElffTally, type PackedCounts } from '../types.js';
 import { MapInterner } from './interner.js';
 
 /** Which slots hold what, for counting one record. */
@@ -68,6 +69,25 @@ export class MapElffTally extends MapInterner implements ElffTally {
 
   errorCounts(slot: number): Float64Array {
     return dense(this.errorCountsBySlot[slot]!, this.size(slot));
+  }
+
+  sortedCounts(slot: number, errorsOnly: boolean, fold: boolean): PackedCounts {
+    const counts = errorsOnly ? this.errorCounts(slot) : this.counts(slot);
+    const values = this.values(slot, 0);
+    const sums = new Map<string, number>();
+    values.forEach((v, id) => {
+      const n = counts[id]!;
+      if (n === 0) return;
+      const key = fold ? asciiLower(v) : v;
+      sums.set(key, (sums.get(key) ?? 0) + n);
+    });
+    // Latin1 strings compare by their bytes.
+    const keys = [...sums.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return {
+      keys: Buffer.from(keys.join(''), 'latin1'),
+      lengths: Uint32Array.from(keys, (k) => k.length),
+      counts: Float64Array.from(keys, (k) => sums.get(k)!),
+    };
   }
 
   timeline(): Float64Array {

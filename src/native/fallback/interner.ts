@@ -28,7 +28,7 @@ export class MapInterner implements Interner {
     return this.lists[slot]?.length ?? 0;
   }
 
-  values(slot: number, from: number): string[] {
-    return (this.lists[slot] ?? []).slice(from);
+  values(slot: number, from: number, to?: number): string[] {
+    return (this.lists[slot] ?? []).slice(Math.max(0, from), to === undefined ? undefined : Math.max(0, to));
   }
 }
