@@ -1,8 +1,4 @@
-import { Counter } from '../aggregate/counter.js';
-import { DistinctCount } from '../aggregate/distinct.js';
-import { HyperLogLog } from '../aggregate/hyperloglog.js';
-import { COUNTERS, ErrorHost, ProxySgStats, SORTED_COUNTERS } from '../aggregate/proxysg.js';
-import { SortedCounter } from '../aggregate/sorted-counter.js';
+import type { ProxySgStats } from '../aggregate/proxysg.js';
 import { CertcrunchError } from '../errors.js';
 import { LatencyStats } from '../aggregate/latency.js';
 import { OcspStats, requestKey } from '../aggregate/ocsp.js';
@@ -11,143 +7,10 @@ import { ReconcileSide } from '../aggregate/reconcile.js';
 import { SCHEMA_VERSION, snapshotMessage } from './schema.js';
 import { Snapshot } from './snapshot.js';
 
-// Plain-object shapes of the protobuf messages (camelCase, as protobufjs gives them).
-interface StringCounterMsg { keys?: Uint8Array; keyLengths?: ArrayLike<number>; counts?: ArrayLike<number> }
-interface IntCounterMsg { keys?: number[]; counts?: number[] }
-type Msg = Record<string, unknown>;
-
-const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-const bytesOf = (s: string): Buffer => Buffer.from(s, 'latin1');
-
-/** Latin1 strings packed back to back into one buffer, with their lengths. */
-function packStrings(values: readonly string[]): { blob: Buffer; lengths: Uint32Array } {
-  let size = 0;
-  const lengths = new Uint32Array(values.length);
-  for (let i = 0; i < values.length; i++) size += lengths[i] = values[i]!.length;
-  const blob = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const v of values) at += blob.write(v, at, 'latin1');
-  return { blob, lengths };
-}
-
-function unpackStrings(blob: Uint8Array | undefined, lengths: ArrayLike<number> | undefined): string[] {
-  const bytes = blob ? Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength) : Buffer.alloc(0);
-  const out: string[] = [];
-  let at = 0;
-  for (let i = 0; i < (lengths?.length ?? 0); i++) {
-    const n = lengths![i]!;
-    if (at + n > bytes.length) throw new CertcrunchError('ERR_SNAPSHOT', 'packed strings run past their bytes');
-    out.push(bytes.toString('latin1', at, at + n));
-    at += n;
-  }
-  if (at !== bytes.length) throw new CertcrunchError('ERR_SNAPSHOT', 'packed strings leave bytes over');
-  return out;
-}
-
-function encodeCounter(c: Counter<string>): StringCounterMsg {
-  // Keys alone, sorted natively (latin1 strings compare as their bytes): for a million hosts,
-  // an array of [key, count] pairs costs tens of MB more.
-  const keys = [...c.map.keys()].sort();
-  const counts = new Float64Array(keys.length);
-  for (let i = 0; i < keys.length; i++) counts[i] = c.map.get(keys[i]!)!;
-  const { blob, lengths } = packStrings(keys);
-  return { keys: blob, keyLengths: lengths, counts };
-}
-
-function decodeCounter(msg: StringCounterMsg | undefined, into: Counter<string> = new Counter()): Counter<string> {
-  const keys = unpackStrings(msg?.keys, msg?.keyLengths);
-  const counts = msg?.counts ?? [];
-  if (keys.length !== counts.length) throw new CertcrunchError('ERR_SNAPSHOT', 'counter keys and counts differ in length');
-  if (into.size === 0) {
-    // A canonical snapshot lists each key once; set them, and add up only if some key repeats.
-    keys.forEach((k, i) => into.map.set(k, Number(counts[i])));
-    if (into.size === keys.length) return into;
-    into.map.clear();
-  }
-  keys.forEach((k, i) => into.add(k, Number(counts[i])));
-  return into;
-}
-
-function encodeSortedCounter(c: SortedCounter): StringCounterMsg {
-  const { keys, lengths, counts } = c.packed();
-  return { keys, keyLengths: lengths, counts };
-}
-
-function decodeSortedCounter(msg: StringCounterMsg | undefined): SortedCounter {
-  try {
-    return SortedCounter.fromPacked({
-      keys: (msg?.keys ?? new Uint8Array(0)).slice(), // its own bytes, not a view that holds the whole snapshot
-      lengths: Uint32Array.from(msg?.keyLengths ?? []),
-      counts: Float64Array.from(msg?.counts ?? []),
-    });
-  } catch (err) {
-    throw new CertcrunchError('ERR_SNAPSHOT', `counter: ${(err as Error).message}`);
-  }
-}
-
-function encodeIntCounter(c: Counter<number>): IntCounterMsg {
-  const entries = c.sorted();
-  return { keys: entries.map(([k]) => k), counts: entries.map(([, n]) => n) };
-}
-
-export function decodeIntCounter(msg: IntCounterMsg | undefined, into: Counter<number>): void {
-  const keys = msg?.keys ?? [];
-  const counts = msg?.counts ?? [];
-  if (keys.length !== counts.length) throw new CertcrunchError('ERR_SNAPSHOT', 'counter keys and counts differ in length');
-  keys.forEach((k, i) => into.add(Number(k), Number(counts[i])));
-}
-
-function encodeProxySg(p: ProxySgStats): Msg {
-  const msg: Msg = {
-    requests: p.requests,
-    requestsWithCertErrors: p.requestsWithCertErrors,
-    recordsWithoutTime: p.recordsWithoutTime,
-    hourRequests: encodeIntCounter(p.hourRequests),
-    hourErrorRequests: encodeIntCounter(p.hourErrorRequests),
-    errorHosts: [...p.errorHosts.entries()]
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .map(([host, h]) => ({
-        host: bytesOf(host),
-        errors: encodeCounter(h.errors),
-        clients: h.clients.isExact
-          ? (({ blob, lengths }) => ({ exact: blob, exactLengths: Array.from(lengths) }))(packStrings(h.clients.values()))
-          : { hll: h.clients.registers() },
-        categories: encodeCounter(h.categories),
-        filterResults: encodeCounter(h.filterResults),
-        maxThreatRisk: h.maxThreatRisk,
-        firstSeen: h.firstSeen,
-        lastSeen: h.lastSeen,
-      })),
-  };
-  for (const key of COUNTERS) msg[key] = encodeCounter(p[key]);
-  for (const key of SORTED_COUNTERS) msg[key] = encodeSortedCounter(p[key]);
-  return msg;
-}
-
-function decodeProxySg(msg: Msg): ProxySgStats {
-  const p = new ProxySgStats();
-  p.requests = Number(msg['requests'] ?? 0);
-  p.requestsWithCertErrors = Number(msg['requestsWithCertErrors'] ?? 0);
-  p.recordsWithoutTime = Number(msg['recordsWithoutTime'] ?? 0);
-  for (const key of COUNTERS) decodeCounter(msg[key] as StringCounterMsg | undefined, p[key]);
-  for (const key of SORTED_COUNTERS) p[key].merge(decodeSortedCounter(msg[key] as StringCounterMsg | undefined));
-  decodeIntCounter(msg['hourRequests'] as IntCounterMsg | undefined, p.hourRequests);
-  decodeIntCounter(msg['hourErrorRequests'] as IntCounterMsg | undefined, p.hourErrorRequests);
-  for (const raw of (msg['errorHosts'] as Msg[] | undefined) ?? []) {
-    const h = new ErrorHost();
-    decodeCounter(raw['errors'] as StringCounterMsg | undefined, h.errors);
-    decodeCounter(raw['categories'] as StringCounterMsg | undefined, h.categories);
-    decodeCounter(raw['filterResults'] as StringCounterMsg | undefined, h.filterResults);
-    const clients = (raw['clients'] as { exact?: Uint8Array; exactLengths?: number[]; hll?: Uint8Array } | undefined) ?? {};
-    const hll = clients.hll && clients.hll.length > 0 ? new HyperLogLog(clients.hll) : undefined;
-    h.clients = DistinctCount.fromParts(unpackStrings(clients.exact, clients.exactLengths), hll);
-    h.maxThreatRisk = Number(raw['maxThreatRisk'] ?? -1);
-    h.firstSeen = Number(raw['firstSeen'] ?? -1);
-    h.lastSeen = Number(raw['lastSeen'] ?? -1);
-    p.errorHosts.set(latin1((raw['host'] as Uint8Array | undefined) ?? new Uint8Array()), h);
-  }
-  return p;
-}
+import {
+  bytesOf, decodeCounter, decodeIntCounter, encodeCounter, encodeIntCounter, latin1,
+  type IntCounterMsg, type Msg, type StringCounterMsg,
+} from './counter-codec.js';
 
 function encodeLatency(l: LatencyStats): Msg {
   return { hdrHistogram: l.encodeHistogram(), count: l.count, sum: l.sum, min: l.count ? l.min : 0, max: l.count ? l.max : 0 };
@@ -308,7 +171,7 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
       samples: s.records.samples,
     },
   };
-  if (s.proxysg) msg['proxysg'] = encodeProxySg(s.proxysg);
+  if (s.proxysg) msg['proxysg'] = s.proxysg; // written by proxysg-wire.ts
   if (s.ocsp) msg['ocsp'] = encodeOcsp(s.ocsp);
   if (s.audit) msg['audit'] = encodeAudit(s.audit);
   if (s.reconcile) msg['reconcile'] = { trx: encodeSide(s.reconcile.trx), audit: encodeSide(s.reconcile.audit) };
@@ -357,7 +220,7 @@ export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): Snapshot
     reason: String(r['reason'] ?? ''),
     excerpt: String(r['excerpt'] ?? ''),
   }));
-  if (msg['proxysg']) s.proxysg = decodeProxySg(msg['proxysg'] as Msg);
+  if (msg['proxysg']) s.proxysg = msg['proxysg'] as ProxySgStats; // read by proxysg-wire.ts
   if (msg['ocsp']) s.ocsp = decodeOcsp(msg['ocsp'] as Msg);
   if (msg['audit']) s.audit = decodeAudit(msg['audit'] as Msg);
   if (msg['reconcile']) {

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { installStringCounterWire } from './string-counter-wire.js';
+import { installProxySgWire } from './proxysg-wire.js';
 
 /** Version of the snapshot schema and of the JSON report (package certcrunch.v1). */
 export const SCHEMA_VERSION = 1;
@@ -24,7 +25,9 @@ export function snapshotMessage(): protobuf.Type {
     root.resolveAll();
     // Generate every type's code now rather than on its first message; then replace StringCounter's.
     for (const type of (root.lookup('certcrunch.v1') as protobuf.Namespace).nestedArray) if (type instanceof protobuf.Type) type.setup();
-    installStringCounterWire(root.lookupType('certcrunch.v1.StringCounter'));
+    const stringCounter = root.lookupType('certcrunch.v1.StringCounter');
+    installStringCounterWire(stringCounter);
+    installProxySgWire(root.lookupType('certcrunch.v1.ProxySg'), stringCounter, root.lookupType('certcrunch.v1.IntCounter'));
     snapshotType = root.lookupType('certcrunch.v1.Snapshot');
   }
   return snapshotType;

@@ -83,7 +83,7 @@ function decode(source: protobuf.Reader | Uint8Array, length?: number): StringCo
 }
 
 /** A varint as a number (exact up to 2^53; key lengths and counts stay far below). */
-function readVarint(r: protobuf.Reader): number {
+export function readVarint(r: protobuf.Reader): number {
   let value = 0;
   let scale = 1;
   for (let i = 0; i < 10; i++) {

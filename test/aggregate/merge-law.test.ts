@@ -4,7 +4,7 @@ import { HyperLogLog } from '../../src/aggregate/hyperloglog.js';
 import { runTask } from '../../src/scan/run-task.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/snapshot/codec.js';
 import { Snapshot } from '../../src/snapshot/snapshot.js';
-import { PROTO_PATH, snapshotMessage } from '../../src/snapshot/schema.js';
+import { PROTO_PATH } from '../../src/snapshot/schema.js';
 import protobuf from 'protobufjs';
 import { fixtures } from '../fixtures/index.js';
 import { readFileSync, statSync } from 'node:fs';
@@ -34,6 +34,13 @@ function canonical(s: Snapshot): string {
   return Buffer.from(encodeSnapshot(copy)).toString('hex');
 }
 
+/** The Snapshot type as protobufjs generates it, without certcrunch's hand-written wire code. */
+function plainSnapshotType(): protobuf.Type {
+  const root = protobuf.parse(readFileSync(PROTO_PATH, 'utf8'), { keepCase: false }).root;
+  root.resolveAll();
+  return root.lookupType('certcrunch.v1.Snapshot');
+}
+
 const mergeAll = (list: Snapshot[]): Snapshot => list.reduce((acc, s) => acc.merge(decodeSnapshot(encodeSnapshot(s))), new Snapshot());
 
 describe('merge is associative and commutative, and encodes canonically', () => {
@@ -61,9 +68,7 @@ describe('merge is associative and commutative, and encodes canonically', () => 
     merged.proxysg!.certErrors.add('huge', 2 ** 40 + 3);
     merged.records.malformed.add('x', 0x80000000);
     const bytes = encodeSnapshot(merged);
-    const plainRoot = protobuf.parse(readFileSync(PROTO_PATH, 'utf8'), { keepCase: false }).root;
-    plainRoot.resolveAll();
-    const plain = plainRoot.lookupType('certcrunch.v1.Snapshot');
+    const plain = plainSnapshotType();
     const again = plain.encode(plain.fromObject(plain.toObject(plain.decode(bytes)))).finish();
     expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
     expect(decodeSnapshot(again).proxysg!.certErrors.get('huge')).toBe(2 ** 40 + 3);
@@ -75,14 +80,38 @@ describe('merge is associative and commutative, and encodes canonically', () => 
     expect([...decodeSnapshot(wrapped).records.malformed.map]).toEqual([['a', 7], ['b', 9]]);
   });
 
-  it('adds up a counter key that a hand-made snapshot lists twice', async () => {
-    const type = snapshotMessage();
+  it('adds up a counter key that a hand-made snapshot lists twice, or lists out of order', async () => {
+    // Written by protobufjs's own generated code, as another system would write a snapshot.
+    const type = plainSnapshotType();
     const msg = type.toObject(type.decode(encodeSnapshot(mergeAll(await parts()))), { bytes: Buffer }) as {
-      proxysg: { certErrors: { keys: Buffer; keyLengths: number[]; counts: number[] } };
+      proxysg: Record<string, { keys: Buffer; keyLengths: number[]; counts: number[] }>;
     };
-    msg.proxysg.certErrors = { keys: Buffer.from('expiredexpiredrevoked', 'latin1'), keyLengths: [7, 7, 7], counts: [2, 3, 4] };
+    msg.proxysg['certErrors'] = { keys: Buffer.from('expiredexpiredrevoked', 'latin1'), keyLengths: [7, 7, 7], counts: [2, 3, 4] };
+    msg.proxysg['hostRequests'] = { keys: Buffer.from('b.exa.exb.ex', 'latin1'), keyLengths: [4, 4, 4], counts: [1, 2, 3] };
     const decoded = decodeSnapshot(type.encode(type.fromObject(msg)).finish());
     expect([...decoded.proxysg!.certErrors.map]).toEqual([['expired', 5], ['revoked', 4]]);
+    expect([...decoded.proxysg!.hostRequests.entries()]).toEqual([['a.ex', 2], ['b.ex', 4]]);
+  });
+
+  it('writes and reads error hosts of every shape as protobufjs does', async () => {
+    const merged = mergeAll(await parts());
+    const p = merged.proxysg!;
+    const sketched = p.errorHost('\xe9t\xe9.example');
+    sketched.clients = DistinctCount.fromParts(Array.from({ length: EXACT_DISTINCT_LIMIT + 5 }, (_, i) => `c${i}`));
+    sketched.errors.add('expired', 2 ** 40);
+    const bare = p.errorHost(''); // no clients, counters or times
+    expect(bare.firstSeen).toBe(-1);
+    p.errorHost('late.example').seen(4_102_444_800); // 2100-01-01: past 2^31 once zigzagged
+    const bytes = encodeSnapshot(merged);
+    const plain = plainSnapshotType();
+    const again = plain.encode(plain.fromObject(plain.toObject(plain.decode(bytes)))).finish();
+    expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
+    const back = decodeSnapshot(bytes).proxysg!;
+    expect(back.errorHosts.get('\xe9t\xe9.example')!.clients.isExact).toBe(false);
+    expect(back.errorHosts.get('\xe9t\xe9.example')!.errors.get('expired')).toBe(2 ** 40);
+    expect(back.errorHosts.get('late.example')!.lastSeen).toBe(4_102_444_800);
+    expect(back.errorHosts.get('')!.maxThreatRisk).toBe(-1);
+    expect(back.errorHosts.size).toBe(p.errorHosts.size);
   });
 
   it('rejects bytes that are not a snapshot, and other schema versions', () => {

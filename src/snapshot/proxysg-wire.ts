@@ -1,0 +1,266 @@
+import protobuf from 'protobufjs';
+import { DistinctCount } from '../aggregate/distinct.js';
+import { HyperLogLog } from '../aggregate/hyperloglog.js';
+import type { Counter } from '../aggregate/counter.js';
+import { COUNTERS, ErrorHost, ProxySgStats, SORTED_COUNTERS } from '../aggregate/proxysg.js';
+import {
+  decodeCounter, decodeIntCounter, decodeSortedCounter, encodeCounter, encodeIntCounter, encodeSortedCounter,
+  latin1, unpackStrings, type IntCounterMsg, type StringCounterMsg,
+} from './counter-codec.js';
+import { readVarint } from './string-counter-wire.js';
+
+/**
+ * certcrunch.v1.ProxySg written from and read into ProxySgStats by hand. Tens of thousands of
+ * error hosts, each a message holding four more, cost protobufjs a plain object, a message
+ * object and a dozen writer operations apiece: seconds and hundreds of MB for one range. Here
+ * each error host is written straight into one byte buffer and read straight into an
+ * ErrorHost. The bytes are exactly what protobufjs writes for the same message (a test holds
+ * them to it).
+ */
+
+const LEN = 2;
+const VARINT = 0;
+/** Field numbers of the ProxySg message. */
+const COUNTER_FIELDS: ReadonlyMap<number, (typeof COUNTERS)[number]> = new Map([
+  [4, 'certErrors'], [10, 'categoryRequests'], [11, 'categoryErrorRequests'], [12, 'cipherStrength'], [13, 'filterResult'],
+  [14, 'action'], [15, 'exception'], [16, 'threatRisk'], [17, 'ocspErrors'],
+]);
+const SORTED_FIELDS: ReadonlyMap<number, (typeof SORTED_COUNTERS)[number]> = new Map([
+  [5, 'hostRequests'], [6, 'hostErrorRequests'], [8, 'clientRequests'], [9, 'clientErrorRequests'],
+]);
+const ERROR_HOSTS = 7;
+const HOUR_FIELDS = new Map([[18, 'hourRequests'], [19, 'hourErrorRequests']] as const);
+
+/** Installs the hand-written codec on the ProxySg type; its messages are ProxySgStats. */
+export function installProxySgWire(type: protobuf.Type, stringCounter: protobuf.Type, intCounter: protobuf.Type): void {
+  type.setup();
+  const counterOut = (w: protobuf.Writer, field: number, msg: StringCounterMsg): void => {
+    stringCounter.encode(msg, w.uint32((field << 3) | LEN).fork()).ldelim();
+  };
+  type.encode = ((p: ProxySgStats, writer?: protobuf.Writer) => {
+    const w = writer ?? protobuf.Writer.create();
+    w.uint32(8).uint64(p.requests).uint32(16).uint64(p.requestsWithCertErrors).uint32(24).uint64(p.recordsWithoutTime);
+    for (let field = 4; field <= 17; field++) {
+      const counter = COUNTER_FIELDS.get(field);
+      const sorted = SORTED_FIELDS.get(field);
+      if (counter) counterOut(w, field, encodeCounter(p[counter]));
+      else if (sorted) counterOut(w, field, encodeSortedCounter(p[sorted]));
+      else if (field === ERROR_HOSTS) for (const body of encodeErrorHosts(p.errorHosts)) w.uint32((ERROR_HOSTS << 3) | LEN).bytes(body);
+    }
+    for (const [field, key] of HOUR_FIELDS) {
+      intCounter.encode(intCounter.fromObject(encodeIntCounter(p[key])), w.uint32((field << 3) | LEN).fork()).ldelim();
+    }
+    return w;
+  }) as typeof type.encode;
+  type.decode = ((source: protobuf.Reader | Uint8Array, length?: number) => {
+    const r = source instanceof protobuf.Reader ? source : protobuf.Reader.create(source);
+    const end = length === undefined ? r.len : r.pos + length;
+    const p = new ProxySgStats();
+    while (r.pos < end) {
+      const tag = r.uint32();
+      const field = tag >>> 3;
+      const wire = tag & 7;
+      const counter = COUNTER_FIELDS.get(field);
+      const sorted = SORTED_FIELDS.get(field);
+      const hours = HOUR_FIELDS.get(field as 18 | 19);
+      if (field >= 1 && field <= 3 && wire === VARINT) {
+        const n = readVarint(r);
+        if (field === 1) p.requests = n;
+        else if (field === 2) p.requestsWithCertErrors = n;
+        else p.recordsWithoutTime = n;
+      } else if (counter && wire === LEN) {
+        decodeCounter(stringCounter.decode(r, r.uint32()) as StringCounterMsg, p[counter]);
+      } else if (sorted && wire === LEN) {
+        p[sorted].merge(decodeSortedCounter(stringCounter.decode(r, r.uint32()) as StringCounterMsg));
+      } else if (field === ERROR_HOSTS && wire === LEN) {
+        const [host, h] = decodeErrorHost(r, stringCounter);
+        p.errorHosts.set(host, h);
+      } else if (hours && wire === LEN) {
+        decodeIntCounter(intCounter.toObject(intCounter.decode(r, r.uint32())) as IntCounterMsg, p[hours]);
+      } else {
+        r.skipType(wire);
+      }
+    }
+    if (r.pos !== end) throw new RangeError('ProxySg runs past its length');
+    return p;
+  }) as unknown as typeof type.decode;
+  type.fromObject = ((p: ProxySgStats) => p) as unknown as typeof type.fromObject;
+  type.toObject = ((p: ProxySgStats) => p) as unknown as typeof type.toObject;
+}
+
+/** A growing byte buffer with the few protobuf writes an error host needs. */
+class ByteWriter {
+  buf = new Uint8Array(1 << 16);
+  pos = 0;
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+    bigger.set(this.buf.subarray(0, this.pos));
+    this.buf = bigger;
+  }
+
+  /** A whole number from 0 to 2^53. */
+  varint(value: number): void {
+    if (!(value >= 0 && Number.isSafeInteger(value))) throw new RangeError(`value ${value} is not a whole number from 0 to 2^53`);
+    this.room(10);
+    let v = value;
+    while (v >= 0x80000000) {
+      this.buf[this.pos++] = (v % 128) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    while (v > 0x7f) {
+      this.buf[this.pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[this.pos++] = v;
+  }
+
+  /** A signed whole number, zigzag-encoded as sint32 and sint64 are. */
+  sint(value: number): void {
+    this.varint(value >= 0 ? value * 2 : -value * 2 - 1);
+  }
+
+  tag(field: number, wire: number): void {
+    this.varint((field << 3) | wire);
+  }
+
+  /** A length-delimited field whose body `write` appends; the length is put in front after. */
+  delimited(field: number, write: () => void): void {
+    this.tag(field, LEN);
+    this.room(1);
+    const start = ++this.pos; // room for a one-byte length, the usual case
+    write();
+    const length = this.pos - start;
+    const size = varintSize(length);
+    if (size > 1) {
+      this.room(size - 1);
+      this.buf.copyWithin(start + size - 1, start, this.pos);
+      this.pos += size - 1;
+    }
+    const end = this.pos;
+    this.pos = start - 1;
+    this.varint(length);
+    this.pos = end;
+  }
+
+  bytes(field: number, bytes: Uint8Array): void {
+    this.tag(field, LEN);
+    this.varint(bytes.length);
+    this.room(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** Latin1 strings back to back as one bytes field. */
+  strings(field: number, values: readonly string[]): void {
+    let length = 0;
+    for (const v of values) length += v.length;
+    this.tag(field, LEN);
+    this.varint(length);
+    this.room(length);
+    for (const v of values) for (let i = 0; i < v.length; i++) this.buf[this.pos++] = v.charCodeAt(i);
+  }
+
+  /** Packed varints; left out when empty, as protobufjs does. */
+  packed(field: number, values: ArrayLike<number>): void {
+    if (values.length === 0) return;
+    this.delimited(field, () => {
+      for (let i = 0; i < values.length; i++) this.varint(values[i]!);
+    });
+  }
+}
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
+/** StringCounter, as string-counter-wire.ts writes it: empty fields left out. */
+function writeCounter(w: ByteWriter, field: number, c: Counter<string>): void {
+  w.delimited(field, () => {
+    const keys = [...c.map.keys()].sort();
+    if (keys.some((k) => k.length > 0)) w.strings(1, keys);
+    w.packed(2, keys.map((k) => k.length));
+    w.packed(3, keys.map((k) => c.map.get(k)!));
+  });
+}
+
+/** Each error host's message body, in host order, as views of one buffer. */
+function encodeErrorHosts(hosts: ReadonlyMap<string, ErrorHost>): Uint8Array[] {
+  const w = new ByteWriter();
+  const ends: number[] = [];
+  const names = [...hosts.keys()].sort();
+  for (const name of names) {
+    const h = hosts.get(name)!;
+    w.strings(1, [name]);
+    writeCounter(w, 2, h.errors);
+    w.delimited(3, () => {
+      if (h.clients.isExact) {
+        const values = h.clients.values();
+        w.strings(1, values);
+        w.packed(2, values.map((v) => v.length));
+      } else {
+        const registers = h.clients.registers();
+        if (registers) w.bytes(3, registers);
+      }
+    });
+    writeCounter(w, 4, h.categories);
+    writeCounter(w, 5, h.filterResults);
+    w.tag(6, VARINT);
+    w.sint(h.maxThreatRisk);
+    w.tag(7, VARINT);
+    w.sint(h.firstSeen);
+    w.tag(8, VARINT);
+    w.sint(h.lastSeen);
+    ends.push(w.pos);
+  }
+  return ends.map((end, i) => w.buf.subarray(i > 0 ? ends[i - 1]! : 0, end));
+}
+
+function decodeErrorHost(r: protobuf.Reader, stringCounter: protobuf.Type): [string, ErrorHost] {
+  const end = r.uint32() + r.pos;
+  if (end > r.len) throw new RangeError('ErrorHost runs past the end');
+  const h = new ErrorHost();
+  let host = '';
+  let exact: Uint8Array | undefined;
+  const exactLengths: number[] = [];
+  let hll: Uint8Array | undefined;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (field === 1 && wire === LEN) {
+      host = latin1(r.bytes());
+    } else if ((field === 2 || field === 4 || field === 5) && wire === LEN) {
+      const into = field === 2 ? h.errors : field === 4 ? h.categories : h.filterResults;
+      decodeCounter(stringCounter.decode(r, r.uint32()) as StringCounterMsg, into);
+    } else if (field === 3 && wire === LEN) {
+      const stop = r.uint32() + r.pos;
+      while (r.pos < stop) {
+        const t = r.uint32();
+        if (t === ((1 << 3) | LEN)) exact = r.bytes();
+        else if (t === ((3 << 3) | LEN)) hll = r.bytes();
+        else if (t === ((2 << 3) | LEN)) for (const packedEnd = r.uint32() + r.pos; r.pos < packedEnd;) exactLengths.push(readVarint(r));
+        else if (t === ((2 << 3) | VARINT)) exactLengths.push(readVarint(r));
+        else r.skipType(t & 7);
+      }
+      if (r.pos !== stop) throw new RangeError('DistinctCount runs past its length');
+    } else if (field >= 6 && field <= 8 && wire === VARINT) {
+      const n = readVarint(r);
+      const value = n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+      if (field === 6) h.maxThreatRisk = value;
+      else if (field === 7) h.firstSeen = value;
+      else h.lastSeen = value;
+    } else {
+      r.skipType(wire);
+    }
+  }
+  if (r.pos !== end) throw new RangeError('ErrorHost runs past its length');
+  h.clients = DistinctCount.fromParts(unpackStrings(exact, exactLengths), hll && hll.length > 0 ? new HyperLogLog(hll) : undefined);
+  return [host, h];
+}
