@@ -30,7 +30,8 @@ class ElffTallyWrap : public Napi::ObjectWrap<ElffTallyWrap> {
                         InstanceMethod("errorCounts", &ElffTallyWrap::JsErrorCounts),
                         InstanceMethod("sortedCounts", &ElffTallyWrap::JsSortedCounts),
                         InstanceMethod("timeline", &ElffTallyWrap::JsTimeline),
-                        InstanceMethod("totals", &ElffTallyWrap::JsTotals)});
+                        InstanceMethod("totals", &ElffTallyWrap::JsTotals),
+                        InstanceMethod("release", &ElffTallyWrap::JsRelease)});
   }
 
   explicit ElffTallyWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ElffTallyWrap>(info) {
@@ -42,14 +43,20 @@ class ElffTallyWrap : public Napi::ObjectWrap<ElffTallyWrap> {
 
   static ElffTally* From(Napi::Env env, Napi::Value value) {
     ElffTallyWrap* wrap = UnwrapTagged<ElffTallyWrap>(env, value, kElffTallyTag, "an ElffTally");
+    if (wrap != nullptr && !wrap->tally_) Napi::Error::New(env, "The ElffTally was released").ThrowAsJavaScriptException();
     return wrap != nullptr ? wrap->tally_.get() : nullptr;
   }
 
  private:
-  bool Slot(const Napi::CallbackInfo& info, size_t* slot) { return tally_ && SlotArg(info, tally_->Slots(), slot); }
+  // False, with a JavaScript error pending, once the tally is released.
+  bool Live(const Napi::CallbackInfo& info) {
+    if (!tally_) Napi::Error::New(info.Env(), "The ElffTally was released").ThrowAsJavaScriptException();
+    return tally_ != nullptr;
+  }
+  bool Slot(const Napi::CallbackInfo& info, size_t* slot) { return Live(info) && SlotArg(info, tally_->Slots(), slot); }
 
-  Napi::Value JsSize(const Napi::CallbackInfo& info) { return InternerSize(info, tally_ ? &tally_->interner() : nullptr); }
-  Napi::Value JsValues(const Napi::CallbackInfo& info) { return InternerValues(info, tally_ ? &tally_->interner() : nullptr); }
+  Napi::Value JsSize(const Napi::CallbackInfo& info) { return InternerSize(info, Live(info) ? &tally_->interner() : nullptr); }
+  Napi::Value JsValues(const Napi::CallbackInfo& info) { return InternerValues(info, Live(info) ? &tally_->interner() : nullptr); }
 
   // counts(slot) / errorCounts(slot): one entry per interned id of the slot.
   Napi::Value JsCounts(const Napi::CallbackInfo& info) {
@@ -88,7 +95,7 @@ class ElffTallyWrap : public Napi::ObjectWrap<ElffTallyWrap> {
 
   // timeline(): [hour, requests, errors] triples in hour order.
   Napi::Value JsTimeline(const Napi::CallbackInfo& info) {
-    if (!tally_) return info.Env().Undefined();
+    if (!Live(info)) return info.Env().Undefined();
     const auto hours = tally_->Timeline();
     Napi::Float64Array out = Napi::Float64Array::New(info.Env(), hours.size() * 3);
     for (size_t i = 0; i < hours.size(); i++) {
@@ -101,12 +108,18 @@ class ElffTallyWrap : public Napi::ObjectWrap<ElffTallyWrap> {
 
   // totals(): [requests, requests with certificate errors, records without a valid time].
   Napi::Value JsTotals(const Napi::CallbackInfo& info) {
-    if (!tally_) return info.Env().Undefined();
+    if (!Live(info)) return info.Env().Undefined();
     Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 3);
     out[0] = static_cast<double>(tally_->requests());
     out[1] = static_cast<double>(tally_->error_requests());
     out[2] = static_cast<double>(tally_->without_time());
     return out;
+  }
+
+  // release(): frees the tally's tables now rather than when the wrapper is collected.
+  Napi::Value JsRelease(const Napi::CallbackInfo& info) {
+    tally_.reset();
+    return info.Env().Undefined();
   }
 
   std::unique_ptr<ElffTally> tally_;

@@ -10,6 +10,7 @@ export interface NativeElffTally extends NativeInterner {
   sortedCounts(slot: number, errorsOnly: boolean, fold: boolean): { keys: Uint8Array; lengths: Uint32Array; counts: Float64Array };
   timeline(): Float64Array;
   totals(): Float64Array;
+  release(): void;
 }
 
 export interface NativePattern {

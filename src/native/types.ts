@@ -58,6 +58,8 @@ export interface ElffTally extends Interner {
   timeline(): Float64Array;
   /** [requests, requests with certificate errors, records without a valid date and time]. */
   totals(): Float64Array;
+  /** Frees the tables now (a range's can be hundreds of MB); any later call throws. */
+  release(): void;
 }
 
 export interface ElffOutput {

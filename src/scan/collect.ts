@@ -12,6 +12,9 @@ import type { ScanResult, ScanTask } from './task.js';
 export class ResultCollector {
   private readonly results: (ScanResult | undefined)[];
   private readonly files = new Map<string, { order: number[]; next: number; inForce: string | undefined; busy: boolean }>();
+  /** Tasks of the first round not yet returned. */
+  private outstanding: number;
+  private released = false;
 
   constructor(
     private readonly tasks: ScanTask[],
@@ -19,6 +22,7 @@ export class ResultCollector {
     private readonly merge: (result: ScanResult) => void,
   ) {
     this.results = new Array(tasks.length);
+    this.outstanding = tasks.length;
     tasks.forEach((task, i) => {
       const file = this.files.get(task.path) ?? { order: [], next: 0, inForce: undefined, busy: false };
       file.order.push(i);
@@ -33,6 +37,8 @@ export class ResultCollector {
 
   private async accept(index: number, result: ScanResult): Promise<void> {
     this.results[index] = result;
+    this.outstanding--;
+    await this.releaseThreads();
     const file = this.files.get(this.tasks[index]!.path)!;
     if (file.busy) return; // the drain in progress will reach this result
     file.busy = true;
@@ -55,5 +61,31 @@ export class ResultCollector {
     } finally {
       file.busy = false;
     }
+    await this.releaseThreads();
+  }
+
+  /**
+   * Once every result is in and none will be scanned again, the threads go, so their heaps are
+   * freed before this thread decodes and merges what is left.
+   */
+  private async releaseThreads(): Promise<void> {
+    if (this.released || this.outstanding > 0 || [...this.files.values()].some((f) => f.busy) || this.rescanAhead()) return;
+    this.released = true;
+    await this.runner.close();
+  }
+
+  /** Whether some result not yet merged was scanned under a wrong `#Fields` guess (see accept). */
+  private rescanAhead(): boolean {
+    for (const file of this.files.values()) {
+      let inForce = file.inForce;
+      for (let n = file.next; n < file.order.length; n++) {
+        const i = file.order[n]!;
+        const r = this.results[i];
+        if (!r) return true;
+        if (n > 0 && this.tasks[i]!.fields !== inForce && r.usedStartFields) return true;
+        inForce = r.lastFields ?? inForce;
+      }
+    }
+    return false;
   }
 }

@@ -87,6 +87,8 @@ export class ElffRangeScanner {
   finish(snapshot: Snapshot): void {
     snapshot.records.merge(this.records);
     snapshot.proxysg = this.aggregator.finish();
+    // Everything is read out: the kernel's tables need not wait for the collector.
+    this.tally.release();
   }
 
   private directive(line: string): void {

@@ -24,11 +24,11 @@ export function defaultWorkers(): number {
 
 /** Runs scan tasks: on a piscina pool of `workers` threads, or in this thread when workers is 0. */
 export class TaskRunner {
-  private readonly pool: Piscina | undefined;
+  private pool: Piscina | undefined;
   /** Without a pool, tasks run one after another (each holds a file handle and a read buffer). */
   private inThread: Promise<unknown> = Promise.resolve();
 
-  constructor(workers: number) {
+  constructor(private readonly workers: number) {
     if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number >= 0, got ${workers}`);
     if (workers > 0) {
       const filename = workerFile();
@@ -39,6 +39,7 @@ export class TaskRunner {
 
   async run(task: ScanTask): Promise<ScanResult> {
     if (!this.pool) {
+      if (this.workers > 0) throw new CertcrunchError('ERR_WORKER', `${task.path}: the worker pool is closed`);
       // The scanners load here only for in-thread runs; with a pool they load in the workers.
       const next = this.inThread.then(async () => (await import('./run-task.js')).runTask(task));
       this.inThread = next.catch(() => undefined);
@@ -52,7 +53,10 @@ export class TaskRunner {
     }
   }
 
+  /** Stops the threads; a task run after this fails. */
   async close(): Promise<void> {
-    await this.pool?.destroy();
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.destroy();
   }
 }

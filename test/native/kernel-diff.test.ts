@@ -241,3 +241,23 @@ describe('native argument checks', () => {
     }
   });
 });
+
+describe('a released ElffTally', () => {
+  it.each([['native', native], ['typescript', fallbackKernel]] as const)('(%s) frees its tables and refuses any later use', (_name, kernel) => {
+    const tally = kernel.createElffTally(2);
+    const out = createElffOutput(4, 2);
+    const req: ElffScanRequest = {
+      buf: Buffer.from('a b\n'), from: 0, to: 4, limit: 4, atEof: true, fieldCount: 2, colSlot: Int32Array.from([0, 1]), slots: 2,
+      dateSlot: -1, timeSlot: -1, errorSlot: -1, emitAll: false,
+    };
+    kernel.scanElff(req, tally, out);
+    expect(tally.size(0)).toBe(1);
+    tally.release();
+    expect(() => tally.size(0)).toThrow(/released/);
+    expect(() => tally.values(0, 0)).toThrow(/released/);
+    expect(() => tally.counts(0)).toThrow(/released/);
+    expect(() => tally.sortedCounts(0, false, false)).toThrow(/released/);
+    expect(() => tally.totals()).toThrow(/released/);
+    expect(() => kernel.scanElff({ ...req }, tally, out)).toThrow(/released/);
+  });
+});

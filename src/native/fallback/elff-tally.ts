@@ -21,6 +21,7 @@ export class MapElffTally extends MapInterner implements ElffTally {
   private requests = 0;
   private errorRequests = 0;
   private withoutTime = 0;
+  private released = false;
 
   constructor(slots: number) {
     super(slots);
@@ -32,6 +33,7 @@ export class MapElffTally extends MapInterner implements ElffTally {
 
   /** Counts one well-formed record; returns whether it has certificate errors. */
   add(s: ElffSlots, ids: Uint32Array, base: number): boolean {
+    this.live();
     let error = false;
     if (s.errorSlot >= 0) {
       const id = ids[base + s.errorSlot]!;
@@ -64,14 +66,17 @@ export class MapElffTally extends MapInterner implements ElffTally {
   }
 
   counts(slot: number): Float64Array {
+    this.live();
     return dense(this.countsBySlot[slot]!, this.size(slot));
   }
 
   errorCounts(slot: number): Float64Array {
+    this.live();
     return dense(this.errorCountsBySlot[slot]!, this.size(slot));
   }
 
   sortedCounts(slot: number, errorsOnly: boolean, fold: boolean): PackedCounts {
+    this.live();
     const counts = errorsOnly ? this.errorCounts(slot) : this.counts(slot);
     const values = this.values(slot, 0);
     const sums = new Map<string, number>();
@@ -91,11 +96,40 @@ export class MapElffTally extends MapInterner implements ElffTally {
   }
 
   timeline(): Float64Array {
+    this.live();
     const hours = [...this.hours].sort((a, b) => a[0] - b[0]);
     return Float64Array.from(hours.flatMap(([hour, [requests, errors]]) => [hour, requests, errors]));
   }
 
+  release(): void {
+    this.released = true;
+    this.countsBySlot.length = 0;
+    this.errorCountsBySlot.length = 0;
+    this.hours.clear();
+    super.clear();
+  }
+
+  private live(): void {
+    if (this.released) throw new Error('The ElffTally was released');
+  }
+
+  override intern(slot: number, value: string): number {
+    this.live();
+    return super.intern(slot, value);
+  }
+
+  override size(slot: number): number {
+    this.live();
+    return super.size(slot);
+  }
+
+  override values(slot: number, from: number, to?: number): string[] {
+    this.live();
+    return super.values(slot, from, to);
+  }
+
   totals(): Float64Array {
+    this.live();
     return Float64Array.from([this.requests, this.errorRequests, this.withoutTime]);
   }
 }

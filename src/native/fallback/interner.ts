@@ -28,6 +28,12 @@ export class MapInterner implements Interner {
     return this.lists[slot]?.length ?? 0;
   }
 
+  /** Forgets every value. */
+  protected clear(): void {
+    for (const m of this.maps) m.clear();
+    for (const l of this.lists) l.length = 0;
+  }
+
   values(slot: number, from: number, to?: number): string[] {
     return (this.lists[slot] ?? []).slice(Math.max(0, from), to === undefined ? undefined : Math.max(0, to));
   }

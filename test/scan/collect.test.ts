@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ResultCollector } from '../../src/scan/collect.js';
+import type { TaskRunner } from '../../src/scan/pool.js';
+import type { ScanResult, ScanTask } from '../../src/scan/task.js';
+
+const task = (path: string, start: number, fields?: string): ScanTask => ({
+  path, format: 'proxysg', gzip: false, start, end: start + 10, fileBytes: 100, mtimeMs: 0, ...(fields ? { fields } : {}),
+});
+
+/** A runner whose tasks finish in the order given, recording what happened when. */
+function fakeRunner(results: (t: ScanTask) => ScanResult, log: string[]): TaskRunner {
+  let closed = false;
+  return {
+    run: async (t: ScanTask) => {
+      if (closed) throw new Error('run after close');
+      log.push(`run ${t.path}@${t.start} ${t.fields ?? '-'}`);
+      await new Promise((r) => setTimeout(r, t.start));
+      return results(t);
+    },
+    close: async () => {
+      closed = true;
+      log.push('close');
+    },
+  } as unknown as TaskRunner;
+}
+
+describe('ResultCollector', () => {
+  it('stops the threads once every result is in, before merging the last', async () => {
+    const log: string[] = [];
+    const tasks = [task('a', 0), task('a', 10), task('b', 5)];
+    const runner = fakeRunner((t) => ({ snapshot: new Uint8Array([t.start]), usedStartFields: false }), log);
+    await new ResultCollector(tasks, runner, (r) => log.push(`merge ${r.snapshot[0]}`)).runAll();
+    expect(log.filter((l) => !l.startsWith('run'))).toEqual(['merge 0', 'merge 5', 'close', 'merge 10']);
+  });
+
+  it('keeps the threads while a range must be scanned again under the #Fields in force', async () => {
+    const log: string[] = [];
+    const tasks = [task('a', 0), task('a', 10, 'guess')];
+    // The first range ends with another #Fields, so the second, read under the guess, is scanned again.
+    const runner = fakeRunner((t) => ({ snapshot: new Uint8Array([t.start]), usedStartFields: true, ...(t.start === 0 ? { lastFields: 'real' } : {}) }), log);
+    await new ResultCollector(tasks, runner, (r) => log.push(`merge ${r.snapshot[0]}`)).runAll();
+    expect(log).toEqual(['run a@0 -', 'run a@10 guess', 'merge 0', 'run a@10 real', 'merge 10', 'close']);
+  });
+});
