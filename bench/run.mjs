@@ -1,5 +1,6 @@
-// npm run bench [-- --ci]: kernel micro-benchmarks and end-to-end throughput, printed as a table
-// and written to bench/out/results.json. --ci uses small inputs so it finishes in a minute or two.
+// npm run bench [-- --ci] [-- --many-hosts]: kernel micro-benchmarks and end-to-end throughput,
+// printed as a table and written to bench/out/results.json. --ci uses small inputs so it finishes
+// in a minute or two; --many-hosts adds a run on a log of a million distinct hosts.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +8,11 @@ import { runKernelBench } from './kernel.bench.mjs';
 import { runMoreKernelBenches } from './kernels-more.bench.mjs';
 import { runE2eBench } from './e2e.bench.mjs';
 import { runEjbcaBench } from './ejbca.bench.mjs';
+import { runHostsBench } from './hosts.bench.mjs';
 import { selectKernel } from '../dist/native/load.js';
 
 const ci = process.argv.includes('--ci');
+const manyHosts = process.argv.includes('--many-hosts');
 const outDir = join(import.meta.dirname, 'out');
 mkdirSync(outDir, { recursive: true });
 
@@ -43,4 +46,10 @@ for (const u of e2e.unavailable) console.log(`${u.name.split(',')[0]}: unavailab
 const ejbca = await runEjbcaBench({ dir: outDir, trxBytes: ci ? 32 << 20 : 1 << 30, auditBytes: ci ? 8 << 20 : 200 << 20, repeats: ci ? 1 : 3 });
 console.log(`\nEJBCA logs, best of ${ci ? 1 : 3}                              MB/s        per second  peak RSS MB`);
 for (const r of ejbca) console.log(`${r.name.padEnd(48)}${fmt(r.mbPerSec)}${col(r.perSec, 0, 12)} ${r.unit.padEnd(8)}${col(r.peakRssMiB, 0, 9)}`);
-writeFileSync(join(outDir, 'results.json'), JSON.stringify({ header, kernel: [...kernel, ...more], e2e, ejbca }, null, 2));
+let hosts;
+if (manyHosts) {
+  hosts = await runHostsBench({ file: join(outDir, ci ? 'proxysg-256m-1mhosts.log' : 'proxysg-10g-1mhosts.log'), bytes: ci ? 256 << 20 : 10 << 30 });
+  console.log(`\nmany hosts (1,000,000 hosts, 100,000 clients), ${(hosts.size / 1e6).toFixed(0)} MB, ${hosts.records} records, 2 workers`);
+  console.log(`${hosts.seconds.toFixed(1)} s, ${hosts.mbPerSec.toFixed(0)} MB/s, peak RSS ${hosts.peakRssMiB === null ? '-' : hosts.peakRssMiB.toFixed(0)} MB`);
+}
+writeFileSync(join(outDir, 'results.json'), JSON.stringify({ header, kernel: [...kernel, ...more], e2e, ejbca, ...(hosts ? { hosts } : {}) }, null, 2));
