@@ -75,7 +75,7 @@ export class AuditDecoder {
     }
   }
 
-  /** Bytes of decoded span i, or why there are none. */
+  /** Bytes of decoded span i (a view, valid until the next block), or why there are none. */
   private bytes(results: Int32Array, i: number): Uint8Array | string {
     const status = results[i * 4]!;
     if (status === HexStatus.OddLength) return 'hex odd length';
@@ -84,7 +84,7 @@ export class AuditDecoder {
     const start = results[i * 4 + 2]!;
     const length = results[i * 4 + 3]!;
     if (length === 0) return 'empty';
-    return this.out.slice(start, start + length);
+    return this.out.subarray(start, start + length);
   }
 
   /** Counts a record's request and response; the decoded response, undefined when either is undecodable. */

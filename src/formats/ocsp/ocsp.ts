@@ -132,16 +132,11 @@ function algorithmOid(bytes: Uint8Array, node: Tlv): string {
   return readOid(bytes, new Fields(bytes, node).next(TAG.OID));
 }
 
-/** AlgorithmIdentifier parameters other than NULL, copied out. */
+/** AlgorithmIdentifier parameters other than NULL. */
 function algorithmParameters(bytes: Uint8Array, node: Tlv): Uint8Array | undefined {
   const params = readChildren(bytes, node)[1];
   const isNull = params === undefined || (params.class === 'universal' && params.tag === TAG.NULL);
-  return isNull ? undefined : copy(bytes, params.start, params.end);
-}
-
-/** A detached copy: a Buffer's slice() would still share memory with the input. */
-function copy(bytes: Uint8Array, start: number, end: number): Uint8Array {
-  return new Uint8Array(bytes.subarray(start, end));
+  return isNull ? undefined : bytes.subarray(params.start, params.end);
 }
 
 function readCertId(bytes: Uint8Array, node: Tlv): CertIdInfo {
@@ -263,7 +258,11 @@ export function decodeOcspRequest(der: Uint8Array): OcspRequestInfo {
   return info;
 }
 
-/** Decodes a DER (or BER) OCSPResponse; `basic` is set for id-pkix-ocsp-basic only. */
+/**
+ * Decodes a DER (or BER) OCSPResponse; `basic` is set for id-pkix-ocsp-basic only. Its byte
+ * fields (signature, signed data, certificates) are views of `der`, not copies: a log holds
+ * millions of responses, each checked and let go. Copy them to keep them past `der`.
+ */
 export function decodeOcspResponse(der: Uint8Array): OcspResponseInfo {
   const { outer, trailingBytes } = outerValue(der);
   const response = new Fields(der, outer);
@@ -304,9 +303,9 @@ function decodeBasic(bytes: Uint8Array, start: number, end: number): BasicRespon
     producedAt,
     responses,
     signatureAlgorithm: algorithmOid(bytes, algorithm),
-    signature: new Uint8Array(bits),
-    tbsResponseData: copy(bytes, tbsNode.start, tbsNode.end),
-    certs: certs.map((cert) => copy(bytes, cert.start, cert.end)),
+    signature: bits,
+    tbsResponseData: bytes.subarray(tbsNode.start, tbsNode.end),
+    certs: certs.map((cert) => bytes.subarray(cert.start, cert.end)),
   };
   if (signatureParameters !== undefined) info.signatureParameters = signatureParameters;
   const nonce = extensions === undefined ? undefined : readNonce(bytes, extensions);
