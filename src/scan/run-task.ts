@@ -37,8 +37,11 @@ function blockSize(task: ScanTask): number {
 export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanResult> {
   const { snapshot, rest } = await scan(task, stream);
   // Encoded once the scanner's tables are unreachable, so their memory can go before this peak.
-  // A fresh, exactly-sized buffer: protobufjs may hand out a view of a shared pool, which cannot be transferred.
-  return { snapshot: new Uint8Array(encodeSnapshot(snapshot)), ...rest };
+  const bytes = encodeSnapshot(snapshot);
+  // Moved to the main thread whole: a small snapshot is a view of Node's shared buffer pool,
+  // which cannot be moved, so it is copied; a large one owns its memory and goes as it is.
+  const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return { snapshot: owned ? bytes : new Uint8Array(bytes), ...rest };
 }
 
 async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snapshot; rest: Omit<ScanResult, 'snapshot'> }> {
