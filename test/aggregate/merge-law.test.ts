@@ -114,6 +114,36 @@ describe('merge is associative and commutative, and encodes canonically', () => 
     expect(back.errorHosts.size).toBe(p.errorHosts.size);
   });
 
+  it('turns corrupt ProxySG snapshots into ERR_SNAPSHOT, never another error', async () => {
+    const merged = mergeAll(await parts());
+    merged.proxysg!.errorHost('sketched').clients = DistinctCount.fromParts(Array.from({ length: EXACT_DISTINCT_LIMIT + 1 }, (_, i) => `c${i}`));
+    const bytes = Buffer.from(encodeSnapshot(merged));
+    let x = 12345;
+    const next = (n: number): number => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % n;
+    };
+    let rejected = 0;
+    for (let i = 0; i < 400; i++) {
+      const bad = Buffer.from(bytes);
+      if (i % 4 === 0) {
+        bad[next(bad.length)] = next(256);
+      } else if (i % 4 === 1) {
+        for (let k = 0; k < 8; k++) bad[next(bad.length)] ^= 1 << next(8);
+      } else if (i % 4 === 2) {
+        bad[next(bad.length)] = 0xff; // an overlong varint or length
+      }
+      const input = i % 4 === 3 ? bad.subarray(0, next(bad.length)) : bad;
+      try {
+        decodeSnapshot(input);
+      } catch (err) {
+        expect((err as { code?: string }).code, String(err)).toBe('ERR_SNAPSHOT');
+        rejected++;
+      }
+    }
+    expect(rejected).toBeGreaterThan(50);
+  });
+
   it('rejects bytes that are not a snapshot, and other schema versions', () => {
     expect(() => decodeSnapshot(Buffer.from('not a snapshot at all'), 'x.pb')).toThrow(/x\.pb/);
     expect(() => decodeSnapshot(Buffer.from([0x08, 0x07]), 'v7.pb')).toThrow(/schema version 7/);
