@@ -74,7 +74,10 @@ export function installProxySgWire(type: protobuf.Type, stringCounter: protobuf.
         p[sorted].merge(decodeSortedCounter(stringCounter.decode(r, r.uint32()) as StringCounterMsg));
       } else if (field === ERROR_HOSTS && wire === LEN) {
         const [host, h] = decodeErrorHost(r, stringCounter);
-        p.errorHosts.set(host, h);
+        // A host listed twice (by a hand-made snapshot) adds up, as a repeated counter key does.
+        const known = p.errorHosts.get(host);
+        if (known) known.merge(h);
+        else p.errorHosts.set(host, h);
       } else if (hours && wire === LEN) {
         decodeIntCounter(intCounter.toObject(intCounter.decode(r, r.uint32())) as IntCounterMsg, p[hours]);
       } else {

@@ -80,7 +80,7 @@ describe('merge is associative and commutative, and encodes canonically', () => 
     expect([...decodeSnapshot(wrapped).records.malformed.map]).toEqual([['a', 7], ['b', 9]]);
   });
 
-  it('adds up a counter key that a hand-made snapshot lists twice, or lists out of order', async () => {
+  it('adds up a counter key or an error host that a hand-made snapshot lists twice, or lists out of order', async () => {
     // Written by protobufjs's own generated code, as another system would write a snapshot.
     const type = plainSnapshotType();
     const msg = type.toObject(type.decode(encodeSnapshot(mergeAll(await parts()))), { bytes: Buffer }) as {
@@ -88,7 +88,13 @@ describe('merge is associative and commutative, and encodes canonically', () => 
     };
     msg.proxysg['certErrors'] = { keys: Buffer.from('expiredexpiredrevoked', 'latin1'), keyLengths: [7, 7, 7], counts: [2, 3, 4] };
     msg.proxysg['hostRequests'] = { keys: Buffer.from('b.exa.exb.ex', 'latin1'), keyLengths: [4, 4, 4], counts: [1, 2, 3] };
+    const errorHosts = (msg.proxysg as unknown as { errorHosts: { host: Buffer; errors: unknown }[] }).errorHosts;
+    const twice = errorHosts[0]!;
+    errorHosts.push({ ...twice });
     const decoded = decodeSnapshot(type.encode(type.fromObject(msg)).finish());
+    const once = decodeSnapshot(encodeSnapshot(mergeAll(await parts()))).proxysg!.errorHosts.get(twice.host.toString('latin1'))!;
+    const doubled = decoded.proxysg!.errorHosts.get(twice.host.toString('latin1'))!;
+    expect([...doubled.errors.map].map(([k, n]) => [k, n / 2])).toEqual([...once.errors.map]);
     expect([...decoded.proxysg!.certErrors.map]).toEqual([['expired', 5], ['revoked', 4]]);
     expect([...decoded.proxysg!.hostRequests.entries()]).toEqual([['a.ex', 2], ['b.ex', 4]]);
   });
@@ -129,7 +135,10 @@ describe('merge is associative and commutative, and encodes canonically', () => 
       if (i % 4 === 0) {
         bad[next(bad.length)] = next(256);
       } else if (i % 4 === 1) {
-        for (let k = 0; k < 8; k++) bad[next(bad.length)] ^= 1 << next(8);
+        for (let k = 0; k < 8; k++) {
+          const at = next(bad.length);
+          bad[at] = bad[at]! ^ (1 << next(8));
+        }
       } else if (i % 4 === 2) {
         bad[next(bad.length)] = 0xff; // an overlong varint or length
       }
