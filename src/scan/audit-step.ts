@@ -11,6 +11,8 @@ import { ReconcileSide } from '../aggregate/reconcile.js';
 import { X509Certificate } from 'node:crypto';
 
 const LF = 0x0a;
+/** Records decoded together: few enough that their strings are dropped while still young. */
+const DECODE_BATCH = 64;
 
 interface Line {
   start: number;
@@ -83,6 +85,7 @@ export class AuditRangeScanner {
       const consumed = this.readRecord(buf, line, text.slice(prefix), to, atEof, base, pending);
       if (consumed < 0) break; // the rest of the record is not in this block yet
       pos = consumed;
+      if (pending.length >= DECODE_BATCH) this.decoder.decodeAll(pending.splice(0));
     }
     this.decoder.decodeAll(pending);
     return pos;
