@@ -43,6 +43,27 @@ describe('native and TypeScript hex decoding agree', () => {
     expect(decode(native, src, spans, 50)).toEqual(decode(fallbackKernel, src, spans, 50));
   });
 
+  it('agree on every byte value at every place in a 16-character lane, in spans of every length', () => {
+    const valid = '0123456789abcdefABCDEF';
+    const spans: [number, number][] = [];
+    const parts: string[] = [];
+    let at = 0;
+    for (let b = 0; b < 256; b++) {
+      for (let p = 0; p < 40; p += 3) {
+        const chars = Array.from({ length: 40 }, (_, i) => valid[(b + i) % valid.length]!);
+        chars[p] = String.fromCharCode(b);
+        const text = chars.join('').slice(0, 34 + (p % 7)); // even and odd lengths
+        parts.push(text);
+        spans.push([at, at + text.length]);
+        at += text.length;
+      }
+    }
+    const src = Buffer.from(parts.join(''), 'latin1');
+    const a = decode(native, src, spans, 1 << 20);
+    expect(a).toEqual(decode(fallbackKernel, src, spans, 1 << 20));
+    expect(a.results.filter((_, i) => i % 4 === 0 && a.results[i] === HexStatus.NonHex).length).toBeGreaterThan(2500);
+  });
+
   it('reject spans outside the source', () => {
     const src = Buffer.from('00');
     for (const kernel of [native, fallbackKernel]) {
