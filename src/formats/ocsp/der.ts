@@ -224,26 +224,39 @@ const MAX_ARC_BYTES = 32;
 
 /**
  * Few distinct OIDs and times recur across millions of records (hash and signature algorithms,
- * producedAt/thisUpdate shared by a response's entries): decoded text is kept by content.
+ * producedAt/thisUpdate shared by a response's entries): the texts decoded last are kept with
+ * their bytes, and found again by comparing bytes, without building a key string.
  */
-const decodedText = new Map<string, string>();
-const DECODED_TEXT_LIMIT = 4096;
+class RecentTexts {
+  private readonly bytes: Uint8Array[] = [];
+  private readonly texts: string[] = [];
+  private next = 0;
 
-function cachedText(kind: string, content: Uint8Array, decode: () => string): string {
-  const key = kind + Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1');
-  let text = decodedText.get(key);
-  if (text === undefined) {
-    text = decode();
-    if (decodedText.size >= DECODED_TEXT_LIMIT) decodedText.clear();
-    decodedText.set(key, text);
+  constructor(private readonly size: number) {}
+
+  get(content: Uint8Array, decode: () => string): string {
+    for (let i = 0; i < this.bytes.length; i++) if (sameBytes(this.bytes[i]!, content)) return this.texts[i]!;
+    const text = decode();
+    this.bytes[this.next] = content.slice();
+    this.texts[this.next] = text;
+    this.next = (this.next + 1) % this.size;
+    return text;
   }
-  return text;
 }
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const recentOids = new RecentTexts(32);
+const recentTimes = new RecentTexts(16);
 
 /** OBJECT IDENTIFIER as a dotted string. */
 export function readOid(bytes: Uint8Array, node: Tlv): string {
   const content = primitiveContent(bytes, node, TAG.OID);
-  return cachedText('o', content, () => decodeOid(content, node));
+  return recentOids.get(content, () => decodeOid(content, node));
 }
 
 function decodeOid(content: Uint8Array, node: Tlv): string {
@@ -270,7 +283,7 @@ const TIME_PATTERN = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})?(\d{2})?(?:[.,](\d{1,
 /** GeneralizedTime as an ISO-8601 UTC string (a time without a zone is read as UTC). */
 export function readGeneralizedTime(bytes: Uint8Array, node: Tlv): string {
   const content = primitiveContent(bytes, node, TAG.GENERALIZED_TIME);
-  return cachedText('t', content, () => decodeGeneralizedTime(content, node));
+  return recentTimes.get(content, () => decodeGeneralizedTime(content, node));
 }
 
 function decodeGeneralizedTime(content: Uint8Array, node: Tlv): string {
