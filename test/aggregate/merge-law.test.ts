@@ -168,6 +168,18 @@ describe('distinct counts', () => {
     expect(a.isExact).toBe(true);
   });
 
+  it('keep exact values sorted and distinct, and merging leaves the other count as it was', () => {
+    const a = DistinctCount.fromParts(['b', 'a', '\xe9', 'b', 'A']);
+    expect(a.values()).toEqual(['A', 'a', 'b', '\xe9']);
+    const b = DistinctCount.fromParts(['a', 'c']);
+    a.merge(b);
+    expect(a.values()).toEqual(['A', 'a', 'b', 'c', '\xe9']);
+    expect(b.values()).toEqual(['a', 'c']);
+    const empty = new DistinctCount().merge(b);
+    empty.add('0');
+    expect([empty.values(), b.values()]).toEqual([['0', 'a', 'c'], ['a', 'c']]);
+  });
+
   it('turn into a sketch past the limit, with merged parts equal to the whole', () => {
     const all = Array.from({ length: 50_000 }, (_, i) => `client-${i}`);
     const whole = DistinctCount.fromParts(all);
