@@ -183,14 +183,35 @@ function varintSize(n: number): number {
   return size;
 }
 
-/** StringCounter, as string-counter-wire.ts writes it: empty fields left out. */
+/**
+ * StringCounter, as string-counter-wire.ts writes it: empty fields left out. An error host's
+ * counters hold a few keys each, and there are thousands of hosts: sizes are worked out first,
+ * so the body is written once, in place.
+ */
 function writeCounter(w: ByteWriter, field: number, c: Counter<string>): void {
-  w.delimited(field, () => {
-    const keys = [...c.map.keys()].sort();
-    if (keys.some((k) => k.length > 0)) w.strings(1, keys);
-    w.packed(2, keys.map((k) => k.length));
-    w.packed(3, keys.map((k) => c.map.get(k)!));
-  });
+  const keys = [...c.map.keys()];
+  if (keys.length > 1) keys.sort();
+  let bytes = 0;
+  let lengthsSize = 0;
+  let countsSize = 0;
+  for (const k of keys) {
+    bytes += k.length;
+    lengthsSize += varintSize(k.length);
+    countsSize += varintSize(c.map.get(k)!);
+  }
+  let body = 0;
+  if (bytes > 0) body += 1 + varintSize(bytes) + bytes;
+  if (keys.length > 0) body += 1 + varintSize(lengthsSize) + lengthsSize + 1 + varintSize(countsSize) + countsSize;
+  w.tag(field, LEN);
+  w.varint(body);
+  if (bytes > 0) w.strings(1, keys);
+  if (keys.length === 0) return;
+  w.tag(2, LEN);
+  w.varint(lengthsSize);
+  for (const k of keys) w.varint(k.length);
+  w.tag(3, LEN);
+  w.varint(countsSize);
+  for (const k of keys) w.varint(c.map.get(k)!);
 }
 
 /** Each error host's message body, in host order, as views of one buffer. */
