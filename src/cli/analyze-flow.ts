@@ -76,8 +76,8 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
   let total = 0;
   try {
     const inputs = await describeInputs(files, options.format, options.trx ?? {}, options.audit ?? {});
-    const tasks = planTasks(inputs, options.chunkBytes ?? ((bytes) => defaultRanges(bytes, workers)), auditChecks(options));
     total = inputs.reduce((sum, i) => sum + i.bytes, 0);
+    const tasks = planTasks(inputs, options.chunkBytes ?? ((bytes) => defaultRanges(bytes, workers, total)), auditChecks(options));
     const progress = new SharedArrayBuffer(Math.max(1, tasks.length) * 8);
     tasks.forEach((t, index) => (t.progress = { buffer: progress, index }));
     const done = new Float64Array(progress);

@@ -19,6 +19,12 @@ describe('default ranges', () => {
     expect(defaultRanges(0, 2)).toEqual([0]);
   });
 
+  it('leave a file whole when it is no larger than a share of all the bytes of the run', () => {
+    expect(defaultRanges(64 * MiB, 2, 1024 * MiB)).toEqual([64 * MiB]);
+    expect(defaultRanges(600 * MiB, 2, 1024 * MiB)).toEqual([512 * MiB, 88 * MiB]);
+    expect(defaultRanges(64 * MiB, 2, 40 * MiB)).toEqual([DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_BYTES]);
+  });
+
   it('become tasks that own consecutive, non-overlapping byte ranges', () => {
     const input = { path: 'a.log', format: 'proxysg', gzip: false, bytes: 700 * MiB, mtimeMs: 0 } as InputFile;
     const tasks = planTasks([input], (bytes) => defaultRanges(bytes, 3));
