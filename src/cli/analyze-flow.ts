@@ -66,7 +66,7 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
     await runner.close();
     throw err;
   }
-  const { describeInputs, planTasks, defaultRanges, ResultCollector, decodeSnapshot, snapshotMessage, Snapshot, selectKernel } = flow;
+  const { describeInputs, planTasks, defaultRanges, groupWholeFiles, ResultCollector, decodeSnapshot, snapshotMessage, Snapshot, selectKernel } = flow;
   // The first part becomes the total and later ones merge into it: merging the first into an
   // empty snapshot would hold two copies of every table at once (a million hosts, say).
   let merged: Snapshot | undefined;
@@ -77,7 +77,9 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
   try {
     const inputs = await describeInputs(files, options.format, options.trx ?? {}, options.audit ?? {});
     total = inputs.reduce((sum, i) => sum + i.bytes, 0);
-    const tasks = planTasks(inputs, options.chunkBytes ?? ((bytes) => defaultRanges(bytes, workers, total)), auditChecks(options));
+    const planned = planTasks(inputs, options.chunkBytes ?? ((bytes) => defaultRanges(bytes, workers, total)), auditChecks(options));
+    // Many small files: a group per worker's share, unless the ranges were sized by hand.
+    const tasks = options.chunkBytes === undefined ? groupWholeFiles(planned, Math.ceil(total / Math.max(1, workers))) : planned;
     const progress = new SharedArrayBuffer(Math.max(1, tasks.length) * 8);
     tasks.forEach((t, index) => (t.progress = { buffer: progress, index }));
     const done = new Float64Array(progress);
@@ -106,7 +108,7 @@ function bytesDone(tasks: readonly ScanTask[], done: Float64Array): number {
   tasks.forEach((t, i) => {
     const at = done[i]!;
     if (t.gzip) return; // decompressed offsets do not measure file bytes
-    const end = t.end < 0 ? t.fileBytes : t.end;
+    const end = t.end < 0 ? t.fileBytes + (t.group ?? []).reduce((n, g) => n + g.fileBytes, 0) : t.end;
     if (at > t.start) sum += Math.min(at, end) - t.start;
   });
   return sum;

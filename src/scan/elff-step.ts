@@ -34,7 +34,7 @@ export class ElffRangeScanner {
 
   constructor(
     private readonly kernel: Kernel,
-    private readonly path: string,
+    private path: string,
     startFields: string | undefined,
   ) {
     this.tally = kernel.createElffTally(SLOT_COUNT);
@@ -83,6 +83,12 @@ export class ElffRangeScanner {
     }
     return state[0]!;
   };
+
+  /** Goes on with the next whole file of a group: its own `#Fields`, the same tables. */
+  nextFile(path: string): void {
+    this.path = path;
+    this.schema = undefined;
+  }
 
   finish(snapshot: Snapshot): void {
     snapshot.records.merge(this.records);

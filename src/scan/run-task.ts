@@ -88,7 +88,6 @@ async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snap
   const snapshot = new Snapshot();
   snapshot.meta.toolVersion = TOOL_VERSION;
   snapshot.meta.kernel = kernel.name;
-  snapshot.meta.elapsedMs = performance.now() - started;
   const rangeEnd = task.end < 0 ? loop.end : Math.min(task.end, Math.max(loop.end, task.start));
   snapshot.meta.addInput({
     path: task.path,
@@ -99,10 +98,32 @@ async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snap
     ranges: [[task.start, rangeEnd]],
   });
   if (loop.error) snapshot.meta.addFileError({ path: task.path, ...loop.error });
+  let error = loop.error;
+  // A group's further files: whole plain ProxySG files, into the same tables.
+  let doneBefore = task.fileBytes;
+  for (const file of task.group ?? []) {
+    if (!elff || file.format !== 'proxysg' || file.gzip || file.start !== 0 || file.end !== -1) {
+      throw new CertcrunchError('ERR_FORMAT', `${file.path}: only whole plain ProxySG files can be scanned as a group`);
+    }
+    elff.nextFile(file.path);
+    const before = doneBefore;
+    const fileSourceOfPart = await fileSource(file.path, 0);
+    let partLoop;
+    try {
+      partLoop = await runBlockLoop(fileSourceOfPart, 0, Number.POSITIVE_INFINITY, elff.step, progress && ((at) => (progress[index] = before + at)), blockSize(file));
+    } finally {
+      await fileSourceOfPart.close();
+    }
+    snapshot.meta.addInput({ path: file.path, format: file.format, bytes: file.fileBytes, mtimeMs: file.mtimeMs, gzip: false, ranges: [[0, partLoop.end]] });
+    if (partLoop.error) snapshot.meta.addFileError({ path: file.path, ...partLoop.error });
+    error ??= partLoop.error;
+    doneBefore += file.fileBytes;
+  }
   scanner.finish(snapshot);
+  snapshot.meta.elapsedMs = performance.now() - started;
 
   const rest: Omit<ScanResult, 'snapshot'> = { usedStartFields: elff !== undefined && elff.usedStartSchema };
   if (elff?.lastFieldsDirective !== undefined) rest.lastFields = elff.lastFieldsDirective;
-  if (loop.error) rest.error = loop.error;
+  if (error) rest.error = error;
   return { snapshot, rest };
 }

@@ -23,9 +23,14 @@ export interface ScanTask {
   audit?: AuditSettings & { verifySignatures: boolean; /** PEM of the CA certificates signers must chain to (--ca). */ caPem?: string };
   /** ELFF: the `#Fields` directive in force at `start`, if known. */
   fields?: string;
-  /** Read-block size; defaults to 8 MiB, less for small ranges. Tests use tiny blocks to exercise carry-over. */
+  /**
+   * More whole plain ProxySG files, scanned after this one into the same snapshot, so a run over
+   * many files pays a range's fixed cost once per group (plan/split.ts groupWholeFiles).
+   */
+  group?: ScanTask[];
+  /** Read-block size; defaults to 1 MiB, less for small ranges. Tests use tiny blocks to exercise carry-over. */
   blockBytes?: number;
-  /** Where to publish bytes done, for the progress bar: progress[index] = absolute offset reached. */
+  /** Where to publish bytes done, for the progress bar: progress[index] = absolute offset reached (with a group: bytes done over all its files). */
   progress?: { buffer: SharedArrayBuffer; index: number };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CHUNK_BYTES, defaultRanges, planTasks } from '../../src/plan/split.js';
+import { DEFAULT_CHUNK_BYTES, defaultRanges, groupWholeFiles, planTasks } from '../../src/plan/split.js';
+import type { ScanTask } from '../../src/scan/task.js';
 import type { InputFile } from '../../src/input/discover.js';
 
 const MiB = 1 << 20;
@@ -38,3 +39,33 @@ describe('default ranges', () => {
     expect(() => planTasks([input], () => [1, 2, 3])).toThrow(/add up/);
   });
 });
+
+describe('groups of whole files', () => {
+  const file = (path: string, mib: number, extra: Partial<ScanTask> = {}): ScanTask =>
+    ({ path, format: 'proxysg', gzip: false, start: 0, end: -1, fileBytes: mib * MiB, mtimeMs: 0, ...extra });
+
+  it('pack whole plain ProxySG files into balanced groups and leave every other task alone', () => {
+    const files = [file('a', 10), file('b', 60), file('c', 30), file('d', 40), file('e', 20), file('f', 40)];
+    const others = [
+      file('gz', 50, { gzip: true }),
+      file('trx', 50, { format: 'ejbca-trx' }),
+      file('half', 100, { end: 50 * MiB }),
+      file('empty', 0),
+    ];
+    const out = groupWholeFiles([...files, ...others], 100 * MiB);
+    expect(out.slice(0, others.length)).toEqual(others);
+    const groups = out.slice(others.length);
+    expect(groups).toHaveLength(2);
+    const members = groups.map((g) => [g, ...(g.group ?? [])]);
+    expect(members.flat().map((t) => t.path).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(members.map((m) => m.reduce((n, t) => n + t.fileBytes, 0) / MiB)).toEqual([100, 100]);
+  });
+
+  it('change nothing for a single file or when groups would hold one file each', () => {
+    expect(groupWholeFiles([file('a', 10)], MiB)).toEqual([file('a', 10)]);
+    const two = [file('a', 10), file('b', 10)];
+    expect(groupWholeFiles(two, 10 * MiB)).toEqual(two);
+    expect(groupWholeFiles(two, 20 * MiB)).toEqual([{ ...file('a', 10), group: [file('b', 10)] }]);
+  });
+});
+

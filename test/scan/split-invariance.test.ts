@@ -58,6 +58,24 @@ describe('every record is counted exactly once, wherever ranges split a file', (
     expect(await analyzeJson([path], { chunkBytes: 50_000 })).toBe(await analyzeJson([path]));
   });
 
+  it('files scanned as one group give what they give scanned one by one, and each is listed whole', async () => {
+    // A file without #Fields, after others that have one, must not be read with their schema.
+    const headless = join(dir, 'headless.log');
+    writeFileSync(headless, readFileSync(fixtures.ssl, 'latin1').split('\n').filter((l) => !l.startsWith('#')).slice(0, 5).join('\n'), 'latin1');
+    const paths = [...(['ssl', 'edgeCases', 'bluecoat1', 'bluecoat4', 'http'] as const).map((name) => fixtures[name]), headless];
+    const separately = new Snapshot();
+    for (const path of paths) separately.merge(decodeSnapshot((await runTask(task(path, 0, -1))).snapshot));
+    const [first, ...rest] = paths.map((path) => task(path, 0, -1));
+    const grouped = decodeSnapshot((await runTask({ ...first!, group: rest })).snapshot);
+    expect(reportJson(grouped)).toBe(reportJson(separately));
+    const listed = [...grouped.meta.inputs.values()].map((i) => [i.path, i.ranges]);
+    expect(listed.sort()).toEqual(paths.map((p) => [p, [[0, statSync(p).size]]]).sort());
+    // Through the planner: the run groups them (workers 0 plans one share), with or without a pool.
+    const whole = reportJson(separately);
+    expect(await analyzeJson(paths)).toBe(whole);
+    expect(await analyzeJson(paths, { workers: 2 })).toBe(whole);
+  });
+
   it('a file without a final newline, with CRLF, counts its last record', async () => {
     const path = join(dir, 'no-final-newline.log');
     writeFileSync(path, '#Fields: date time cs-host\r\n2024-01-01 00:00:00 a.example\r\n2024-01-01 00:00:01 b.example');
