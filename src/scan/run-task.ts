@@ -78,9 +78,10 @@ async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snap
       : await fileSource(task.path, readFrom);
   const progress = task.progress ? new Float64Array(task.progress.buffer) : undefined;
   const index = task.progress?.index ?? 0;
+  const publish = progress && ((done: number) => (progress[index] = done));
   let loop;
   try {
-    loop = await runBlockLoop(source, readFrom, loopLimit, step, progress && ((at) => (progress[index] = at)), blockSize(task), isDone);
+    loop = await runBlockLoop(source, readFrom, loopLimit, step, publish, blockSize(task), isDone);
   } finally {
     await source.close();
   }
@@ -98,27 +99,8 @@ async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snap
     ranges: [[task.start, rangeEnd]],
   });
   if (loop.error) snapshot.meta.addFileError({ path: task.path, ...loop.error });
-  let error = loop.error;
-  // A group's further files: whole plain ProxySG files, into the same tables.
-  let doneBefore = task.fileBytes;
-  for (const file of task.group ?? []) {
-    if (!elff || file.format !== 'proxysg' || file.gzip || file.start !== 0 || file.end !== -1) {
-      throw new CertcrunchError('ERR_FORMAT', `${file.path}: only whole plain ProxySG files can be scanned as a group`);
-    }
-    elff.nextFile(file.path);
-    const before = doneBefore;
-    const fileSourceOfPart = await fileSource(file.path, 0);
-    let partLoop;
-    try {
-      partLoop = await runBlockLoop(fileSourceOfPart, 0, Number.POSITIVE_INFINITY, elff.step, progress && ((at) => (progress[index] = before + at)), blockSize(file));
-    } finally {
-      await fileSourceOfPart.close();
-    }
-    snapshot.meta.addInput({ path: file.path, format: file.format, bytes: file.fileBytes, mtimeMs: file.mtimeMs, gzip: false, ranges: [[0, partLoop.end]] });
-    if (partLoop.error) snapshot.meta.addFileError({ path: file.path, ...partLoop.error });
-    error ??= partLoop.error;
-    doneBefore += file.fileBytes;
-  }
+  const groupError = task.group ? await scanGroupRest(elff, task.group, snapshot, task.fileBytes, publish) : undefined;
+  const error = loop.error ?? groupError;
   scanner.finish(snapshot);
   snapshot.meta.elapsedMs = performance.now() - started;
 
@@ -126,4 +108,35 @@ async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snap
   if (elff?.lastFieldsDirective !== undefined) rest.lastFields = elff.lastFieldsDirective;
   if (error) rest.error = error;
   return { snapshot, rest };
+}
+
+/**
+ * The further files of a group, whole plain ProxySG files, scanned one after another into the
+ * same tables; publishes bytes done over the group. Returns the first read error, if any.
+ */
+async function scanGroupRest(
+  elff: ElffRangeScanner | undefined, files: readonly ScanTask[], snapshot: Snapshot, firstBytes: number,
+  publish?: (done: number) => void,
+): Promise<ScanResult['error']> {
+  let error: ScanResult['error'];
+  let doneBefore = firstBytes;
+  for (const file of files) {
+    if (!elff || file.format !== 'proxysg' || file.gzip || file.start !== 0 || file.end !== -1) {
+      throw new CertcrunchError('ERR_FORMAT', `${file.path}: only whole plain ProxySG files can be scanned as a group`);
+    }
+    elff.nextFile(file.path);
+    const before = doneBefore;
+    const source = await fileSource(file.path, 0);
+    let loop;
+    try {
+      loop = await runBlockLoop(source, 0, Number.POSITIVE_INFINITY, elff.step, publish && ((at) => publish(before + at)), blockSize(file));
+    } finally {
+      await source.close();
+    }
+    snapshot.meta.addInput({ path: file.path, format: file.format, bytes: file.fileBytes, mtimeMs: file.mtimeMs, gzip: false, ranges: [[0, loop.end]] });
+    if (loop.error) snapshot.meta.addFileError({ path: file.path, ...loop.error });
+    error ??= loop.error;
+    doneBefore += file.fileBytes;
+  }
+  return error;
 }
