@@ -78,17 +78,25 @@ export function planTasks(
 }
 
 /**
- * Packs the tasks that are whole plain ProxySG files into about `groupBytes`-sized groups, each
- * one task that scans its files one after another into one snapshot: the fixed cost of a range
- * (its tables built, encoded, sent and merged) is then paid per group, not per file. Groups are
- * balanced by bytes (largest file first, into the lightest group); other tasks are left alone.
+ * Packs the tasks that are whole ProxySG files into about `groupBytes`-sized groups, each one
+ * task that scans its files one after another into one snapshot: the fixed cost of a range (its
+ * tables built, encoded, sent and merged) is then paid per group, not per file. Plain and gzip
+ * files are grouped apart (a gzip file's bytes are compressed ones). Groups are balanced by bytes
+ * (largest file first, into the lightest group); other tasks are left alone.
  */
 export function groupWholeFiles(tasks: readonly ScanTask[], groupBytes: number): ScanTask[] {
-  const whole = (t: ScanTask) => t.format === 'proxysg' && !t.gzip && t.start === 0 && t.end === -1 && t.fileBytes > 0;
-  const files = tasks.filter(whole);
+  const whole = (t: ScanTask) => t.format === 'proxysg' && t.start === 0 && t.end === -1 && t.fileBytes > 0;
+  return [
+    ...tasks.filter((t) => !whole(t)),
+    ...packGroups(tasks.filter((t) => whole(t) && !t.gzip), groupBytes),
+    ...packGroups(tasks.filter((t) => whole(t) && t.gzip), groupBytes),
+  ];
+}
+
+function packGroups(files: readonly ScanTask[], groupBytes: number): ScanTask[] {
   const total = files.reduce((sum, t) => sum + t.fileBytes, 0);
   const count = Math.min(files.length, Math.max(1, Math.round(total / Math.max(1, groupBytes))));
-  if (files.length < 2 || count === files.length) return [...tasks];
+  if (files.length < 2 || count === files.length) return [...files];
   const groups: { bytes: number; files: ScanTask[] }[] = Array.from({ length: count }, () => ({ bytes: 0, files: [] }));
   const bySize = [...files].sort((a, b) => b.fileBytes - a.fileBytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of bySize) {
@@ -96,8 +104,7 @@ export function groupWholeFiles(tasks: readonly ScanTask[], groupBytes: number):
     lightest.files.push(file);
     lightest.bytes += file.fileBytes;
   }
-  const grouped = groups.map(({ files: [first, ...rest] }) => (rest.length ? { ...first!, group: rest } : first!));
-  return [...tasks.filter((t) => !whole(t)), ...grouped];
+  return groups.map(({ files: [first, ...rest] }) => (rest.length ? { ...first!, group: rest } : first!));
 }
 
 /** Positive range lengths adding up to the file size; never more than MAX_RANGES_PER_FILE. */

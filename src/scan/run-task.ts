@@ -111,8 +111,9 @@ async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snap
 }
 
 /**
- * The further files of a group, whole plain ProxySG files, scanned one after another into the
- * same tables; publishes bytes done over the group. Returns the first read error, if any.
+ * The further files of a group, whole ProxySG files (all plain or all gzip), scanned one after
+ * another into the same tables; publishes bytes done over a plain group. A file that breaks
+ * part-way (a corrupt gzip) is recorded as such and the next one read. Returns the first error.
  */
 async function scanGroupRest(
   elff: ElffRangeScanner | undefined, files: readonly ScanTask[], snapshot: Snapshot, firstBytes: number,
@@ -121,19 +122,19 @@ async function scanGroupRest(
   let error: ScanResult['error'];
   let doneBefore = firstBytes;
   for (const file of files) {
-    if (!elff || file.format !== 'proxysg' || file.gzip || file.start !== 0 || file.end !== -1) {
-      throw new CertcrunchError('ERR_FORMAT', `${file.path}: only whole plain ProxySG files can be scanned as a group`);
+    if (!elff || file.format !== 'proxysg' || file.start !== 0 || file.end !== -1) {
+      throw new CertcrunchError('ERR_FORMAT', `${file.path}: only whole ProxySG files can be scanned as a group`);
     }
     elff.nextFile(file.path);
     const before = doneBefore;
-    const source = await fileSource(file.path, 0);
+    const source = file.gzip ? gzipFileSource(file.path) : await fileSource(file.path, 0);
     let loop;
     try {
       loop = await runBlockLoop(source, 0, Number.POSITIVE_INFINITY, elff.step, publish && ((at) => publish(before + at)), blockSize(file));
     } finally {
       await source.close();
     }
-    snapshot.meta.addInput({ path: file.path, format: file.format, bytes: file.fileBytes, mtimeMs: file.mtimeMs, gzip: false, ranges: [[0, loop.end]] });
+    snapshot.meta.addInput({ path: file.path, format: file.format, bytes: file.fileBytes, mtimeMs: file.mtimeMs, gzip: file.gzip, ranges: [[0, loop.end]] });
     if (loop.error) snapshot.meta.addFileError({ path: file.path, ...loop.error });
     error ??= loop.error;
     doneBefore += file.fileBytes;

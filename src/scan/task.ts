@@ -24,8 +24,9 @@ export interface ScanTask {
   /** ELFF: the `#Fields` directive in force at `start`, if known. */
   fields?: string;
   /**
-   * More whole plain ProxySG files, scanned after this one into the same snapshot, so a run over
-   * many files pays a range's fixed cost once per group (plan/split.ts groupWholeFiles).
+   * More whole ProxySG files (plain, or gzip as this one is), scanned after this one into the
+   * same snapshot, so a run over many files pays a range's fixed cost once per group (plan/split.ts
+   * groupWholeFiles).
    */
   group?: ScanTask[];
   /** Read-block size; defaults to 1 MiB, less for small ranges. Tests use tiny blocks to exercise carry-over. */

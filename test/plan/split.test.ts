@@ -44,17 +44,18 @@ describe('groups of whole files', () => {
   const file = (path: string, mib: number, extra: Partial<ScanTask> = {}): ScanTask =>
     ({ path, format: 'proxysg', gzip: false, start: 0, end: -1, fileBytes: mib * MiB, mtimeMs: 0, ...extra });
 
-  it('pack whole plain ProxySG files into balanced groups and leave every other task alone', () => {
+  it('pack whole ProxySG files into balanced groups, gzip apart, and leave every other task alone', () => {
     const files = [file('a', 10), file('b', 60), file('c', 30), file('d', 40), file('e', 20), file('f', 40)];
+    const gz = [file('g1', 5, { gzip: true }), file('g2', 5, { gzip: true })];
     const others = [
-      file('gz', 50, { gzip: true }),
       file('trx', 50, { format: 'ejbca-trx' }),
       file('half', 100, { end: 50 * MiB }),
       file('empty', 0),
     ];
-    const out = groupWholeFiles([...files, ...others], 100 * MiB);
+    const out = groupWholeFiles([...gz, ...files, ...others], 100 * MiB);
     expect(out.slice(0, others.length)).toEqual(others);
-    const groups = out.slice(others.length);
+    expect(out.at(-1)).toEqual({ ...gz[0]!, group: [gz[1]!] });
+    const groups = out.slice(others.length, -1);
     expect(groups).toHaveLength(2);
     const members = groups.map((g) => [g, ...(g.group ?? [])]);
     expect(members.flat().map((t) => t.path).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);

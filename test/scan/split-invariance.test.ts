@@ -1,5 +1,6 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runTask } from '../../src/scan/run-task.js';
 import type { ScanTask } from '../../src/scan/task.js';
@@ -74,6 +75,29 @@ describe('every record is counted exactly once, wherever ranges split a file', (
     const whole = reportJson(separately);
     expect(await analyzeJson(paths)).toBe(whole);
     expect(await analyzeJson(paths, { workers: 2 })).toBe(whole);
+  });
+
+  it('gzip files scanned as one group give what they give one by one, a corrupt one included', async () => {
+    const paths = (['ssl', 'bluecoat1', 'http'] as const).map((name) => {
+      const path = join(dir, `${name}.log.gz`);
+      writeFileSync(path, gzipSync(readFileSync(fixtures[name])));
+      return path;
+    });
+    // Corrupt in the middle: the records before the break count, and the group goes on.
+    const bad = Buffer.from(gzipSync(readFileSync(fixtures.ssl)));
+    for (let i = bad.length >> 1; i < (bad.length >> 1) + 16; i++) bad[i] = bad[i]! ^ 0xff;
+    const corrupt = join(dir, 'corrupt.log.gz');
+    writeFileSync(corrupt, bad);
+    const all = [paths[0]!, corrupt, ...paths.slice(1)];
+    const gz = (path: string): ScanTask => ({ ...task(path, 0, -1), gzip: true });
+    const separately = new Snapshot();
+    for (const path of all) separately.merge(decodeSnapshot((await runTask(gz(path))).snapshot));
+    const result = await runTask({ ...gz(all[0]!), group: all.slice(1).map(gz) });
+    const grouped = decodeSnapshot(result.snapshot);
+    expect(reportJson(grouped)).toBe(reportJson(separately));
+    expect(grouped.meta.fileErrors.map((e) => e.path)).toEqual([corrupt]);
+    expect(result.error).toBeDefined();
+    expect(grouped.proxysg!.requests).toBeGreaterThan(0);
   });
 
   it('a file without a final newline, with CRLF, counts its last record', async () => {
