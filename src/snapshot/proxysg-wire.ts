@@ -8,6 +8,7 @@ import {
   latin1, unpackStrings, type IntCounterMsg, type StringCounterMsg,
 } from './counter-codec.js';
 import { readVarint } from './string-counter-wire.js';
+import { ByteWriter, LEN, VARINT, varintSize } from './byte-writer.js';
 
 /**
  * certcrunch.v1.ProxySg written from and read into ProxySgStats by hand. Tens of thousands of
@@ -18,8 +19,6 @@ import { readVarint } from './string-counter-wire.js';
  * them to it).
  */
 
-const LEN = 2;
-const VARINT = 0;
 /** Field numbers of the ProxySg message. */
 const COUNTER_FIELDS: ReadonlyMap<number, (typeof COUNTERS)[number]> = new Map([
   [4, 'certErrors'], [10, 'categoryRequests'], [11, 'categoryErrorRequests'], [12, 'cipherStrength'], [13, 'filterResult'],
@@ -89,98 +88,6 @@ export function installProxySgWire(type: protobuf.Type, stringCounter: protobuf.
   }) as unknown as typeof type.decode;
   type.fromObject = ((p: ProxySgStats) => p) as unknown as typeof type.fromObject;
   type.toObject = ((p: ProxySgStats) => p) as unknown as typeof type.toObject;
-}
-
-/** A growing byte buffer with the few protobuf writes an error host needs. */
-class ByteWriter {
-  buf = new Uint8Array(1 << 16);
-  pos = 0;
-
-  private room(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
-    bigger.set(this.buf.subarray(0, this.pos));
-    this.buf = bigger;
-  }
-
-  /** A whole number from 0 to 2^53. */
-  varint(value: number): void {
-    if (!(value >= 0 && Number.isSafeInteger(value))) throw new RangeError(`value ${value} is not a whole number from 0 to 2^53`);
-    this.room(10);
-    let v = value;
-    while (v >= 0x80000000) {
-      this.buf[this.pos++] = (v % 128) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    while (v > 0x7f) {
-      this.buf[this.pos++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.buf[this.pos++] = v;
-  }
-
-  /** A signed whole number, zigzag-encoded as sint32 and sint64 are. */
-  sint(value: number): void {
-    this.varint(value >= 0 ? value * 2 : -value * 2 - 1);
-  }
-
-  tag(field: number, wire: number): void {
-    this.varint((field << 3) | wire);
-  }
-
-  /** A length-delimited field whose body `write` appends; the length is put in front after. */
-  delimited(field: number, write: () => void): void {
-    this.tag(field, LEN);
-    this.room(1);
-    const start = ++this.pos; // room for a one-byte length, the usual case
-    write();
-    const length = this.pos - start;
-    const size = varintSize(length);
-    if (size > 1) {
-      this.room(size - 1);
-      this.buf.copyWithin(start + size - 1, start, this.pos);
-      this.pos += size - 1;
-    }
-    const end = this.pos;
-    this.pos = start - 1;
-    this.varint(length);
-    this.pos = end;
-  }
-
-  bytes(field: number, bytes: Uint8Array): void {
-    this.tag(field, LEN);
-    this.varint(bytes.length);
-    this.room(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
-  }
-
-  /** Latin1 strings back to back as one bytes field. */
-  strings(field: number, values: readonly string[]): void {
-    let length = 0;
-    for (const v of values) length += v.length;
-    this.tag(field, LEN);
-    this.varint(length);
-    this.room(length);
-    for (const v of values) for (let i = 0; i < v.length; i++) this.buf[this.pos++] = v.charCodeAt(i);
-  }
-
-  /** Packed varints; left out when empty, as protobufjs does. */
-  packed(field: number, values: ArrayLike<number>): void {
-    if (values.length === 0) return;
-    this.delimited(field, () => {
-      for (let i = 0; i < values.length; i++) this.varint(values[i]!);
-    });
-  }
-}
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
 }
 
 /**
