@@ -1,10 +1,14 @@
 // Micro-benchmarks of the other kernels, native against the TypeScript fallback where both
 // exist: the pattern scanner (EJBCA transaction log), the hex decoder, the DER walker, and
-// snapshot encode/decode/merge. Inputs are generated from fixed seeds outside the timed code.
+// snapshot encode/decode/merge (synthetic, and of a real range). Inputs are generated from fixed
+// seeds outside the timed code.
 import Benchmark from 'benchmark';
 import { PassThrough } from 'node:stream';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateProxySg } from '../dist/generate/proxysg.js';
+import { runTask } from '../dist/scan/run-task.js';
 import { generateEjbcaTrx } from '../dist/generate/ejbca-trx.js';
 import { fallbackKernel } from '../dist/native/fallback/index.js';
 import { loadAddon, nativeKernel } from '../dist/native/load.js';
@@ -86,6 +90,26 @@ export async function runMoreKernelBenches({ bytes = 4 << 20 } = {}) {
   suite.add('snapshot decode (20k hosts)', () => decodeSnapshot(bytesEncoded));
   suite.add('snapshot merge (20k hosts)', () => new Snapshot().merge(snap).merge(snap));
   out.push({ name: 'snapshot encode (20k hosts)', records: 1 }, { name: 'snapshot decode (20k hosts)', records: 1 }, { name: 'snapshot merge (20k hosts)', records: 1 });
+
+  // The same on the snapshot of a real range: a generated 32 MiB log, scanned in this thread.
+  // Its error hosts (each with its clients, errors and categories) are most of the work.
+  const dir = mkdtempSync(join(tmpdir(), 'certcrunch-bench-'));
+  let range;
+  try {
+    const log = join(dir, 'range.log');
+    writeFileSync(log, await generated((s, n) => generateProxySg({ bytes: n, seed: 42 }, s), 32 << 20));
+    const size = readFileSync(log).length;
+    range = decodeSnapshot((await runTask({ path: log, format: 'proxysg', gzip: false, start: 0, end: -1, fileBytes: size, mtimeMs: 0 })).snapshot);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const label = `(32 MiB range: ${range.proxysg.hostRequests.size} hosts, ${range.proxysg.errorHosts.size} error hosts)`;
+  const rangeEncoded = encodeSnapshot(range);
+  const names = [`snapshot encode ${label}`, `snapshot decode ${label}`, `snapshot merge ${label}`];
+  suite.add(names[0], () => encodeSnapshot(range));
+  suite.add(names[1], () => decodeSnapshot(rangeEncoded));
+  suite.add(names[2], () => new Snapshot().merge(decodeSnapshot(rangeEncoded)).merge(decodeSnapshot(rangeEncoded)));
+  out.push(...names.map((name) => ({ name, records: 1 })));
 
   const measured = await run(suite);
   return out.map((o) => {
