@@ -16,18 +16,8 @@ export class ByteWriter {
 
   /** A whole number from 0 to 2^53. */
   varint(value: number): void {
-    if (!(value >= 0 && Number.isSafeInteger(value))) throw new RangeError(`value ${value} is not a whole number from 0 to 2^53`);
     this.room(10);
-    let v = value;
-    while (v >= 0x80000000) {
-      this.buf[this.pos++] = (v % 128) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    while (v > 0x7f) {
-      this.buf[this.pos++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.buf[this.pos++] = v;
+    this.pos = writeVarint(this.buf, this.pos, value);
   }
 
   /** A signed whole number, zigzag-encoded as sint32 and sint64 are. */
@@ -83,6 +73,22 @@ export class ByteWriter {
       for (let i = 0; i < values.length; i++) this.varint(values[i]!);
     });
   }
+}
+
+/** Writes a whole number from 0 to 2^53 as a varint at `at` (10 bytes of room); returns the end. */
+export function writeVarint(out: Uint8Array, at: number, value: number): number {
+  if (!(value >= 0 && Number.isSafeInteger(value))) throw new RangeError(`value ${value} is not a whole number from 0 to 2^53`);
+  let v = value;
+  while (v >= 0x80000000) {
+    out[at++] = (v % 128) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  while (v > 0x7f) {
+    out[at++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  out[at++] = v;
+  return at;
 }
 
 export function varintSize(n: number): number {

@@ -1,4 +1,5 @@
 import protobuf from 'protobufjs';
+import { LEN, VARINT, writeVarint } from './byte-writer.js';
 
 /**
  * certcrunch.v1.StringCounter on the wire, written and read by hand. protobufjs encodes a packed
@@ -13,7 +14,7 @@ export interface StringCounterWire {
   counts?: ArrayLike<number>;
 }
 
-const KEYS = (1 << 3) | 2;
+const KEYS = (1 << 3) | LEN;
 const KEY_LENGTHS = 2;
 const COUNTS = 3;
 
@@ -28,8 +29,8 @@ export function installStringCounterWire(type: protobuf.Type): void {
 
 function encode(m: StringCounterWire, w: protobuf.Writer): protobuf.Writer {
   if (m.keys && m.keys.length > 0) w.uint32(KEYS).bytes(m.keys);
-  if (m.keyLengths && m.keyLengths.length > 0) w.uint32((KEY_LENGTHS << 3) | 2).bytes(packVarints(m.keyLengths));
-  if (m.counts && m.counts.length > 0) w.uint32((COUNTS << 3) | 2).bytes(packVarints(m.counts));
+  if (m.keyLengths && m.keyLengths.length > 0) w.uint32((KEY_LENGTHS << 3) | LEN).bytes(packVarints(m.keyLengths));
+  if (m.counts && m.counts.length > 0) w.uint32((COUNTS << 3) | LEN).bytes(packVarints(m.counts));
   return w;
 }
 
@@ -38,19 +39,7 @@ function packVarints(values: ArrayLike<number>): Uint8Array {
   // allocUnsafe: small counters (most of an error host's) share Node's buffer pool.
   const out = Buffer.allocUnsafe(values.length * 8 + 16);
   let at = 0;
-  for (let i = 0; i < values.length; i++) {
-    let v = values[i]!;
-    if (!(v >= 0 && Number.isSafeInteger(v))) throw new RangeError(`counter value ${v} is not a whole number from 0 to 2^53`);
-    while (v >= 0x80000000) {
-      out[at++] = (v % 128) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    while (v > 0x7f) {
-      out[at++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    out[at++] = v;
-  }
+  for (let i = 0; i < values.length; i++) at = writeVarint(out, at, values[i]!);
   return out.subarray(0, at);
 }
 
@@ -66,9 +55,9 @@ function decode(source: protobuf.Reader | Uint8Array, length?: number): StringCo
     const wire = tag & 7;
     if (tag === KEYS) {
       m.keys = r.bytes();
-    } else if ((field === KEY_LENGTHS || field === COUNTS) && (wire === 0 || wire === 2)) {
+    } else if ((field === KEY_LENGTHS || field === COUNTS) && (wire === VARINT || wire === LEN)) {
       const into = field === KEY_LENGTHS ? keyLengths : counts;
-      if (wire === 0) {
+      if (wire === VARINT) {
         into.push(readVarint(r));
       } else {
         const stop = r.uint32() + r.pos;
