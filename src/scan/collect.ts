@@ -48,7 +48,7 @@ export class ResultCollector {
         let r = this.results[i];
         if (!r) break;
         const task = this.tasks[i]!;
-        if (file.next > 0 && task.fields !== file.inForce && r.usedStartFields) {
+        if (readUnderWrongGuess(file.next, task, file.inForce, r)) {
           if (file.inForce === undefined) delete task.fields;
           else task.fields = file.inForce;
           r = await this.runner.run(task);
@@ -82,10 +82,15 @@ export class ResultCollector {
         const i = file.order[n]!;
         const r = this.results[i];
         if (!r) return true;
-        if (n > 0 && this.tasks[i]!.fields !== inForce && r.usedStartFields) return true;
+        if (readUnderWrongGuess(n, this.tasks[i]!, inForce, r)) return true;
         inForce = r.lastFields ?? inForce;
       }
     }
     return false;
   }
+}
+
+/** Whether the n-th range of a file read records under a `#Fields` other than the one in force. */
+function readUnderWrongGuess(n: number, task: ScanTask, inForce: string | undefined, r: ScanResult): boolean {
+  return n > 0 && task.fields !== inForce && r.usedStartFields;
 }
