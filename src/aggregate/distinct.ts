@@ -1,3 +1,4 @@
+import { compareKeys } from './counter.js';
 import { HyperLogLog } from './hyperloglog.js';
 
 /** Distinct values are counted exactly up to this many, estimated beyond (HyperLogLog, ~0.8% error). */
@@ -75,15 +76,12 @@ export class DistinctCount {
   }
 }
 
-/** Latin1 strings compare by their bytes. */
-const byBytes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /** The values sorted and each once; no copy when they already are. */
 function sortedDistinct(values: string[]): string[] {
   let sorted = true;
   for (let i = 1; i < values.length && sorted; i++) sorted = values[i - 1]! < values[i]!;
   if (sorted) return values;
-  values.sort(byBytes);
+  values.sort(compareKeys);
   let n = 0;
   for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[n - 1]) values[n++] = values[i]!;
   values.length = n;

@@ -1,4 +1,4 @@
-import { Counter } from './counter.js';
+import { compareKeys, Counter } from './counter.js';
 
 /** Samples kept per malformed reason: the first ones by (path, offset), so merging is order-independent. */
 export const SAMPLES_PER_REASON = 5;
@@ -41,7 +41,7 @@ export class RecordStats {
 }
 
 function keepFirstSamples(samples: MalformedSample[]): MalformedSample[] {
-  samples.sort((a, b) => a.reason.localeCompare(b.reason) || compareStr(a.path, b.path) || a.offset - b.offset);
+  samples.sort((a, b) => a.reason.localeCompare(b.reason) || compareKeys(a.path, b.path) || a.offset - b.offset);
   const kept: MalformedSample[] = [];
   let reason = '';
   let n = 0;
@@ -59,10 +59,6 @@ function keepFirstSamples(samples: MalformedSample[]): MalformedSample[] {
     last = s;
   }
   return kept;
-}
-
-function compareStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Escapes control bytes and backslashes of a latin1 excerpt so it is safe to print and store. */

@@ -1,4 +1,5 @@
 import type { PackedCounts } from '../native/types.js';
+import { compareKeys } from './counter.js';
 
 /** Distinct keys in byte order: key i is keys[ends[i-1] .. ends[i]) (from 0 for the first). */
 interface Run {
@@ -87,7 +88,7 @@ export class SortedCounter {
 
   private flushPending(): void {
     if (this.pending.size === 0) return;
-    const keys = [...this.pending.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const keys = [...this.pending.keys()].sort(compareKeys);
     const bytes = Buffer.from(keys.join(''), 'latin1');
     const ends = new Uint32Array(keys.length);
     let at = 0;
@@ -126,7 +127,7 @@ function keyAt(run: Run, i: number): string {
 }
 
 /** Byte order of key i of a and key j of b (shorter first when one is a prefix of the other). */
-function compareKeys(a: Run, i: number, b: Run, j: number): number {
+function compareRunKeys(a: Run, i: number, b: Run, j: number): number {
   let p = startOf(a, i);
   let q = startOf(b, j);
   const pe = a.ends[i]!;
@@ -167,7 +168,7 @@ function find(run: Run, key: string): number {
 }
 
 function isStrictlyAscending(run: Run): boolean {
-  for (let i = 1; i < run.ends.length; i++) if (compareKeys(run, i - 1, run, i) >= 0) return false;
+  for (let i = 1; i < run.ends.length; i++) if (compareRunKeys(run, i - 1, run, i) >= 0) return false;
   return true;
 }
 
@@ -183,7 +184,7 @@ function mergeRuns(a: Run, b: Run): Run {
   let n = 0;
   let at = 0;
   while (i < na || j < nb) {
-    const c = i === na ? 1 : j === nb ? -1 : compareKeys(a, i, b, j);
+    const c = i === na ? 1 : j === nb ? -1 : compareRunKeys(a, i, b, j);
     const from = c <= 0 ? a : b;
     const k = c <= 0 ? i : j;
     for (let p = startOf(from, k), end = from.ends[k]!; p < end; p++) keys[at++] = from.keys[p]!;

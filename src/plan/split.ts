@@ -1,3 +1,4 @@
+import { compareKeys } from '../aggregate/counter.js';
 import type { InputFile } from '../input/discover.js';
 import type { ScanTask } from '../scan/task.js';
 
@@ -98,7 +99,7 @@ function packGroups(files: readonly ScanTask[], groupBytes: number): ScanTask[] 
   const count = Math.min(files.length, Math.max(1, Math.round(total / Math.max(1, groupBytes))));
   if (files.length < 2 || count === files.length) return [...files];
   const groups: { bytes: number; files: ScanTask[] }[] = Array.from({ length: count }, () => ({ bytes: 0, files: [] }));
-  const bySize = [...files].sort((a, b) => b.fileBytes - a.fileBytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const bySize = [...files].sort((a, b) => b.fileBytes - a.fileBytes || compareKeys(a.path, b.path));
   for (const file of bySize) {
     const lightest = groups.reduce((min, g) => (g.bytes < min.bytes ? g : min));
     lightest.files.push(file);

@@ -1,4 +1,4 @@
-import type { Counter } from '../aggregate/counter.js';
+import { compareKeys, type Counter } from '../aggregate/counter.js';
 import type { ProxySgStats } from '../aggregate/proxysg.js';
 import { SCHEMA_VERSION } from '../snapshot/schema.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -101,7 +101,6 @@ function byCategory(p: ProxySgStats): Record<string, { requests: number; certErr
 
 const isoSeconds = (s: number): string | null => (s < 0 ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
 const isoHour = (hour: number): string => new Date(hour * 3_600_000).toISOString().replace('.000Z', 'Z');
-const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function buildReport(snapshot: Snapshot, options: ReportOptions = {}): Report {
   const top = options.top ?? 20;
@@ -109,7 +108,7 @@ export function buildReport(snapshot: Snapshot, options: ReportOptions = {}): Re
   const report: Report = {
     version: SCHEMA_VERSION,
     inputs: [...snapshot.meta.inputs.values()]
-      .sort((a, b) => byKey(a.path, b.path))
+      .sort((a, b) => compareKeys(a.path, b.path))
       .map((i) => ({ path: i.path, format: i.format, bytes: i.bytes })),
     records: { total: records.total, malformed: records.malformedTotal, malformedByReason: ranked(records.malformed) },
     malformedSamples: records.samples.map((s) => ({ ...s })),
@@ -147,7 +146,7 @@ function proxySgReport(p: ProxySgStats, top: number): ProxySgReport {
     errorRequests: p.hostErrorRequests.get(host),
   }));
   // Ranked by cert-error requests desc, then host (bytes) asc.
-  errorHosts.sort((a, b) => b.errorRequests - a.errorRequests || byKey(a.host, b.host));
+  errorHosts.sort((a, b) => b.errorRequests - a.errorRequests || compareKeys(a.host, b.host));
 
   const policy: { exempt: PolicyRow[]; block: PolicyRow[] } = { exempt: [], block: [] };
   for (const { host, h, requests, errorRequests } of errorHosts) {
@@ -172,7 +171,7 @@ function proxySgReport(p: ProxySgStats, top: number): ProxySgReport {
   const clients = [...p.clientErrorRequests.entries()]
     .filter(([client, errors]) => errors > 0 && p.clientRequests.has(client))
     .map(([client, errors]) => ({ client, requests: p.clientRequests.get(client), errors }))
-    .sort((a, b) => b.errors - a.errors || b.requests - a.requests || byKey(a.client, b.client))
+    .sort((a, b) => b.errors - a.errors || b.requests - a.requests || compareKeys(a.client, b.client))
     .slice(0, top);
 
   const hours = [...p.hourRequests.map.keys()].sort((a, b) => a - b);

@@ -1,4 +1,4 @@
-import type { Counter } from '../aggregate/counter.js';
+import { compareKeys, type Counter } from '../aggregate/counter.js';
 import type { OcspStats } from '../aggregate/ocsp.js';
 import type { LatencyStats } from '../aggregate/latency.js';
 import { displayText } from './text-safety.js';
@@ -51,7 +51,6 @@ export interface OcspReport {
   charging: { client: string; month: string; requests: number; certIds: number }[];
 }
 
-const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function named(counter: Counter<number>, names: ReadonlyMap<number, string>): Record<string, number> {
   const out = new Map<string, number>();
@@ -86,7 +85,7 @@ export function ocspReport(stats: OcspStats, top: number): OcspReport {
         const cut = key.indexOf('\u0000');
         return { client: key.slice(0, cut), month: key.slice(cut + 1), requests, certIds: o.chargingCertIds.get(key) };
       })
-      .sort((a, b) => byKey(a.client, b.client) || byKey(a.month, b.month))
+      .sort((a, b) => compareKeys(a.client, b.client) || compareKeys(a.month, b.month))
       .map((r) => ({ ...r, client: displayText(r.client) })),
   };
   if (o.hasRevReason) report.byRevocationReason = named(o.byRevocationReason, REVOCATION_REASON_NAMES);

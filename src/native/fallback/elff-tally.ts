@@ -1,6 +1,6 @@
-import { certErrorTokens } from '../../formats/elff/values.js';
+import { compareKeys } from '../../aggregate/counter.js';
+import { asciiLower, certErrorTokens } from '../../formats/elff/values.js';
 import { DAY_BIAS } from '../../formats/elff/time.js';
-import { asciiLower } from '../../formats/elff/values.js';
 import { NO_ID, type ElffTally, type PackedCounts } from '../types.js';
 import { MapInterner } from './interner.js';
 
@@ -86,8 +86,7 @@ export class MapElffTally extends MapInterner implements ElffTally {
       const key = fold ? asciiLower(v) : v;
       sums.set(key, (sums.get(key) ?? 0) + n);
     });
-    // Latin1 strings compare by their bytes.
-    const keys = [...sums.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const keys = [...sums.keys()].sort(compareKeys);
     return {
       keys: Buffer.from(keys.join(''), 'latin1'),
       lengths: Uint32Array.from(keys, (k) => k.length),
