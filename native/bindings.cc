@@ -43,16 +43,16 @@ class ElffTallyWrap : public Napi::ObjectWrap<ElffTallyWrap> {
 
   static ElffTally* From(Napi::Env env, Napi::Value value) {
     ElffTallyWrap* wrap = UnwrapTagged<ElffTallyWrap>(env, value, kElffTallyTag, "an ElffTally");
-    if (wrap != nullptr && !wrap->tally_) Napi::Error::New(env, "The ElffTally was released").ThrowAsJavaScriptException();
-    return wrap != nullptr ? wrap->tally_.get() : nullptr;
+    return wrap != nullptr && wrap->Live(env) ? wrap->tally_.get() : nullptr;
   }
 
  private:
   // False, with a JavaScript error pending, once the tally is released.
-  bool Live(const Napi::CallbackInfo& info) {
-    if (!tally_) Napi::Error::New(info.Env(), "The ElffTally was released").ThrowAsJavaScriptException();
+  bool Live(Napi::Env env) {
+    if (!tally_) Napi::Error::New(env, "The ElffTally was released").ThrowAsJavaScriptException();
     return tally_ != nullptr;
   }
+  bool Live(const Napi::CallbackInfo& info) { return Live(info.Env()); }
   bool Slot(const Napi::CallbackInfo& info, size_t* slot) { return Live(info) && SlotArg(info, tally_->Slots(), slot); }
 
   Napi::Value JsSize(const Napi::CallbackInfo& info) { return InternerSize(info, Live(info) ? &tally_->interner() : nullptr); }
