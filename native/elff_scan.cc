@@ -1,6 +1,7 @@
 #include "elff_scan.h"
 
 #include <cstring>
+#include <vector>
 
 #include "line_masks.h"
 #include "lines.h"
@@ -73,32 +74,85 @@ class PendingValues {
   size_t count_ = 0;
 };
 
-// Hands the value of column `field` to its slot: parsed (date, time) or queued for interning.
-inline void TakeValue(const ElffScanInput& in, int64_t field, const uint8_t* value, size_t len, uint32_t* ids,
-                      PendingValues& pending) {
-  if (field >= in.field_count) return;
-  const int32_t slot = in.col_slot[field];
-  if (slot < 0 || static_cast<uint32_t>(slot) >= in.slots) return;
-  if (slot == in.date_slot) {
-    ids[slot] = ParseElffDate(value, len);
-  } else if (slot == in.time_slot) {
-    ids[slot] = ParseElffTime(value, len);
-  } else {
-    pending.Add(slot, value, len);
+// What becomes of each column's value, worked out once per block rather than per value, and
+// the last date and time parsed (consecutive records mostly share the day, often the second).
+class FieldPlan {
+ public:
+  explicit FieldPlan(const ElffScanInput& in)
+      : action_(in.field_count > 0 ? static_cast<size_t>(in.field_count) : 0, kSkip),
+        date_slot_(in.date_slot),
+        time_slot_(in.time_slot) {
+    for (size_t f = 0; f < action_.size(); f++) {
+      const int32_t slot = in.col_slot[f];
+      if (slot < 0 || static_cast<uint32_t>(slot) >= in.slots) continue;
+      action_[f] = slot == in.date_slot ? kDate : slot == in.time_slot ? kTime : slot;
+    }
   }
-}
+
+  int64_t Fields() const { return static_cast<int64_t>(action_.size()); }
+
+  // Hands the value of column `field` to its slot: parsed (date, time) or queued for interning.
+  void Take(int64_t field, const uint8_t* value, size_t len, uint32_t* ids, PendingValues& pending) {
+    if (field >= Fields()) return;
+    const int32_t action = action_[static_cast<size_t>(field)];
+    if (action >= 0) {
+      pending.Add(action, value, len);
+    } else if (action == kDate) {
+      ids[date_slot_] = Date(value, len);
+    } else if (action == kTime) {
+      ids[time_slot_] = Time(value, len);
+    }
+  }
+
+ private:
+  static constexpr int32_t kSkip = -1, kDate = -2, kTime = -3;
+
+  uint32_t Date(const uint8_t* p, size_t len) {
+    if (len != 10) return ParseElffDate(p, len);
+    uint64_t head;
+    uint16_t tail;
+    std::memcpy(&head, p, 8);
+    std::memcpy(&tail, p + 8, 2);
+    if (!has_date_ || head != date_head_ || tail != date_tail_) {
+      date_head_ = head, date_tail_ = tail, has_date_ = true;
+      date_ = ParseElffDate(p, len);
+    }
+    return date_;
+  }
+
+  uint32_t Time(const uint8_t* p, size_t len) {
+    if (len != 8) return ParseElffTime(p, len);
+    uint64_t bytes;
+    std::memcpy(&bytes, p, 8);
+    if (!has_time_ || bytes != time_bytes_) {
+      time_bytes_ = bytes, has_time_ = true;
+      time_ = ParseElffTime(p, len);
+    }
+    return time_;
+  }
+
+  std::vector<int32_t> action_;  // by field: the slot that interns the value, or kSkip, kDate, kTime
+  int32_t date_slot_, time_slot_;
+  uint64_t date_head_ = 0, time_bytes_ = 0;
+  uint16_t date_tail_ = 0;
+  bool has_date_ = false, has_time_ = false;
+  uint32_t date_ = kNoId, time_ = kNoId;
+};
 
 // Lines longer than this are tokenized byte by byte in constant memory: no real record is this
 // long, and a line's bitmaps and run arrays grow with it.
 constexpr size_t kMaxMaskedLine = 1 << 16;
 
 // The tokenizer for over-long lines: the same rules, one value at a time with memchr.
-RecordKind TokenizeLong(const ElffScanInput& in, const uint8_t* line, size_t len, uint32_t* ids, PendingValues& pending) {
+RecordKind TokenizeLong(FieldPlan& plan, const uint8_t* line, size_t len, uint32_t* ids, PendingValues& pending) {
   int64_t field = 0;
   size_t i = 0;
   for (;;) {
-    while (i < len && line[i] == kSpace) i++;
     if (i >= len) break;
+    if (line[i] == kSpace) {  // a leading space, or one more between two values
+      i++;
+      continue;
+    }
     size_t value_start, value_end;
     if (line[i] == kQuote) {
       value_start = i + 1;
@@ -118,30 +172,37 @@ RecordKind TokenizeLong(const ElffScanInput& in, const uint8_t* line, size_t len
       i = space == nullptr ? len : static_cast<size_t>(static_cast<const uint8_t*>(space) - line);
       value_end = i;
     }
-    TakeValue(in, field, line + value_start, value_end - value_start, ids, pending);
+    plan.Take(field, line + value_start, value_end - value_start, ids, pending);
     field++;
   }
-  return field == in.field_count ? kData : kFieldCount;
+  return field == plan.Fields() ? kData : kFieldCount;
 }
 
 // Tokenizes [start, end) of one line; fills ids[0..slots) for the selected columns. Values of
 // a malformed line are interned too, up to where it went wrong, as the TypeScript kernel does.
-RecordKind Tokenize(const ElffScanInput& in, size_t start, size_t end, Interner& interner, LineMasks& masks,
-                    uint32_t* ids) {
+RecordKind Tokenize(const ElffScanInput& in, FieldPlan& plan, size_t start, size_t end, Interner& interner,
+                    LineMasks& masks, uint32_t* ids) {
   for (uint32_t s = 0; s < in.slots; s++) ids[s] = kNoId;
   PendingValues pending(interner, ids, in.buf + in.to);
   const uint8_t* line = in.buf + start;
   const size_t len = end - start;
-  if (len > kMaxMaskedLine) return TokenizeLong(in, line, len, ids, pending);
+  if (len > kMaxMaskedLine) return TokenizeLong(plan, line, len, ids, pending);
   masks.Build(line, len, in.buf + in.to);
-  const size_t runs = masks.FindRuns(len);
+  // Values are the runs of non-space bytes; the line's bitmaps give the next space or quote
+  // with a word scan, not a byte loop.
   int64_t field = 0;
-  for (size_t run = 0; run < runs; run++) {
-    size_t value_start = masks.RunStart(run), value_end;
-    if (line[value_start] == kQuote) {
-      // A quoted value ends at the first '"' followed by a space or the end of the line; the
-      // runs inside it (it may hold spaces) are passed over.
-      value_start++;
+  size_t i = 0;
+  for (;;) {
+    if (i >= len) break;
+    if (line[i] == kSpace) {  // a leading space, or one more between two values
+      i++;
+      continue;
+    }
+    size_t value_start, value_end;
+    if (line[i] == kQuote) {
+      // A quoted value ends at the first '"' followed by a space or the end of the line; it
+      // may hold spaces.
+      value_start = i + 1;
       size_t q = masks.NextQuote(value_start);
       for (;;) {
         if (q >= len) return kUnterminatedQuote;
@@ -149,14 +210,16 @@ RecordKind Tokenize(const ElffScanInput& in, size_t start, size_t end, Interner&
         q = masks.NextQuote(q + 1);
       }
       value_end = q;
-      while (masks.RunEnd(run) != q + 1) run++;
+      i = q + 1;
     } else {
-      value_end = masks.RunEnd(run);
+      value_start = i;
+      value_end = i = masks.NextSpace(i);
     }
-    TakeValue(in, field, line + value_start, value_end - value_start, ids, pending);
+    plan.Take(field, line + value_start, value_end - value_start, ids, pending);
     field++;
+    i++;  // past the space that ended the value (or past the end)
   }
-  return field == in.field_count ? kData : kFieldCount;
+  return field == plan.Fields() ? kData : kFieldCount;
 }
 }  // namespace
 
@@ -186,10 +249,12 @@ size_t ScanElff(const ElffScanInput& in, ElffTally& tally, ElffScanOutput& out) 
                   SlotOrNone(in.error_slot, in.slots)};
   // A parsed date or time is no interned id, so it cannot tell errors.
   if (slots.error_slot == slots.date_slot || slots.error_slot == slots.time_slot) slots.error_slot = -1;
+  const std::vector<uint32_t> counted_slots = slots.Counted();
   size_t pos = in.from;
   size_t n = 0;
   size_t counted = 0;
   LineMasks masks;
+  FieldPlan plan(in);
   Line line;
   while (n < out.capacity && NextLine(p, &pos, in.to, in.limit, in.at_eof, &line)) {
     out.offsets[n] = static_cast<uint32_t>(line.start);
@@ -203,14 +268,14 @@ size_t ScanElff(const ElffScanInput& in, ElffTally& tally, ElffScanOutput& out) 
     }
     // Record n's ids are written in place; a clean record is counted and its place reused.
     uint32_t* ids = out.ids + n * in.slots;
-    const RecordKind kind = Tokenize(in, line.start, line.end, tally.interner(), masks, ids);
+    const RecordKind kind = Tokenize(in, plan, line.start, line.end, tally.interner(), masks, ids);
     out.kinds[n] = kind;
     if (kind != kData) {
       n++;
       continue;
     }
     counted++;
-    if (tally.Add(slots, ids) || in.emit_all) n++;
+    if (tally.Add(slots, counted_slots, ids) || in.emit_all) n++;
   }
   out.resume = pos;
   out.counted = counted;

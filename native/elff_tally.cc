@@ -31,7 +31,7 @@ bool HasCertErrorToken(const uint8_t* p, size_t len) {
   return false;
 }
 
-bool ElffTally::Add(const ElffSlots& s, const uint32_t* ids) {
+bool ElffTally::Add(const ElffSlots& s, const std::vector<uint32_t>& counted, const uint32_t* ids) {
   bool error = false;
   if (s.error_slot >= 0) {
     const uint32_t id = ids[s.error_slot];
@@ -47,9 +47,9 @@ bool ElffTally::Add(const ElffSlots& s, const uint32_t* ids) {
   }
   requests_++;
   error_requests_ += error;
-  for (uint32_t slot = 0; slot < s.slots; slot++) {
+  for (const uint32_t slot : counted) {
     const uint32_t id = ids[slot];
-    if (id == kNoId || static_cast<int32_t>(slot) == s.date_slot || static_cast<int32_t>(slot) == s.time_slot) continue;
+    if (id == kNoId) continue;
     std::vector<uint64_t>& c = counts_[slot];
     if (id >= c.size()) c.resize(interner_.Table(slot).Size());
     c[id]++;

@@ -45,17 +45,13 @@ bool InternTable::IsLast(const uint8_t* data, size_t len) const {
 
 bool InternTable::Holds(const Bucket& bucket, const InternKey& key) const {
   const size_t len = key.len;
-  if (len <= kShortKey) {
-    // Both sides are zero-padded: two word compares, whatever the length.
-    return ((bucket.hash ^ key.hash) | (bucket.length ^ len) | (Load64(bucket.head) ^ key.words[0]) |
-            (Load64(bucket.head + 8) ^ key.words[1])) == 0;
-  }
+  if (len <= kShortKey) return HoldsShort(bucket, key);
   if (bucket.hash != key.hash || bucket.length != len) return false;
   return SameBytes(bucket.head, key.data, kInline) &&
          std::memcmp(Data(bucket.id_plus_1 - 1) + kInline, key.data + kInline, len - kInline) == 0;
 }
 
-uint32_t InternTable::Intern(const InternKey& key) {
+uint32_t InternTable::InternProbe(const InternKey& key) {
   const uint8_t* data = key.data;
   const size_t len = key.len;
   const uint64_t hash = key.hash;

@@ -70,8 +70,13 @@ class InternTable {
   uint32_t Intern(const uint8_t* data, size_t len) {
     return IsLast(data, len) ? last_id_ : Intern(MakeKey(data, len, data + len));
   }
-  // The same with the key already made (MakeKey), e.g. after Prefetch.
-  uint32_t Intern(const InternKey& key);
+  // The same with the key already made (MakeKey), e.g. after Prefetch. The usual case, a value
+  // already interned in the first bucket it hashes to, is inline; the rest is InternProbe.
+  uint32_t Intern(const InternKey& key) {
+    const Bucket& bucket = buckets_[static_cast<size_t>(key.hash) & mask_];
+    if (key.len <= kShortKey && bucket.id_plus_1 != 0 && HoldsShort(bucket, key)) return last_id_ = bucket.id_plus_1 - 1;
+    return InternProbe(key);
+  }
   // Starts loading the bucket a lookup of `hash` reads first, so several lookups overlap their misses.
   void Prefetch(uint64_t hash) const { __builtin_prefetch(&buckets_[static_cast<size_t>(hash) & mask_]); }
   // Whether `data` is the value interned last (checked before hashing: logs repeat values).
@@ -93,6 +98,13 @@ class InternTable {
     uint8_t head[kInline] = {};  // the value's first bytes, zero-padded
   };
   bool Holds(const Bucket& bucket, const InternKey& key) const;
+  // Holds for a key of up to kShortKey bytes: both sides are zero-padded, so two word compares
+  // whatever the length.
+  static bool HoldsShort(const Bucket& bucket, const InternKey& key) {
+    return ((bucket.hash ^ key.hash) | (bucket.length ^ key.len) | (Load64(bucket.head) ^ key.words[0]) |
+            (Load64(bucket.head + 8) ^ key.words[1])) == 0;
+  }
+  uint32_t InternProbe(const InternKey& key);
   void Grow();
 
   std::string arena_;

@@ -1,6 +1,5 @@
-// Bitmaps of a line's spaces and double quotes, built 16 bytes at a time, and from them the
-// line's runs of non-space bytes, all found before any is used: tokenizing then reads
-// positions from an array instead of testing (and mispredicting) byte after byte.
+// Bitmaps of a line's spaces and double quotes, built 16 bytes at a time: tokenizing then finds
+// the next space or quote with a word scan instead of testing (and mispredicting) byte after byte.
 // Plain C++; SSE2 where the compiler targets it, a byte loop elsewhere.
 #pragma once
 #include <cstddef>
@@ -42,49 +41,10 @@ class LineMasks {
 
   // The first quote at or after pos (pos <= len), or len.
   size_t NextQuote(size_t pos) const { return Next(quote_.data(), pos); }
-
-  // Finds the runs of non-space bytes of the line last built: run i is [RunStart(i), RunEnd(i)).
-  // Returns their count.
-  size_t FindRuns(size_t len) {
-    const size_t words = len / 64 + 1;
-    const size_t room = len / 2 + 1 + 2 * kFlatten;
-    if (starts_.size() < room) starts_.resize(room), ends_.resize(room);
-    size_t runs = 0, closed = 0;
-    uint64_t before = 1;  // the byte before the line counts as a space
-    for (size_t w = 0; w < words; w++) {
-      const uint64_t spaces = space_[w];
-      const uint64_t after_space = (spaces << 1) | before;
-      before = spaces >> 63;
-      uint64_t starts = ~spaces & after_space;
-      const uint64_t ends = spaces & ~after_space;
-      if (w == words - 1) starts &= (len % 64 == 0) ? 0 : ~0ULL >> (64 - len % 64);
-      runs += Flatten(starts, static_cast<uint32_t>(64 * w), starts_.data() + runs);
-      closed += Flatten(ends, static_cast<uint32_t>(64 * w), ends_.data() + closed);
-    }
-    return runs;  // == closed: runs alternate with spaces, and the sentinel closes the last
-  }
-  size_t RunStart(size_t i) const { return starts_[i]; }
-  size_t RunEnd(size_t i) const { return ends_[i]; }
+  // The first space at or after pos (pos <= len), or len.
+  size_t NextSpace(size_t pos) const { return Next(space_.data(), pos); }
 
  private:
-  static constexpr size_t kFlatten = 8;
-
-  // Writes the positions of the set bits of `bits` (plus base) to out; returns how many. The
-  // first kFlatten are written unconditionally, so the usual word costs no loop branch.
-  static size_t Flatten(uint64_t bits, uint32_t base, uint32_t* out) {
-    size_t count = 0;
-    for (size_t i = 0; i < kFlatten; i++) {
-      count += bits != 0;
-      out[i] = base + static_cast<uint32_t>(__builtin_ctzll(bits | (1ULL << 63)));
-      bits &= bits - 1;
-    }
-    while (bits != 0) {
-      out[count++] = base + static_cast<uint32_t>(__builtin_ctzll(bits));
-      bits &= bits - 1;
-    }
-    return count;
-  }
-
   static size_t Next(const uint64_t* bits, size_t pos) {
     size_t w = pos >> 6;
     uint64_t word = bits[w] & (~0ULL << (pos & 63));
@@ -116,7 +76,6 @@ class LineMasks {
   }
 
   std::vector<uint64_t> space_, quote_;
-  std::vector<uint32_t> starts_, ends_;
 };
 
 }  // namespace certcrunch
