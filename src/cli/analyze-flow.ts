@@ -35,6 +35,8 @@ export interface AnalyzeOptions {
   /** Worker threads; 0 runs everything in this thread. */
   workers?: number;
   chunkBytes?: number;
+  /** Chunk size of large ProxySG files shared by the threads (plan/split.ts SHARED_CHUNK_BYTES); tests set it small. */
+  sharedChunkBytes?: number;
   /** Standard input, when a path is '-'. */
   stdin?: Readable;
   /** Called with (bytes done, bytes total) as the scan advances. */
@@ -66,7 +68,7 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
     await runner.close();
     throw err;
   }
-  const { describeInputs, planTasks, defaultRanges, groupWholeFiles, ResultCollector, decodeSnapshot, snapshotMessage, Snapshot, selectKernel } = flow;
+  const { describeInputs, planTasks, defaultRanges, groupWholeFiles, shareChunks, ResultCollector, decodeSnapshot, snapshotMessage, Snapshot, selectKernel } = flow;
   // The first part becomes the total and later ones merge into it: merging the first into an
   // empty snapshot would hold two copies of every table at once (a million hosts, say).
   let merged: Snapshot | undefined;
@@ -78,14 +80,17 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
     const inputs = await describeInputs(files, options.format, options.trx ?? {}, options.audit ?? {});
     total = inputs.reduce((sum, i) => sum + i.bytes, 0);
     const planned = planTasks(inputs, options.chunkBytes ?? ((bytes) => defaultRanges(bytes, workers, total)), auditChecks(options));
-    // Many small files: a group per worker's share, unless the ranges were sized by hand.
-    const tasks = options.chunkBytes === undefined ? groupWholeFiles(planned, Math.ceil(total / Math.max(1, workers))) : planned;
+    // Unless the ranges were sized by hand: many small files go in a group per worker's share,
+    // and large ProxySG files in chunks the threads share.
+    const { tasks, fallback } = options.chunkBytes === undefined
+      ? shareChunks(groupWholeFiles(planned, Math.ceil(total / Math.max(1, workers))), workers, headFieldsOf(inputs), options.sharedChunkBytes)
+      : { tasks: planned, fallback: [] };
     const progress = new SharedArrayBuffer(Math.max(1, tasks.length) * 8);
     tasks.forEach((t, index) => (t.progress = { buffer: progress, index }));
     const done = new Float64Array(progress);
     if (options.onProgress) timer = setInterval(() => options.onProgress!(bytesDone(tasks, done), total), 250);
     for (const input of inputs) if (!input.format) unrecognised.meta.addInput(emptyInput(input));
-    const collector = new ResultCollector(tasks, runner, (r) => absorb(decodeSnapshot(r.snapshot)));
+    const collector = new ResultCollector(tasks, runner, (r) => absorb(decodeSnapshot(r.snapshot)), fallback);
     const results = collector.runAll();
     // The tasks are out; while the workers scan, this thread prepares the snapshot codec.
     setImmediate(snapshotMessage);
@@ -103,10 +108,15 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
   return { snapshot, fileErrors: snapshot.meta.fileErrors };
 }
 
+function headFieldsOf(inputs: readonly InputFile[]): Map<string, string> {
+  return new Map(inputs.flatMap((i) => (i.headFields !== undefined ? [[i.path, i.headFields] as const] : [])));
+}
+
 function bytesDone(tasks: readonly ScanTask[], done: Float64Array): number {
   let sum = 0;
   tasks.forEach((t, i) => {
     const at = done[i]!;
+    if (t.shared) return void (sum += at); // bytes of the chunks this task has done
     if (t.gzip) return; // decompressed offsets do not measure file bytes
     const end = t.end < 0 ? t.fileBytes + (t.group ?? []).reduce((n, g) => n + g.fileBytes, 0) : t.end;
     if (at > t.start) sum += Math.min(at, end) - t.start;

@@ -12,11 +12,11 @@ export const DEFAULT_CHUNK_BYTES = 32 << 20;
  * worker per file.
  *
  * Each range costs a fixed amount, growing with its distinct values (their tables are built,
- * encoded, sent and merged): about 100 ms for a 1 GiB ProxySG log's 20,000 hosts. Finer ranges
- * would let a faster thread take more of the work (this machine's two vCPUs often differ by a
- * fifth), but measured with two workers, four ranges of a file ran 8–15% slower than two
- * halves, and sixteen 64 MiB files ran 10% faster left whole than cut in two each. Returns the
- * range lengths in file order.
+ * encoded, sent and merged): about 100 ms for a 1 GiB ProxySG log's 20,000 hosts. Measured with
+ * two workers, four ranges of a file ran 8–15% slower than two halves, and sixteen 64 MiB files
+ * ran 10% faster left whole than cut in two each. (Plain ProxySG files are then shared by the
+ * threads in chunks, see shareChunks; these ranges remain their fallback.) Returns the range
+ * lengths in file order.
  */
 export function defaultRanges(fileBytes: number, workers: number, totalBytes = fileBytes): number[] {
   const share = Math.max(DEFAULT_CHUNK_BYTES, Math.ceil(Math.max(fileBytes, totalBytes) / Math.max(1, workers)));
@@ -106,6 +106,47 @@ function packGroups(files: readonly ScanTask[], groupBytes: number): ScanTask[] 
     lightest.bytes += file.fileBytes;
   }
   return groups.map(({ files: [first, ...rest] }) => (rest.length ? { ...first!, group: rest } : first!));
+}
+
+/** Chunk size of shared ProxySG files: small enough that the threads finish close together. */
+export const SHARED_CHUNK_BYTES = 16 << 20;
+
+/**
+ * Plain ProxySG files not in a group (files larger than a worker's share, cut into ranges, and
+ * files left whole) become chunks shared by `workers` tasks: each task claims chunk after chunk
+ * until none is left and returns one snapshot. Threads that run at different speeds (this
+ * machine's two vCPUs often differ by a fifth) then finish within a chunk of each other, and a
+ * range's fixed cost (its tables finished, encoded, sent and merged) is paid once per thread,
+ * not once per range. Every chunk carries its file's first `#Fields` (`headFields`), the guess
+ * for the chunks past the first; the collector scans the files again as first planned (kept as
+ * `fallback`) if any of them turns out to hold another `#Fields`. Other tasks are left alone,
+ * and so is everything when there is one chunk or one worker.
+ */
+export function shareChunks(
+  tasks: readonly ScanTask[], workers: number, headFields: ReadonlyMap<string, string>, chunkBytes = SHARED_CHUNK_BYTES,
+): { tasks: ScanTask[]; fallback: ScanTask[] } {
+  const shareable = (t: ScanTask) => t.format === 'proxysg' && !t.gzip && !t.group && t.fileBytes > 0;
+  const fallback = tasks.filter(shareable);
+  const chunks: ScanTask[] = [];
+  // A file's ranges follow its first, at 0; the chunks cover the whole file from there.
+  for (const first of fallback.filter((t) => t.start === 0)) {
+    const { fields: _guess, ...file } = first;
+    const fields = headFields.get(file.path);
+    let start = 0;
+    for (const length of rangeLengths(file.fileBytes, chunkBytes)) {
+      const end = start + length >= file.fileBytes ? -1 : start + length;
+      chunks.push({ ...file, start, end, ...(fields !== undefined ? { fields } : {}) });
+      start += length;
+    }
+  }
+  if (workers < 2 || chunks.length < 2) return { tasks: [...tasks], fallback: [] };
+  const claims = new SharedArrayBuffer(8);
+  const sharedBytes = fallback.reduce((sum, t) => sum + (t.end < 0 ? t.fileBytes : t.end) - t.start, 0);
+  const shared: ScanTask[] = Array.from({ length: Math.min(workers, chunks.length) }, () => ({
+    path: chunks[0]!.path, format: 'proxysg', gzip: false, start: 0, end: -1, fileBytes: sharedBytes, mtimeMs: 0,
+    shared: { chunks, claims },
+  }));
+  return { tasks: [...tasks.filter((t) => !shareable(t)), ...shared], fallback };
 }
 
 /** Positive range lengths adding up to the file size; never more than MAX_RANGES_PER_FILE. */

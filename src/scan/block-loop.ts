@@ -45,8 +45,10 @@ export async function runBlockLoop(
   onProgress?: (absolute: number) => void, blockBytes = DEFAULT_BLOCK_BYTES,
   /** For scanners that decide themselves where their range ends (multi-line audit records). */
   isDone: () => boolean = () => false,
+  /** A buffer of blockBytes to read into, reused from an earlier loop of the same thread. */
+  reuse?: Buffer,
 ): Promise<BlockLoopResult> {
-  let buf = Buffer.allocUnsafeSlow(blockBytes);
+  let buf = reuse?.length === blockBytes ? reuse : Buffer.allocUnsafeSlow(blockBytes);
   let base = startOffset;
   let filled = 0;
   let from = 0;

@@ -1,6 +1,8 @@
 import type { TaskRunner } from './pool.js';
 import type { ScanResult, ScanTask } from './task.js';
 
+type Runner = Pick<TaskRunner, 'run' | 'close'>;
+
 /**
  * Takes scan results as they arrive and merges each as soon as it is known to be right, so the
  * main thread merges while the workers are still scanning.
@@ -8,6 +10,10 @@ import type { ScanResult, ScanTask } from './task.js';
  * Ranges after a file's first were scanned with the file's first `#Fields` as a guess. The
  * schema truly in force is the last `#Fields` of the ranges before, known only once those are
  * in; a range that read records under a wrong guess is scanned again before it is merged.
+ *
+ * Tasks sharing chunks (plan/split.ts shareChunks) are merged once all of them are in, unless
+ * one met a file changing `#Fields`: then their files are scanned again in fixed ranges
+ * (`fallback`), under the rules above.
  */
 export class ResultCollector {
   private readonly results: (ScanResult | undefined)[];
@@ -15,15 +21,21 @@ export class ResultCollector {
   /** Tasks of the first round not yet returned. */
   private outstanding: number;
   private released = false;
+  /** Results of the tasks sharing chunks, held until all are in; sharedLeft: tasks not yet settled. */
+  private readonly sharedResults: ScanResult[] = [];
+  private sharedLeft: number;
 
   constructor(
     private readonly tasks: ScanTask[],
-    private readonly runner: TaskRunner,
+    private readonly runner: Runner,
     private readonly merge: (result: ScanResult) => void,
+    private readonly fallback: readonly ScanTask[] = [],
   ) {
     this.results = new Array(tasks.length);
     this.outstanding = tasks.length;
+    this.sharedLeft = tasks.filter((t) => t.shared).length;
     tasks.forEach((task, i) => {
+      if (task.shared) return;
       const file = this.files.get(task.path) ?? { order: [], next: 0, inForce: undefined, busy: false };
       file.order.push(i);
       this.files.set(task.path, file);
@@ -32,7 +44,27 @@ export class ResultCollector {
 
   /** Runs every task; resolves when every result has been merged. */
   async runAll(): Promise<void> {
-    await Promise.all(this.tasks.map(async (task, i) => this.accept(i, await this.runner.run(task))));
+    await Promise.all(this.tasks.map(async (task, i) => {
+      const result = await this.runner.run(task);
+      return task.shared ? this.acceptShared(result) : this.accept(i, result);
+    }));
+  }
+
+  private async acceptShared(result: ScanResult): Promise<void> {
+    this.sharedResults.push(result);
+    this.outstanding--;
+    if (this.sharedResults.length < this.sharedLeft) return;
+    const results = this.sharedResults.splice(0);
+    if (results.some((r) => r.mixedFields)) {
+      // The threads stay for the fallback: it shares this collector's pool, which closes after.
+      await new ResultCollector(this.fallback.map((t) => ({ ...t })), { run: (t) => this.runner.run(t), close: async () => {} }, this.merge).runAll();
+      this.sharedLeft = 0;
+      await this.releaseThreads();
+    } else {
+      this.sharedLeft = 0;
+      await this.releaseThreads(); // before the merging, so the threads' heaps are gone by then
+      for (const r of results) this.merge(r);
+    }
   }
 
   private async accept(index: number, result: ScanResult): Promise<void> {
@@ -69,7 +101,7 @@ export class ResultCollector {
    * freed before this thread decodes and merges what is left.
    */
   private async releaseThreads(): Promise<void> {
-    if (this.released || this.outstanding > 0 || [...this.files.values()].some((f) => f.busy) || this.rescanAhead()) return;
+    if (this.released || this.outstanding > 0 || this.sharedLeft > 0 || [...this.files.values()].some((f) => f.busy) || this.rescanAhead()) return;
     this.released = true;
     await this.runner.close();
   }

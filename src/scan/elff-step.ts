@@ -90,6 +90,23 @@ export class ElffRangeScanner {
     this.schema = undefined;
   }
 
+  /**
+   * Goes on with a chunk of a file whose first `#Fields` is `headFields`: the chunk at the
+   * file's start reads it, a later one starts under it. Any other `#Fields` met from now on
+   * sets `mixedFields`.
+   */
+  nextChunk(path: string, start: number, headFields: string | undefined): void {
+    this.path = path;
+    this.schema = start > 0 && headFields !== undefined ? parseFieldsDirective(headFields) : undefined;
+    this.expectedFields = headFields;
+    this.checkFields = true;
+  }
+
+  /** Whether a chunk met a `#Fields` other than its file's first (see nextChunk). */
+  mixedFields = false;
+  private expectedFields: string | undefined;
+  private checkFields = false;
+
   finish(snapshot: Snapshot): void {
     snapshot.records.merge(this.records);
     snapshot.proxysg = this.aggregator.finish();
@@ -100,6 +117,7 @@ export class ElffRangeScanner {
   private directive(line: string): void {
     const schema = parseFieldsDirective(line);
     if (!schema) return;
+    if (this.checkFields && line !== this.expectedFields) this.mixedFields = true;
     this.schema = schema;
     this.sawOwnFields = true;
     this.lastFieldsDirective = line;

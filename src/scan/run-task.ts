@@ -10,7 +10,7 @@ import type { AuditRangeScanner } from './audit-step.js';
 import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
 import { CertcrunchError } from '../errors.js';
 import { fileSource, gzipFileSource, streamSource, type ByteSource } from './sources.js';
-import type { ScanResult, ScanTask } from './task.js';
+import type { ScanResult, ScanTask, SharedChunks } from './task.js';
 
 function requireAudit(task: ScanTask): NonNullable<ScanTask['audit']> {
   if (!task.audit) throw new CertcrunchError('ERR_FORMAT', `${task.path}: no audit-log settings`);
@@ -35,7 +35,7 @@ function blockSize(task: ScanTask): number {
  * partial snapshot. Runs inside a pool worker, or in-process for stdin and `--workers 0`.
  */
 export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanResult> {
-  const { snapshot, rest } = await scan(task, stream);
+  const { snapshot, rest } = task.shared ? await scanShared(task, task.shared) : await scan(task, stream);
   // Encoded once the scanner's tables are unreachable, so their memory can go before this peak.
   const bytes = encodeSnapshot(snapshot);
   // Moved to the main thread whole: a small snapshot is a view of Node's shared buffer pool,
@@ -140,4 +140,58 @@ async function scanGroupRest(
     doneBefore += file.fileBytes;
   }
   return error;
+}
+
+/**
+ * Shared chunks (plan/split.ts shareChunks): claims chunk after chunk until none is left, or
+ * until some thread meets a `#Fields` other than its file's first (the collector then scans the
+ * files again in fixed ranges), and scans them all into one snapshot.
+ */
+async function scanShared(task: ScanTask, shared: SharedChunks): Promise<{ snapshot: Snapshot; rest: Omit<ScanResult, 'snapshot'> }> {
+  const started = performance.now();
+  const { kernel } = selectKernel();
+  const { ElffRangeScanner } = await import('./elff-step.js');
+  const elff = new ElffRangeScanner(kernel, task.path, undefined);
+  const claims = new Int32Array(shared.claims);
+  const snapshot = new Snapshot();
+  snapshot.meta.toolVersion = TOOL_VERSION;
+  snapshot.meta.kernel = kernel.name;
+  const progress = task.progress ? new Float64Array(task.progress.buffer) : undefined;
+  const index = task.progress?.index ?? 0;
+  let done = 0; // bytes of the chunks finished by this task
+  let error: ScanResult['error'];
+  const block = Buffer.allocUnsafeSlow(DEFAULT_BLOCK_BYTES); // one read buffer for all the chunks
+  while (Atomics.load(claims, 1) === 0) {
+    const k = Atomics.add(claims, 0, 1);
+    const chunk = shared.chunks[k];
+    if (!chunk) break;
+    if (chunk.format !== 'proxysg' || chunk.gzip) throw new CertcrunchError('ERR_FORMAT', `${chunk.path}: only plain ProxySG files can be shared in chunks`);
+    elff.nextChunk(chunk.path, chunk.start, chunk.fields);
+    const skipFirstLine = chunk.start > 0;
+    const readFrom = skipFirstLine ? chunk.start - 1 : chunk.start;
+    const limit = chunk.end < 0 ? Number.POSITIVE_INFINITY : chunk.end;
+    const before = done;
+    const publish = progress && ((at: number) => (progress[index] = before + Math.max(0, at - chunk.start)));
+    const source = await fileSource(chunk.path, readFrom);
+    let loop;
+    try {
+      const step = skipFirstLine ? afterPartialFirstLine(elff.step) : elff.step;
+      loop = await runBlockLoop(source, readFrom, limit, step, publish, blockSize(chunk), undefined, block);
+    } finally {
+      await source.close();
+    }
+    done += (chunk.end < 0 ? chunk.fileBytes : chunk.end) - chunk.start;
+    const rangeEnd = chunk.end < 0 ? loop.end : Math.min(chunk.end, Math.max(loop.end, chunk.start));
+    snapshot.meta.addInput({
+      path: chunk.path, format: chunk.format, bytes: chunk.fileBytes, mtimeMs: chunk.mtimeMs, gzip: false, ranges: [[chunk.start, rangeEnd]],
+    });
+    if (loop.error) snapshot.meta.addFileError({ path: chunk.path, ...loop.error });
+    error ??= loop.error;
+    if (elff.mixedFields) Atomics.store(claims, 1, 1);
+  }
+  elff.finish(snapshot);
+  snapshot.meta.elapsedMs = performance.now() - started;
+  const rest: Omit<ScanResult, 'snapshot'> = { usedStartFields: false, mixedFields: elff.mixedFields };
+  if (error) rest.error = error;
+  return { snapshot, rest };
 }

@@ -29,10 +29,23 @@ export interface ScanTask {
    * groupWholeFiles).
    */
   group?: ScanTask[];
+  /**
+   * Chunks of plain ProxySG files shared by several tasks: each claims the next unclaimed chunk
+   * (an atomic counter in `claims`) until none is left, scanning all it claims into one
+   * snapshot, so a faster thread takes more of the work (plan/split.ts shareChunks).
+   */
+  shared?: SharedChunks;
   /** Read-block size; defaults to 1 MiB, less for small ranges. Tests use tiny blocks to exercise carry-over. */
   blockBytes?: number;
   /** Where to publish bytes done, for the progress bar: progress[index] = absolute offset reached (with a group: bytes done over all its files). */
   progress?: { buffer: SharedArrayBuffer; index: number };
+}
+
+export interface SharedChunks {
+  /** Byte ranges of whole files, each with its file's first `#Fields` as `fields` (when it has one). */
+  chunks: ScanTask[];
+  /** Int32 [0]: the next chunk to claim; [1]: set to stop claiming (a file changed `#Fields`). */
+  claims: SharedArrayBuffer;
 }
 
 export interface ScanResult {
@@ -42,6 +55,11 @@ export interface ScanResult {
   lastFields?: string;
   /** ELFF: whether any record was read under the schema given in the task. */
   usedStartFields: boolean;
+  /**
+   * Shared chunks: whether some chunk met a `#Fields` other than its file's first. Chunks were
+   * then read under a guess that may be wrong, and the files are scanned again in fixed ranges.
+   */
+  mixedFields?: boolean;
   /** Set when the input failed part-way (corrupt gzip); the snapshot holds what came before. */
   error?: { offset: number; message: string };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CHUNK_BYTES, defaultRanges, groupWholeFiles, planTasks } from '../../src/plan/split.js';
+import { DEFAULT_CHUNK_BYTES, defaultRanges, groupWholeFiles, planTasks, shareChunks } from '../../src/plan/split.js';
 import type { ScanTask } from '../../src/scan/task.js';
 import type { InputFile } from '../../src/input/discover.js';
 
@@ -70,3 +70,52 @@ describe('groups of whole files', () => {
   });
 });
 
+
+describe('shared chunks', () => {
+  const file = (path: string, bytes: number): InputFile => ({ path, format: 'proxysg', gzip: false, bytes, mtimeMs: 7 });
+  const heads = new Map([['a.log', '#Fields: date time cs-host']]);
+
+  it('cover every plain ProxySG file outside a group exactly, each chunk with its file first #Fields', () => {
+    const planned = planTasks([file('a.log', 100 * MiB), file('b.log', 20 * MiB)], (n) => defaultRanges(n, 2, 120 * MiB));
+    const { tasks, fallback } = shareChunks(planned, 2, heads, 16 * MiB);
+    expect(fallback).toEqual(planned);
+    expect(tasks).toHaveLength(2);
+    const { chunks, claims } = tasks[0]!.shared!;
+    expect(tasks[1]!.shared!.chunks).toBe(chunks);
+    expect(tasks[1]!.shared!.claims).toBe(claims);
+    expect(tasks.every((t) => t.fileBytes === 120 * MiB)).toBe(true);
+    for (const [path, bytes] of [['a.log', 100 * MiB], ['b.log', 20 * MiB]] as const) {
+      const mine = chunks.filter((c) => c.path === path);
+      expect(mine[0]!.start).toBe(0);
+      expect(mine.at(-1)!.end).toBe(-1);
+      mine.forEach((c, i) => {
+        if (i > 0) expect(c.start).toBe(mine[i - 1]!.end);
+        expect(c.fields).toBe(heads.get(path));
+        expect(c.fileBytes).toBe(bytes);
+        expect(c.mtimeMs).toBe(7);
+      });
+      expect(mine.slice(0, -1).every((c) => c.end - c.start === 16 * MiB)).toBe(true);
+    }
+  });
+
+  it('keep a file given twice twice, as the fixed plan does', () => {
+    const planned = planTasks([file('a.log', 40 * MiB), file('a.log', 40 * MiB)], (n) => [n]);
+    const { chunks } = shareChunks(planned, 2, heads, 16 * MiB).tasks[0]!.shared!;
+    expect(chunks.map((c) => [c.start, c.end])).toEqual([[0, 16 * MiB], [16 * MiB, 32 * MiB], [32 * MiB, -1], [0, 16 * MiB], [16 * MiB, 32 * MiB], [32 * MiB, -1]]);
+  });
+
+  it('leave gzip files, groups, other formats, one worker and a single chunk alone', () => {
+    const gz: ScanTask = { path: 'g.log.gz', format: 'proxysg', gzip: true, start: 0, end: -1, fileBytes: 50 * MiB, mtimeMs: 0 };
+    const trx: ScanTask = { path: 't.log', format: 'ejbca-trx', gzip: false, start: 0, end: -1, fileBytes: 50 * MiB, mtimeMs: 0 };
+    const whole = (path: string): ScanTask => ({ path, format: 'proxysg', gzip: false, start: 0, end: -1, fileBytes: 10 * MiB, mtimeMs: 0 });
+    const group: ScanTask = { ...whole('x.log'), group: [whole('y.log')] };
+    const big = whole('big.log');
+    big.fileBytes = 64 * MiB;
+    const { tasks, fallback } = shareChunks([gz, trx, group, big], 2, heads, 16 * MiB);
+    expect(tasks.slice(0, 3)).toEqual([gz, trx, group]);
+    expect(fallback).toEqual([big]);
+    expect(tasks.slice(3).map((t) => t.shared!.chunks.length)).toEqual([4, 4]);
+    expect(shareChunks([big], 1, heads, 16 * MiB)).toEqual({ tasks: [big], fallback: [] });
+    expect(shareChunks([whole('small.log')], 2, heads, 16 * MiB)).toEqual({ tasks: [whole('small.log')], fallback: [] });
+  });
+});

@@ -41,4 +41,30 @@ describe('ResultCollector', () => {
     await new ResultCollector(tasks, runner, (r) => log.push(`merge ${r.snapshot[0]}`)).runAll();
     expect(log).toEqual(['run a@0 -', 'run a@10 guess', 'merge 0', 'run a@10 real', 'merge 10', 'close']);
   });
+
+  it('merges the results of shared chunks once all are in, after the threads stop', async () => {
+    const log: string[] = [];
+    const claims = new SharedArrayBuffer(8);
+    const shared = (start: number): ScanTask => ({ ...task('pool', start), shared: { chunks: [task('a', 0), task('a', 10)], claims } });
+    const fallback = [task('a', 0), task('a', 10, 'guess')];
+    const runner = fakeRunner((t) => ({ snapshot: new Uint8Array([t.start]), usedStartFields: false, mixedFields: false }), log);
+    await new ResultCollector([shared(3), shared(6), task('b', 0)], runner, (r) => log.push(`merge ${r.snapshot[0]}`), fallback).runAll();
+    expect(log.filter((l) => !l.startsWith('run'))).toEqual(['merge 0', 'close', 'merge 3', 'merge 6']);
+  });
+
+  it('scans the files of shared chunks again in fixed ranges when one changed #Fields', async () => {
+    const log: string[] = [];
+    const claims = new SharedArrayBuffer(8);
+    const shared = (start: number): ScanTask => ({ ...task('pool', start), shared: { chunks: [task('a', 0), task('a', 10)], claims } });
+    const fallback = [task('a', 0), task('a', 10, 'guess')];
+    const runner = fakeRunner((t) => ({
+      snapshot: new Uint8Array([t.start + (t.shared ? 100 : 0)]), usedStartFields: t.start > 0,
+      ...(t.shared ? { mixedFields: t.start === 2 } : {}), ...(t.path === 'a' && t.start === 0 ? { lastFields: 'real' } : {}),
+    }), log);
+    await new ResultCollector([shared(1), shared(2)], runner, (r) => log.push(`merge ${r.snapshot[0]}`), fallback).runAll();
+    // Neither shared result is merged; the fallback runs under the usual #Fields rules.
+    expect(log).toEqual([
+      'run pool@1 -', 'run pool@2 -', 'run a@0 -', 'run a@10 guess', 'merge 0', 'run a@10 real', 'merge 10', 'close',
+    ]);
+  });
 });

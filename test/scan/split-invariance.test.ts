@@ -7,6 +7,7 @@ import type { ScanTask } from '../../src/scan/task.js';
 import { decodeSnapshot } from '../../src/snapshot/codec.js';
 import { Snapshot } from '../../src/snapshot/snapshot.js';
 import { analyzeJson, reportJson } from '../helpers/analyze.js';
+import { analyze } from '../../src/cli/analyze-flow.js';
 import { tempDir } from '../helpers/tmp.js';
 import { fixtures } from '../fixtures/index.js';
 
@@ -75,6 +76,22 @@ describe('every record is counted exactly once, wherever ranges split a file', (
     const whole = reportJson(separately);
     expect(await analyzeJson(paths)).toBe(whole);
     expect(await analyzeJson(paths, { workers: 2 })).toBe(whole);
+  });
+
+  it('files in chunks the threads share give what the fixed ranges give, a #Fields change included', async () => {
+    // edge-cases and the bluecoat logs change #Fields part-way: there the threads give up the
+    // shared chunks and the files are scanned again in fixed ranges.
+    const big = join(dir, 'concatenated.log');
+    writeFileSync(big, Buffer.concat((['ssl', 'bluecoat1', 'edgeCases'] as const).map((name) => readFileSync(fixtures[name]))));
+    const sets = [[fixtures.ssl], [fixtures.ssl, fixtures.http, fixtures.ssl], [fixtures.edgeCases], [fixtures.bluecoat4, fixtures.ssl], [big]];
+    for (const paths of sets) {
+      const whole = await analyzeJson(paths);
+      for (const sharedChunkBytes of [7, 1000]) {
+        const { snapshot } = await analyze(paths, { workers: 2, sharedChunkBytes });
+        expect(reportJson(snapshot), `${paths.join(' ')} in chunks of ${sharedChunkBytes}`).toBe(whole);
+        for (const path of new Set(paths)) expect(snapshot.meta.inputs.get(path)!.ranges).toEqual([[0, statSync(path).size]]);
+      }
+    }
   });
 
   it('gzip files scanned as one group give what they give one by one, a corrupt one included', async () => {
