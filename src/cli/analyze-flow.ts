@@ -90,7 +90,7 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
     const done = new Float64Array(progress);
     if (options.onProgress) timer = setInterval(() => options.onProgress!(bytesDone(tasks, done), total), 250);
     for (const input of inputs) if (!input.format) unrecognised.meta.addInput(emptyInput(input));
-    const collector = new ResultCollector(tasks, runner, (r) => absorb(decodeSnapshot(r.snapshot)), fallback);
+    const collector = new ResultCollector(tasks, runner, { open: (r) => decodeSnapshot(r.snapshot), merge: absorb }, fallback);
     const results = collector.runAll();
     // The tasks are out; while the workers scan, this thread prepares the snapshot codec.
     setImmediate(snapshotMessage);

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { ADDON_ABI_VERSION, type NativeAddon } from './addon-types.js';
-import { fallbackKernel } from './fallback/index.js';
 import type { CompiledPattern, ElffOutput, ElffScanRequest, ElffTally, Interner, Kernel, PatternOutput, ScanBlock } from './types.js';
 import { encodePatternSpec, type PatternSpec } from '../formats/pattern-spec.js';
 
@@ -16,21 +15,23 @@ export interface KernelChoice {
   reason?: string;
 }
 
-let cached: KernelChoice | undefined;
+/** The TypeScript kernel, loaded only when it is the one in use: a scan thread starts sooner without it. */
+const fallback = async (): Promise<Kernel> => (await import('./fallback/index.js')).fallbackKernel;
 
-/** Loads the native kernel unless CERTCRUNCH_NATIVE=0 or it cannot load; then the TS fallback. */
-export function selectKernel(): KernelChoice {
-  if (cached) return cached;
-  if (process.env['CERTCRUNCH_NATIVE'] === '0') {
-    cached = { kernel: fallbackKernel, reason: 'disabled by CERTCRUNCH_NATIVE=0' };
-    return cached;
-  }
+async function choose(): Promise<KernelChoice> {
+  if (process.env['CERTCRUNCH_NATIVE'] === '0') return { kernel: await fallback(), reason: 'disabled by CERTCRUNCH_NATIVE=0' };
   try {
-    cached = { kernel: nativeKernel(loadAddon()) };
+    return { kernel: nativeKernel(loadAddon()) };
   } catch (err) {
-    cached = { kernel: fallbackKernel, reason: `native addon unavailable: ${(err as Error).message.split('\n')[0]}` };
+    return { kernel: await fallback(), reason: `native addon unavailable: ${(err as Error).message.split('\n')[0]}` };
   }
-  return cached;
+}
+
+const chosen = await choose();
+
+/** The native kernel unless CERTCRUNCH_NATIVE=0 or it cannot load; then the TS fallback. Decided when this module loads. */
+export function selectKernel(): KernelChoice {
+  return chosen;
 }
 
 export function loadAddon(): NativeAddon {

@@ -3,6 +3,12 @@ import type { ScanResult, ScanTask } from './task.js';
 
 type Runner = Pick<TaskRunner, 'run' | 'close'>;
 
+/** Where results go: `open` turns one into its mergeable part (decodes it), `merge` takes the part in. */
+export interface ResultSink<Part> {
+  open(result: ScanResult): Part;
+  merge(part: Part): void;
+}
+
 /**
  * Takes scan results as they arrive and merges each as soon as it is known to be right, so the
  * main thread merges while the workers are still scanning.
@@ -11,24 +17,26 @@ type Runner = Pick<TaskRunner, 'run' | 'close'>;
  * schema truly in force is the last `#Fields` of the ranges before, known only once those are
  * in; a range that read records under a wrong guess is scanned again before it is merged.
  *
- * Tasks sharing chunks (plan/split.ts shareChunks) are merged once all of them are in, unless
- * one met a file changing `#Fields`: then their files are scanned again in fixed ranges
- * (`fallback`), under the rules above.
+ * Tasks sharing chunks (plan/split.ts shareChunks) are opened as they arrive and merged once
+ * all of them are in, unless one met a file changing `#Fields`: then their parts are dropped and
+ * their files scanned again in fixed ranges (`fallback`), under the rules above.
  */
-export class ResultCollector {
+export class ResultCollector<Part> {
   private readonly results: (ScanResult | undefined)[];
   private readonly files = new Map<string, { order: number[]; next: number; inForce: string | undefined; busy: boolean }>();
   /** Tasks of the first round not yet returned. */
   private outstanding: number;
   private released = false;
-  /** Results of the tasks sharing chunks, held until all are in; sharedLeft: tasks not yet settled. */
-  private readonly sharedResults: ScanResult[] = [];
+  /** Parts of the tasks sharing chunks, held until all are in; sharedLeft: tasks not yet settled. */
+  private readonly sharedParts: Part[] = [];
+  private sharedArrived = 0;
+  private sharedMixed = false;
   private sharedLeft: number;
 
   constructor(
     private readonly tasks: ScanTask[],
     private readonly runner: Runner,
-    private readonly merge: (result: ScanResult) => void,
+    private readonly sink: ResultSink<Part>,
     private readonly fallback: readonly ScanTask[] = [],
   ) {
     this.results = new Array(tasks.length);
@@ -51,19 +59,22 @@ export class ResultCollector {
   }
 
   private async acceptShared(result: ScanResult): Promise<void> {
-    this.sharedResults.push(result);
     this.outstanding--;
-    if (this.sharedResults.length < this.sharedLeft) return;
-    const results = this.sharedResults.splice(0);
-    if (results.some((r) => r.mixedFields)) {
+    this.sharedMixed ||= result.mixedFields === true;
+    // Opened at once, while the other threads finish: only the merge waits for them all.
+    if (!this.sharedMixed) this.sharedParts.push(this.sink.open(result));
+    if (++this.sharedArrived < this.sharedLeft) return;
+    const parts = this.sharedParts.splice(0);
+    if (this.sharedMixed) {
       // The threads stay for the fallback: it shares this collector's pool, which closes after.
-      await new ResultCollector(this.fallback.map((t) => ({ ...t })), { run: (t) => this.runner.run(t), close: async () => {} }, this.merge).runAll();
+      const pool = { run: (t: ScanTask) => this.runner.run(t), close: async () => {} };
+      await new ResultCollector(this.fallback.map((t) => ({ ...t })), pool, this.sink).runAll();
       this.sharedLeft = 0;
       await this.releaseThreads();
     } else {
       this.sharedLeft = 0;
-      await this.releaseThreads(); // before the merging, so the threads' heaps are gone by then
-      for (const r of results) this.merge(r);
+      await this.releaseThreads();
+      for (const part of parts) this.sink.merge(part);
     }
   }
 
@@ -85,7 +96,7 @@ export class ResultCollector {
           else task.fields = file.inForce;
           r = await this.runner.run(task);
         }
-        this.merge(r);
+        this.sink.merge(this.sink.open(r));
         this.results[i] = undefined; // merged: let the bytes go
         file.inForce = r.lastFields ?? file.inForce;
         file.next++;

@@ -37,11 +37,7 @@ function blockSize(task: ScanTask): number {
 export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanResult> {
   const { snapshot, rest } = task.shared ? await scanShared(task, task.shared) : await scan(task, stream);
   // Encoded once the scanner's tables are unreachable, so their memory can go before this peak.
-  const bytes = encodeSnapshot(snapshot);
-  // Moved to the main thread whole: a small snapshot is a view of Node's shared buffer pool,
-  // which cannot be moved, so it is copied; a large one owns its memory and goes as it is.
-  const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  return { snapshot: owned ? bytes : new Uint8Array(bytes), ...rest };
+  return { snapshot: encodeSnapshot(snapshot), ...rest };
 }
 
 async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snapshot; rest: Omit<ScanResult, 'snapshot'> }> {

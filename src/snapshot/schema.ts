@@ -23,8 +23,8 @@ export function snapshotMessage(): protobuf.Type {
     const root = protobuf.parse(readFileSync(PROTO_PATH, 'utf8'), { keepCase: false }).root;
     // Resolves proto3's defaults, such as packed repeated numbers, before any code is generated.
     root.resolveAll();
-    // Generate every type's code now rather than on its first message; then replace StringCounter's.
-    for (const type of (root.lookup('certcrunch.v1') as protobuf.Namespace).nestedArray) if (type instanceof protobuf.Type) type.setup();
+    // A type's code is generated on its first message (a ProxySG scan never writes the OCSP
+    // types); the hand-written codecs replace StringCounter's and ProxySg's now.
     const stringCounter = root.lookupType('certcrunch.v1.StringCounter');
     installStringCounterWire(stringCounter);
     installProxySgWire(root.lookupType('certcrunch.v1.ProxySg'), stringCounter, root.lookupType('certcrunch.v1.IntCounter'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ResultCollector } from '../../src/scan/collect.js';
+import { ResultCollector, type ResultSink } from '../../src/scan/collect.js';
 import type { TaskRunner } from '../../src/scan/pool.js';
 import type { ScanResult, ScanTask } from '../../src/scan/task.js';
 
@@ -24,12 +24,15 @@ function fakeRunner(results: (t: ScanTask) => ScanResult, log: string[]): TaskRu
   } as unknown as TaskRunner;
 }
 
+/** Opens a result as itself and logs each merge. */
+const sink = (log: string[]): ResultSink<ScanResult> => ({ open: (r) => r, merge: (r) => void log.push(`merge ${r.snapshot[0]}`) });
+
 describe('ResultCollector', () => {
   it('stops the threads once every result is in, before merging the last', async () => {
     const log: string[] = [];
     const tasks = [task('a', 0), task('a', 10), task('b', 5)];
     const runner = fakeRunner((t) => ({ snapshot: new Uint8Array([t.start]), usedStartFields: false }), log);
-    await new ResultCollector(tasks, runner, (r) => log.push(`merge ${r.snapshot[0]}`)).runAll();
+    await new ResultCollector(tasks, runner, sink(log)).runAll();
     expect(log.filter((l) => !l.startsWith('run'))).toEqual(['merge 0', 'merge 5', 'close', 'merge 10']);
   });
 
@@ -38,18 +41,20 @@ describe('ResultCollector', () => {
     const tasks = [task('a', 0), task('a', 10, 'guess')];
     // The first range ends with another #Fields, so the second, read under the guess, is scanned again.
     const runner = fakeRunner((t) => ({ snapshot: new Uint8Array([t.start]), usedStartFields: true, ...(t.start === 0 ? { lastFields: 'real' } : {}) }), log);
-    await new ResultCollector(tasks, runner, (r) => log.push(`merge ${r.snapshot[0]}`)).runAll();
+    await new ResultCollector(tasks, runner, sink(log)).runAll();
     expect(log).toEqual(['run a@0 -', 'run a@10 guess', 'merge 0', 'run a@10 real', 'merge 10', 'close']);
   });
 
-  it('merges the results of shared chunks once all are in, after the threads stop', async () => {
+  it('opens the results of shared chunks as they arrive, and merges them once all are in and the threads stop', async () => {
     const log: string[] = [];
     const claims = new SharedArrayBuffer(8);
     const shared = (start: number): ScanTask => ({ ...task('pool', start), shared: { chunks: [task('a', 0), task('a', 10)], claims } });
     const fallback = [task('a', 0), task('a', 10, 'guess')];
     const runner = fakeRunner((t) => ({ snapshot: new Uint8Array([t.start]), usedStartFields: false, mixedFields: false }), log);
-    await new ResultCollector([shared(3), shared(6), task('b', 0)], runner, (r) => log.push(`merge ${r.snapshot[0]}`), fallback).runAll();
-    expect(log.filter((l) => !l.startsWith('run'))).toEqual(['merge 0', 'close', 'merge 3', 'merge 6']);
+    const opening: ResultSink<ScanResult> = { open: (r) => (log.push(`open ${r.snapshot[0]}`), r), merge: sink(log).merge };
+    await new ResultCollector([shared(3), shared(6), task('b', 0)], runner, opening, fallback).runAll();
+    // Each shared result is opened (decoded) on arrival; merged only when all are in and the threads have stopped.
+    expect(log.filter((l) => !l.startsWith('run'))).toEqual(['open 0', 'merge 0', 'open 3', 'open 6', 'close', 'merge 3', 'merge 6']);
   });
 
   it('scans the files of shared chunks again in fixed ranges when one changed #Fields', async () => {
@@ -61,7 +66,7 @@ describe('ResultCollector', () => {
       snapshot: new Uint8Array([t.start + (t.shared ? 100 : 0)]), usedStartFields: t.start > 0,
       ...(t.shared ? { mixedFields: t.start === 2 } : {}), ...(t.path === 'a' && t.start === 0 ? { lastFields: 'real' } : {}),
     }), log);
-    await new ResultCollector([shared(1), shared(2)], runner, (r) => log.push(`merge ${r.snapshot[0]}`), fallback).runAll();
+    await new ResultCollector([shared(1), shared(2)], runner, sink(log), fallback).runAll();
     // Neither shared result is merged; the fallback runs under the usual #Fields rules.
     expect(log).toEqual([
       'run pool@1 -', 'run pool@2 -', 'run a@0 -', 'run a@10 guess', 'merge 0', 'run a@10 real', 'merge 10', 'close',
