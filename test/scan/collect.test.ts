@@ -57,6 +57,18 @@ describe('ResultCollector', () => {
     expect(log.filter((l) => !l.startsWith('run'))).toEqual(['open 0', 'merge 0', 'open 3', 'open 6', 'close', 'merge 3', 'merge 6']);
   });
 
+  it('opens a large shared result only once the threads have stopped', async () => {
+    const log: string[] = [];
+    const claims = new SharedArrayBuffer(8);
+    const shared = (start: number): ScanTask => ({ ...task('pool', start), shared: { chunks: [task('a', 0), task('a', 10)], claims } });
+    const big = new Uint8Array(9 << 20);
+    big[0] = 6;
+    const runner = fakeRunner((t) => ({ snapshot: t.start === 6 ? big : new Uint8Array([t.start]), usedStartFields: false }), log);
+    const opening: ResultSink<ScanResult> = { open: (r) => (log.push(`open ${r.snapshot[0]}`), r), merge: sink(log).merge };
+    await new ResultCollector([shared(3), shared(6)], runner, opening, [task('a', 0)]).runAll();
+    expect(log.filter((l) => !l.startsWith('run'))).toEqual(['open 3', 'close', 'merge 3', 'open 6', 'merge 6']);
+  });
+
   it('scans the files of shared chunks again in fixed ranges when one changed #Fields', async () => {
     const log: string[] = [];
     const claims = new SharedArrayBuffer(8);
