@@ -176,9 +176,17 @@ function primitiveContent(bytes: Uint8Array, node: Tlv, tag: number): Uint8Array
 
 function signedValue(content: Uint8Array, node: Tlv): bigint {
   if (content.length === 0) throw new DerError('bad-value', node.start, 'empty integer');
+  if (content.length <= 6) return BigInt(smallSigned(content));
   // Hex keeps this linear; shifting a bigint per byte is quadratic on long input.
   const value = BigInt(`0x${toHex(content)}`);
   return (content[0] ?? 0) & 0x80 ? value - (1n << BigInt(content.length * 8)) : value;
+}
+
+/** Two's-complement value of 1 to 6 bytes: exact as a number. */
+function smallSigned(content: Uint8Array): number {
+  let value = 0;
+  for (let i = 0; i < content.length; i++) value = value * 256 + content[i]!;
+  return (content[0]! & 0x80) !== 0 ? value - 2 ** (8 * content.length) : value;
 }
 
 function toSafeNumber(value: bigint, node: Tlv): number {
@@ -195,12 +203,16 @@ export function readInteger(bytes: Uint8Array, node: Tlv): bigint {
 
 /** A small INTEGER (versions) as a number. */
 export function readSmallInteger(bytes: Uint8Array, node: Tlv): number {
-  return toSafeNumber(readInteger(bytes, node), node);
+  const content = primitiveContent(bytes, node, TAG.INTEGER);
+  if (content.length >= 1 && content.length <= 6) return smallSigned(content);
+  return toSafeNumber(signedValue(content, node), node);
 }
 
 /** ENUMERATED (response status, CRL reason) as a number. */
 export function readEnumerated(bytes: Uint8Array, node: Tlv): number {
-  return toSafeNumber(signedValue(primitiveContent(bytes, node, TAG.ENUMERATED), node), node);
+  const content = primitiveContent(bytes, node, TAG.ENUMERATED);
+  if (content.length >= 1 && content.length <= 6) return smallSigned(content);
+  return toSafeNumber(signedValue(content, node), node);
 }
 
 /**
@@ -348,7 +360,19 @@ export function readString(bytes: Uint8Array, node: Tlv): string | undefined {
   return decode(content);
 }
 
-/** Lowercase hex of a byte array. */
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** Lowercase hex of a byte array. Short ones (hashes, serials) by table: no Buffer view and runtime call apiece. */
 export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  if (bytes.length > 64) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  let hex = '';
+  for (let i = 0; i < bytes.length; i++) hex += HEX_PAIRS[bytes[i]!]!;
+  return hex;
+}
+
+const recentHashes = new RecentTexts(8);
+
+/** toHex of a value that repeats from record to record (an issuer's name and key hashes). */
+export function toHexRecent(bytes: Uint8Array): string {
+  return recentHashes.get(bytes, () => toHex(bytes));
 }

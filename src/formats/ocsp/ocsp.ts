@@ -21,6 +21,7 @@ import {
   readString,
   readTlv,
   toHex,
+  toHexRecent,
   type Tlv,
 } from './der.js';
 
@@ -145,8 +146,8 @@ function readCertId(bytes: Uint8Array, node: Tlv): CertIdInfo {
   return {
     hashAlgorithm,
     hashName: HASH_NAMES[hashAlgorithm] ?? 'other',
-    issuerNameHash: toHex(readOctetString(bytes, f.next(TAG.OCTET_STRING))),
-    issuerKeyHash: toHex(readOctetString(bytes, f.next(TAG.OCTET_STRING))),
+    issuerNameHash: toHexRecent(readOctetString(bytes, f.next(TAG.OCTET_STRING))),
+    issuerKeyHash: toHexRecent(readOctetString(bytes, f.next(TAG.OCTET_STRING))),
     serial: readIntegerHex(bytes, f.next(TAG.INTEGER)),
   };
 }

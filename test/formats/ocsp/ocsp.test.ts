@@ -7,9 +7,13 @@ import {
   readChildren,
   readGeneralizedTime,
   readInteger,
+  readEnumerated,
   readIntegerHex,
   readOid,
+  readSmallInteger,
   readTlv,
+  toHex,
+  toHexRecent,
   type Tlv,
 } from '../../../src/formats/ocsp/der.js';
 import { describeOcsp } from '../../../src/formats/ocsp/describe.js';
@@ -379,6 +383,38 @@ describe('der reader', () => {
     expect(integer('0203000001')).toEqual([1n, '01']);
     expect(integer('0202ff7f')).toEqual([-129n, 'ff7f']);
     expect(integer('0203ffff80')).toEqual([-128n, '80']);
+  });
+
+  it('reads small INTEGERs and ENUMERATEDs of every length as numbers, like the bigint path', () => {
+    for (let length = 1; length <= 7; length++) {
+      for (const fill of [0x00, 0x01, 0x7f, 0x80, 0xa5, 0xff]) {
+        const content = Array.from({ length }, (_, i) => (i === 0 ? fill : (fill * 31 + i * 17) & 0xff));
+        const int = new Uint8Array([0x02, length, ...content]);
+        const reference = BigInt.asIntN(8 * length, BigInt(`0x${Buffer.from(content).toString('hex')}`));
+        expect(readInteger(int, readTlv(int, 0, int.length)), `${length} ${fill}`).toBe(reference);
+        const enumerated = new Uint8Array([0x0a, length, ...content]);
+        const small = () => readSmallInteger(int, readTlv(int, 0, int.length));
+        const enumValue = () => readEnumerated(enumerated, readTlv(enumerated, 0, enumerated.length));
+        if (reference > BigInt(Number.MAX_SAFE_INTEGER) || reference < BigInt(Number.MIN_SAFE_INTEGER)) {
+          expect([derReason(small), derReason(enumValue)]).toEqual(['bad-value', 'bad-value']);
+        } else {
+          expect([small(), enumValue()], `${length} ${fill}`).toEqual([Number(reference), Number(reference)]);
+        }
+      }
+    }
+    const empty = fromHex('0200');
+    expect(derReason(() => readSmallInteger(empty, readTlv(empty, 0, empty.length)))).toBe('bad-value');
+  });
+
+  it('writes hex as Buffer does, and the recent-hash cache follows the bytes, not the buffer', () => {
+    for (let length = 0; length <= 100; length += 7) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 73 + length) & 0xff);
+      expect(toHex(bytes)).toBe(Buffer.from(bytes).toString('hex'));
+    }
+    const reused = new Uint8Array(20).fill(0xab);
+    expect(toHexRecent(reused)).toBe('ab'.repeat(20));
+    reused.fill(0xcd); // the same buffer, new bytes: as a decoded block's is
+    expect(toHexRecent(reused)).toBe('cd'.repeat(20));
   });
 
   it('reads OIDs and GeneralizedTime', () => {
