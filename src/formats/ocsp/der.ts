@@ -243,11 +243,17 @@ class RecentTexts {
   private readonly bytes: Uint8Array[] = [];
   private readonly texts: string[] = [];
   private next = 0;
+  private last = 0;
 
   constructor(private readonly size: number) {}
 
   get(content: Uint8Array, decode: () => string): string {
-    for (let i = 0; i < this.bytes.length; i++) if (sameBytes(this.bytes[i]!, content)) return this.texts[i]!;
+    // From the last hit on: a record's values come round in the same order as the record before's.
+    const n = this.bytes.length;
+    for (let k = 0; k < n; k++) {
+      const i = (this.last + k) % n;
+      if (sameBytes(this.bytes[i]!, content)) return this.texts[(this.last = i)]!;
+    }
     const text = decode();
     this.bytes[this.next] = content.slice();
     this.texts[this.next] = text;
