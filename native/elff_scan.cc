@@ -139,12 +139,33 @@ class FieldPlan {
   uint32_t date_ = kNoId, time_ = kNoId;
 };
 
-// Lines longer than this are tokenized byte by byte in constant memory: no real record is this
-// long, and a line's bitmaps and run arrays grow with it.
+// Lines longer than this are tokenized with memchr in constant memory: no real record is this
+// long, and a line's bitmaps grow with it.
 constexpr size_t kMaxMaskedLine = 1 << 16;
 
-// The tokenizer for over-long lines: the same rules, one value at a time with memchr.
-RecordKind TokenizeLong(FieldPlan& plan, const uint8_t* line, size_t len, uint32_t* ids, PendingValues& pending) {
+// The next quote or space of an over-long line at or after pos (pos <= len), or len.
+class MemchrFinder {
+ public:
+  MemchrFinder(const uint8_t* line, size_t len) : line_(line), len_(len) {}
+  size_t NextQuote(size_t pos) const { return Next(kQuote, pos); }
+  size_t NextSpace(size_t pos) const { return Next(kSpace, pos); }
+
+ private:
+  size_t Next(uint8_t byte, size_t pos) const {
+    const void* hit = pos < len_ ? std::memchr(line_ + pos, byte, len_ - pos) : nullptr;
+    return hit == nullptr ? len_ : static_cast<size_t>(static_cast<const uint8_t*>(hit) - line_);
+  }
+  const uint8_t* line_;
+  size_t len_;
+};
+
+// Hands each value of a line to the plan. Values are the runs of non-space bytes; a quoted value
+// ends at the first '"' followed by a space or the end of the line, and may hold spaces. `find`
+// gives the next quote or space: from the line's bitmaps (LineMasks), a word scan rather than a
+// byte loop, or with memchr (MemchrFinder).
+template <typename Finder>
+RecordKind TokenizeValues(const Finder& find, FieldPlan& plan, const uint8_t* line, size_t len, uint32_t* ids,
+                          PendingValues& pending) {
   int64_t field = 0;
   size_t i = 0;
   for (;;) {
@@ -156,24 +177,21 @@ RecordKind TokenizeLong(FieldPlan& plan, const uint8_t* line, size_t len, uint32
     size_t value_start, value_end;
     if (line[i] == kQuote) {
       value_start = i + 1;
-      size_t q = value_start;
+      size_t q = find.NextQuote(value_start);
       for (;;) {
-        const void* hit = q < len ? std::memchr(line + q, kQuote, len - q) : nullptr;
-        if (hit == nullptr) return kUnterminatedQuote;
-        q = static_cast<size_t>(static_cast<const uint8_t*>(hit) - line);
+        if (q >= len) return kUnterminatedQuote;
         if (q + 1 == len || line[q + 1] == kSpace) break;
-        q++;
+        q = find.NextQuote(q + 1);
       }
       value_end = q;
       i = q + 1;
     } else {
       value_start = i;
-      const void* space = std::memchr(line + i, kSpace, len - i);
-      i = space == nullptr ? len : static_cast<size_t>(static_cast<const uint8_t*>(space) - line);
-      value_end = i;
+      value_end = i = find.NextSpace(i);
     }
     plan.Take(field, line + value_start, value_end - value_start, ids, pending);
     field++;
+    i++;  // past the space that ended the value (or past the end)
   }
   return field == plan.Fields() ? kData : kFieldCount;
 }
@@ -186,40 +204,9 @@ RecordKind Tokenize(const ElffScanInput& in, FieldPlan& plan, size_t start, size
   PendingValues pending(interner, ids, in.buf + in.to);
   const uint8_t* line = in.buf + start;
   const size_t len = end - start;
-  if (len > kMaxMaskedLine) return TokenizeLong(plan, line, len, ids, pending);
+  if (len > kMaxMaskedLine) return TokenizeValues(MemchrFinder(line, len), plan, line, len, ids, pending);
   masks.Build(line, len, in.buf + in.to);
-  // Values are the runs of non-space bytes; the line's bitmaps give the next space or quote
-  // with a word scan, not a byte loop.
-  int64_t field = 0;
-  size_t i = 0;
-  for (;;) {
-    if (i >= len) break;
-    if (line[i] == kSpace) {  // a leading space, or one more between two values
-      i++;
-      continue;
-    }
-    size_t value_start, value_end;
-    if (line[i] == kQuote) {
-      // A quoted value ends at the first '"' followed by a space or the end of the line; it
-      // may hold spaces.
-      value_start = i + 1;
-      size_t q = masks.NextQuote(value_start);
-      for (;;) {
-        if (q >= len) return kUnterminatedQuote;
-        if (q + 1 == len || line[q + 1] == kSpace) break;
-        q = masks.NextQuote(q + 1);
-      }
-      value_end = q;
-      i = q + 1;
-    } else {
-      value_start = i;
-      value_end = i = masks.NextSpace(i);
-    }
-    plan.Take(field, line + value_start, value_end - value_start, ids, pending);
-    field++;
-    i++;  // past the space that ended the value (or past the end)
-  }
-  return field == plan.Fields() ? kData : kFieldCount;
+  return TokenizeValues(masks, plan, line, len, ids, pending);
 }
 }  // namespace
 
