@@ -232,11 +232,10 @@ uint32_t ParseElffTime(const uint8_t* p, size_t len) {
 
 size_t ScanElff(const ElffScanInput& in, ElffTally& tally, ElffScanOutput& out) {
   const uint8_t* p = in.buf;
-  ElffSlots slots{in.slots, SlotOrNone(in.date_slot, in.slots), SlotOrNone(in.time_slot, in.slots),
-                  SlotOrNone(in.error_slot, in.slots)};
+  ElffSlots slots(in.slots, SlotOrNone(in.date_slot, in.slots), SlotOrNone(in.time_slot, in.slots),
+                  SlotOrNone(in.error_slot, in.slots));
   // A parsed date or time is no interned id, so it cannot tell errors.
   if (slots.error_slot == slots.date_slot || slots.error_slot == slots.time_slot) slots.error_slot = -1;
-  const std::vector<uint32_t> counted_slots = slots.Counted();
   size_t pos = in.from;
   size_t n = 0;
   size_t counted = 0;
@@ -262,7 +261,7 @@ size_t ScanElff(const ElffScanInput& in, ElffTally& tally, ElffScanOutput& out) 
       continue;
     }
     counted++;
-    if (tally.Add(slots, counted_slots, ids) || in.emit_all) n++;
+    if (tally.Add(slots, ids) || in.emit_all) n++;
   }
   out.resume = pos;
   out.counted = counted;

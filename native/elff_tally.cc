@@ -31,7 +31,7 @@ bool HasCertErrorToken(const uint8_t* p, size_t len) {
   return false;
 }
 
-bool ElffTally::Add(const ElffSlots& s, const std::vector<uint32_t>& counted, const uint32_t* ids) {
+bool ElffTally::Add(const ElffSlots& s, const uint32_t* ids) {
   bool error = false;
   if (s.error_slot >= 0) {
     const uint32_t id = ids[s.error_slot];
@@ -47,7 +47,7 @@ bool ElffTally::Add(const ElffSlots& s, const std::vector<uint32_t>& counted, co
   }
   requests_++;
   error_requests_ += error;
-  for (const uint32_t slot : counted) {
+  for (const uint32_t slot : s.counted) {
     const uint32_t id = ids[slot];
     if (id == kNoId) continue;
     std::vector<uint64_t>& c = counts_[slot];

@@ -28,19 +28,18 @@ struct SortedCounts {
 };
 
 struct ElffSlots {
+  ElffSlots(uint32_t slots, int32_t date_slot, int32_t time_slot, int32_t error_slot)
+      : slots(slots), date_slot(date_slot), time_slot(time_slot), error_slot(error_slot) {
+    for (uint32_t slot = 0; slot < slots; slot++) {
+      if (static_cast<int32_t>(slot) != date_slot && static_cast<int32_t>(slot) != time_slot) counted.push_back(slot);
+    }
+  }
+
   uint32_t slots;
   int32_t date_slot;   // parsed, not interned; -1: none
   int32_t time_slot;
   int32_t error_slot;  // values decide whether a record has certificate errors; -1: none
-
-  // The slots counted by id: all but the date and the time.
-  std::vector<uint32_t> Counted() const {
-    std::vector<uint32_t> out;
-    for (uint32_t slot = 0; slot < slots; slot++) {
-      if (static_cast<int32_t>(slot) != date_slot && static_cast<int32_t>(slot) != time_slot) out.push_back(slot);
-    }
-    return out;
-  }
+  std::vector<uint32_t> counted;  // the slots counted by id: all but the date and the time
 };
 
 class ElffTally {
@@ -51,8 +50,7 @@ class ElffTally {
   size_t Slots() const { return interner_.Slots(); }
 
   // Counts one well-formed record given by its slot ids; returns whether it has cert errors.
-  // `counted` is s.Counted(), worked out once for many records.
-  bool Add(const ElffSlots& s, const std::vector<uint32_t>& counted, const uint32_t* ids);
+  bool Add(const ElffSlots& s, const uint32_t* ids);
 
   uint64_t requests() const { return requests_; }
   uint64_t error_requests() const { return error_requests_; }
