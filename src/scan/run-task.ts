@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
 import { selectKernel } from '../native/load.js';
+import type { Kernel } from '../native/types.js';
 import { encodeSnapshot } from '../snapshot/codec.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
-import { afterPartialFirstLine, DEFAULT_BLOCK_BYTES, runBlockLoop } from './block-loop.js';
+import { afterPartialFirstLine, DEFAULT_BLOCK_BYTES, runBlockLoop, type BlockLoopResult } from './block-loop.js';
 import type { ElffRangeScanner } from './elff-step.js';
 import type { TrxRangeScanner } from './trx-step.js';
 import type { AuditRangeScanner } from './audit-step.js';
@@ -28,6 +29,43 @@ function blockSize(task: ScanTask): number {
   if (task.gzip || task.fileBytes <= 0) return DEFAULT_BLOCK_BYTES;
   const length = (task.end < 0 ? task.fileBytes : task.end) - task.start;
   return Math.min(DEFAULT_BLOCK_BYTES, Math.max(64 * 1024, length + 4096));
+}
+
+/** An empty snapshot, stamped with the tool and the kernel that fill it. */
+function newSnapshot(kernel: Kernel): Snapshot {
+  const snapshot = new Snapshot();
+  snapshot.meta.toolVersion = TOOL_VERSION;
+  snapshot.meta.kernel = kernel.name;
+  return snapshot;
+}
+
+/** Where a task publishes bytes done for the progress bar, if it does. */
+function progressOf(task: ScanTask): ((done: number) => void) | undefined {
+  if (!task.progress) return undefined;
+  const progress = new Float64Array(task.progress.buffer);
+  const index = task.progress.index;
+  return (done) => (progress[index] = done);
+}
+
+/** runBlockLoop's arguments after the source. */
+type BlockLoopArgs = Parameters<typeof runBlockLoop> extends [ByteSource, ...infer Rest] ? Rest : never;
+
+/** Reads `source` through the block loop, and closes it whatever happens. */
+async function readClosing(source: ByteSource, ...loop: BlockLoopArgs): Promise<BlockLoopResult> {
+  try {
+    return await runBlockLoop(source, ...loop);
+  } finally {
+    await source.close();
+  }
+}
+
+/** Lists the range of `file` a block loop read in the snapshot's inputs, and the error that cut it short, if any. */
+function recordRange(snapshot: Snapshot, file: ScanTask, loop: BlockLoopResult): void {
+  const end = file.end < 0 ? loop.end : Math.min(file.end, Math.max(loop.end, file.start));
+  snapshot.meta.addInput({
+    path: file.path, format: file.format, bytes: file.fileBytes, mtimeMs: file.mtimeMs, gzip: file.gzip, ranges: [[file.start, end]],
+  });
+  if (loop.error) snapshot.meta.addFileError({ path: file.path, ...loop.error });
 }
 
 /**
@@ -72,29 +110,11 @@ async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snap
     : task.gzip
       ? gzipFileSource(task.path)
       : await fileSource(task.path, readFrom);
-  const progress = task.progress ? new Float64Array(task.progress.buffer) : undefined;
-  const index = task.progress?.index ?? 0;
-  const publish = progress && ((done: number) => (progress[index] = done));
-  let loop;
-  try {
-    loop = await runBlockLoop(source, readFrom, loopLimit, step, publish, blockSize(task), isDone);
-  } finally {
-    await source.close();
-  }
+  const publish = progressOf(task);
+  const loop = await readClosing(source, readFrom, loopLimit, step, publish, blockSize(task), isDone);
 
-  const snapshot = new Snapshot();
-  snapshot.meta.toolVersion = TOOL_VERSION;
-  snapshot.meta.kernel = kernel.name;
-  const rangeEnd = task.end < 0 ? loop.end : Math.min(task.end, Math.max(loop.end, task.start));
-  snapshot.meta.addInput({
-    path: task.path,
-    format: task.format,
-    bytes: task.fileBytes,
-    mtimeMs: task.mtimeMs,
-    gzip: task.gzip,
-    ranges: [[task.start, rangeEnd]],
-  });
-  if (loop.error) snapshot.meta.addFileError({ path: task.path, ...loop.error });
+  const snapshot = newSnapshot(kernel);
+  recordRange(snapshot, task, loop);
   const groupError = task.group ? await scanGroupRest(elff, task.group, snapshot, task.fileBytes, publish) : undefined;
   const error = loop.error ?? groupError;
   scanner.finish(snapshot);
@@ -124,14 +144,8 @@ async function scanGroupRest(
     elff.nextFile(file.path);
     const before = doneBefore;
     const source = file.gzip ? gzipFileSource(file.path) : await fileSource(file.path, 0);
-    let loop;
-    try {
-      loop = await runBlockLoop(source, 0, Number.POSITIVE_INFINITY, elff.step, publish && ((at) => publish(before + at)), blockSize(file));
-    } finally {
-      await source.close();
-    }
-    snapshot.meta.addInput({ path: file.path, format: file.format, bytes: file.fileBytes, mtimeMs: file.mtimeMs, gzip: file.gzip, ranges: [[0, loop.end]] });
-    if (loop.error) snapshot.meta.addFileError({ path: file.path, ...loop.error });
+    const loop = await readClosing(source, 0, Number.POSITIVE_INFINITY, elff.step, publish && ((at) => publish(before + at)), blockSize(file));
+    recordRange(snapshot, file, loop);
     error ??= loop.error;
     doneBefore += file.fileBytes;
   }
@@ -149,11 +163,8 @@ async function scanShared(task: ScanTask, shared: SharedChunks): Promise<{ snaps
   const { ElffRangeScanner } = await import('./elff-step.js');
   const elff = new ElffRangeScanner(kernel, task.path, undefined);
   const claims = new Int32Array(shared.claims);
-  const snapshot = new Snapshot();
-  snapshot.meta.toolVersion = TOOL_VERSION;
-  snapshot.meta.kernel = kernel.name;
-  const progress = task.progress ? new Float64Array(task.progress.buffer) : undefined;
-  const index = task.progress?.index ?? 0;
+  const snapshot = newSnapshot(kernel);
+  const publishDone = progressOf(task);
   let done = 0; // bytes of the chunks finished by this task
   let error: ScanResult['error'];
   const block = Buffer.allocUnsafeSlow(DEFAULT_BLOCK_BYTES); // one read buffer for all the chunks
@@ -167,21 +178,12 @@ async function scanShared(task: ScanTask, shared: SharedChunks): Promise<{ snaps
     const readFrom = skipFirstLine ? chunk.start - 1 : chunk.start;
     const limit = chunk.end < 0 ? Number.POSITIVE_INFINITY : chunk.end;
     const before = done;
-    const publish = progress && ((at: number) => (progress[index] = before + Math.max(0, at - chunk.start)));
+    const publish = publishDone && ((at: number) => publishDone(before + Math.max(0, at - chunk.start)));
+    const step = skipFirstLine ? afterPartialFirstLine(elff.step) : elff.step;
     const source = await fileSource(chunk.path, readFrom);
-    let loop;
-    try {
-      const step = skipFirstLine ? afterPartialFirstLine(elff.step) : elff.step;
-      loop = await runBlockLoop(source, readFrom, limit, step, publish, blockSize(chunk), undefined, block);
-    } finally {
-      await source.close();
-    }
+    const loop = await readClosing(source, readFrom, limit, step, publish, blockSize(chunk), undefined, block);
     done += (chunk.end < 0 ? chunk.fileBytes : chunk.end) - chunk.start;
-    const rangeEnd = chunk.end < 0 ? loop.end : Math.min(chunk.end, Math.max(loop.end, chunk.start));
-    snapshot.meta.addInput({
-      path: chunk.path, format: chunk.format, bytes: chunk.fileBytes, mtimeMs: chunk.mtimeMs, gzip: false, ranges: [[chunk.start, rangeEnd]],
-    });
-    if (loop.error) snapshot.meta.addFileError({ path: chunk.path, ...loop.error });
+    recordRange(snapshot, chunk, loop);
     error ??= loop.error;
     if (elff.mixedFields) Atomics.store(claims, 1, 1);
   }
