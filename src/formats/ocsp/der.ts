@@ -189,6 +189,12 @@ function smallSigned(content: Uint8Array): number {
   return (content[0]! & 0x80) !== 0 ? value - 2 ** (8 * content.length) : value;
 }
 
+/** A signed value that must fit a number exactly (versions, statuses, reasons). */
+function signedNumber(content: Uint8Array, node: Tlv): number {
+  if (content.length >= 1 && content.length <= 6) return smallSigned(content);
+  return toSafeNumber(signedValue(content, node), node);
+}
+
 function toSafeNumber(value: bigint, node: Tlv): number {
   if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
     throw new DerError('bad-value', node.start, 'integer too large');
@@ -203,16 +209,12 @@ export function readInteger(bytes: Uint8Array, node: Tlv): bigint {
 
 /** A small INTEGER (versions) as a number. */
 export function readSmallInteger(bytes: Uint8Array, node: Tlv): number {
-  const content = primitiveContent(bytes, node, TAG.INTEGER);
-  if (content.length >= 1 && content.length <= 6) return smallSigned(content);
-  return toSafeNumber(signedValue(content, node), node);
+  return signedNumber(primitiveContent(bytes, node, TAG.INTEGER), node);
 }
 
 /** ENUMERATED (response status, CRL reason) as a number. */
 export function readEnumerated(bytes: Uint8Array, node: Tlv): number {
-  const content = primitiveContent(bytes, node, TAG.ENUMERATED);
-  if (content.length >= 1 && content.length <= 6) return smallSigned(content);
-  return toSafeNumber(signedValue(content, node), node);
+  return signedNumber(primitiveContent(bytes, node, TAG.ENUMERATED), node);
 }
 
 /**
