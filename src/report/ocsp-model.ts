@@ -51,7 +51,6 @@ export interface OcspReport {
   charging: { client: string; month: string; requests: number; certIds: number }[];
 }
 
-
 function named(counter: Counter<number>, names: ReadonlyMap<number, string>): Record<string, number> {
   const out = new Map<string, number>();
   for (const [code, n] of counter.ranked()) {

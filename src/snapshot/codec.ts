@@ -1,3 +1,4 @@
+import { compareKeys } from '../aggregate/counter.js';
 import type { ProxySgStats } from '../aggregate/proxysg.js';
 import { CertcrunchError } from '../errors.js';
 import { LatencyStats } from '../aggregate/latency.js';
@@ -42,7 +43,7 @@ function encodeOcsp(o: OcspStats): Msg {
     replyTime: encodeLatency(o.replyTime),
     processTime: encodeLatency(o.processTime),
     edges: [...o.edges.entries()]
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .sort((a, b) => compareKeys(a[0], b[0]))
       .map(([key, f]) => {
         const cut = key.lastIndexOf(':');
         return {
@@ -161,7 +162,7 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
       elapsedMs: s.meta.elapsedMs,
       distinctExactLimit: s.meta.distinctExactLimit,
       inputs: [...s.meta.inputs.values()]
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+        .sort((a, b) => compareKeys(a.path, b.path))
         .map((i) => ({ ...i, ranges: i.ranges.map(([start, end]) => ({ start, end })) })),
       fileErrors: s.meta.fileErrors,
     },

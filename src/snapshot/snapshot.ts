@@ -1,3 +1,4 @@
+import { compareKeys } from '../aggregate/counter.js';
 import { RecordStats } from '../aggregate/records.js';
 import { ProxySgStats } from '../aggregate/proxysg.js';
 import { OcspStats } from '../aggregate/ocsp.js';
@@ -99,7 +100,7 @@ function coalesce(ranges: [number, number][]): [number, number][] {
 function sortErrors(errors: FileError[]): FileError[] {
   const seen = new Set<string>();
   return errors
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.offset - b.offset))
+    .sort((a, b) => compareKeys(a.path, b.path) || a.offset - b.offset)
     .filter((e) => {
       const key = `${e.path}\0${e.offset}\0${e.message}`;
       if (seen.has(key)) return false;
