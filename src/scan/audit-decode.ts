@@ -6,19 +6,27 @@ const CERT_STATUS_CODES: ReadonlyMap<string, number> = new Map([['good', 0], ['r
 import { verifyOcspResponse, type VerifyOptions } from '../formats/ocsp/verify.js';
 import { HexStatus, type Kernel } from '../native/types.js';
 
+/** A well-formed record: its short fields as text, its hex blobs as [start, end) of the batch's text. */
 export interface AuditRecord {
-  /** Field values by variable name (latin1). */
-  values: Map<string, string>;
+  sessionId: string | undefined;
+  logId: string | undefined;
+  status: string | undefined;
+  requestStart: number;
+  requestEnd: number;
+  responseStart: number;
+  responseEnd: number;
 }
 
 /**
- * Decodes the hex blobs of a block's audit records in one native call, then their DER, and
+ * Decodes the hex blobs of a batch of audit records in one native call, then their DER, and
  * counts what the responder answered. A record whose hex or DER is bad is counted as
  * undecodable with its reason.
  */
 export class AuditDecoder {
-  private scratch = Buffer.alloc(1 << 16);
   private out = new Uint8Array(1 << 16);
+  private starts = new Uint32Array(0);
+  private ends = new Uint32Array(0);
+  private results = new Int32Array(0);
 
   constructor(
     private readonly kernel: Kernel,
@@ -29,22 +37,27 @@ export class AuditDecoder {
     readonly reconcile?: ReconcileSide,
   ) {}
 
-  decodeAll(records: readonly AuditRecord[]): void {
-    if (records.length === 0) return;
-    const blobs = records.flatMap((r) => [r.values.get('OCSPREQUEST') ?? '', r.values.get('OCSPRESPONSE') ?? '']);
-    const size = blobs.reduce((sum, b) => sum + b.length, 0);
-    if (this.scratch.length < size) this.scratch = Buffer.alloc(size * 2);
+  /** `text` holds the records' hex, where their spans say. */
+  decodeAll(records: readonly AuditRecord[], text: Buffer): void {
+    const count = 2 * records.length;
+    if (count === 0) return;
+    if (this.starts.length < count) {
+      this.starts = new Uint32Array(2 * count);
+      this.ends = new Uint32Array(2 * count);
+      this.results = new Int32Array(8 * count);
+    }
+    let size = 0;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      this.starts[2 * i] = r.requestStart;
+      this.ends[2 * i] = r.requestEnd;
+      this.starts[2 * i + 1] = r.responseStart;
+      this.ends[2 * i + 1] = r.responseEnd;
+      size += r.requestEnd - r.requestStart + r.responseEnd - r.responseStart;
+    }
     if (this.out.length < size / 2 + 1) this.out = new Uint8Array(size);
-    const starts = new Uint32Array(blobs.length);
-    const ends = new Uint32Array(blobs.length);
-    let at = 0;
-    blobs.forEach((b, i) => {
-      starts[i] = at;
-      at += this.scratch.write(b, at, 'latin1');
-      ends[i] = at;
-    });
-    const results = new Int32Array(blobs.length * 4);
-    this.kernel.decodeHexSpans(this.scratch, starts, ends, blobs.length, this.out, results);
+    const results = this.results;
+    this.kernel.decodeHexSpans(text, this.starts, this.ends, count, this.out, results);
     records.forEach((record, i) => {
       const request = this.bytes(results, 2 * i);
       const response = this.bytes(results, 2 * i + 1);
@@ -57,9 +70,7 @@ export class AuditDecoder {
   }
 
   private addReconcile(record: AuditRecord, response: OcspResponseInfo | undefined): void {
-    const sessionId = record.values.get('SESSION_ID');
-    const logId = record.values.get('LOG_ID');
-    const status = record.values.get('STATUS');
+    const { sessionId, logId, status } = record;
     if (sessionId === undefined || logId === undefined || status === undefined) return;
     const base = { sessionId, logId: Number(logId), status: Number(status), responseStatus: response ? response.status : -1 };
     const singles = response?.basic?.responses ?? [];

@@ -1,8 +1,8 @@
 import { escapeExcerpt, RecordStats, SAMPLE_EXCERPT_BYTES } from '../aggregate/records.js';
 import { AuditStats } from '../aggregate/audit.js';
-import { compileAuditProgram, type AuditProgram, type AuditSettings } from '../formats/ejbca/audit-schema.js';
-import { matchOrderText } from '../formats/ejbca/order-match.js';
-import { matchPrefix } from '../formats/log4j/prefix-match.js';
+import { compileAuditProgram, type AuditSettings } from '../formats/ejbca/audit-schema.js';
+import { splitOrder } from '../formats/ejbca/order-match.js';
+import { bytesAt, PrefixMatcher } from '../formats/log4j/prefix-match.js';
 import type { Kernel } from '../native/types.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { AuditDecoder, type AuditRecord } from './audit-decode.js';
@@ -11,8 +11,9 @@ import { ReconcileSide } from '../aggregate/reconcile.js';
 import { X509Certificate } from 'node:crypto';
 
 const LF = 0x0a;
-/** Records decoded together: few enough that their strings are dropped while still young. */
+/** Records decoded together: few enough that their texts stay in cache and their objects die young. */
 const DECODE_BATCH = 64;
+const INTEGER = /^-?\d+$/;
 
 interface Line {
   start: number;
@@ -27,14 +28,29 @@ interface Line {
  * with literal "\n" in fresh 7.8+ installs. A range owns the records whose first line starts in
  * it, and the stray lines that follow them up to the next record; lines before its first record
  * belong to the range before.
+ *
+ * Lines stay bytes: a record's message (its lines joined by LF, the layout's prefix and suffix
+ * cut off) is copied into one buffer for the batch, split at the order's separators there, and
+ * its hex fields are decoded from that buffer. Only the short fields become strings.
  */
 export class AuditRangeScanner {
   readonly records = new RecordStats();
   readonly stats = new AuditStats();
   /** Set once the next record belongs to the next range. */
   done = false;
-  private readonly program: AuditProgram;
+  private readonly prefixes: PrefixMatcher;
+  private readonly literals: Buffer[];
+  /** Physical lines of one record. */
+  private readonly lines: number;
+  private readonly suffix: Buffer;
+  /** An order that starts with a field: the text after it that a first line must hold. */
+  private readonly firstLineMark: Buffer;
+  private readonly field: { session: number; logId: number; status: number; request: number; response: number };
+  private readonly spans: Int32Array;
   private readonly decoder: AuditDecoder;
+  /** The messages of the batch's records, one after another; `textEnd` bytes are in use. */
+  private text = Buffer.allocUnsafeSlow(1 << 20);
+  private textEnd = 0;
   private syncing: boolean;
 
   constructor(
@@ -46,7 +62,16 @@ export class AuditRangeScanner {
     private readonly limitAbs: number,
     reconcile = false,
   ) {
-    this.program = compileAuditProgram(settings);
+    const program = compileAuditProgram(settings);
+    this.prefixes = new PrefixMatcher(program.prefix, program.categories);
+    this.literals = program.literals.map((l) => Buffer.from(l, 'latin1'));
+    this.lines = program.lines;
+    this.suffix = Buffer.from(program.suffix, 'latin1');
+    this.firstLineMark = Buffer.from(program.literals[1]?.split('\n')[0] ?? '', 'latin1');
+    // A variable the order names twice: its last value counts.
+    const at = (name: string): number => program.fields.lastIndexOf(name);
+    this.field = { session: at('SESSION_ID'), logId: at('LOG_ID'), status: at('STATUS'), request: at('OCSPREQUEST'), response: at('OCSPRESPONSE') };
+    this.spans = new Int32Array(2 * program.fields.length);
     // Without --ca, signatures are checked against the certificates the responses carry.
     const verify = settings.verifySignatures ? (settings.caPem ? { caCerts: parsePemCertificates(settings.caPem) } : {}) : undefined;
     this.decoder = new AuditDecoder(kernel, this.stats, verify, reconcile ? new ReconcileSide() : undefined);
@@ -64,9 +89,8 @@ export class AuditRangeScanner {
         pos = line.next; // blank
         continue;
       }
-      const text = buf.toString('latin1', line.start, line.end);
-      const prefix = this.program.prefix.length ? matchPrefix(this.program.prefix, this.program.categories, text) : 0;
-      const start = prefix >= 0 && this.isRecordStart(text, prefix);
+      const prefix = this.prefixes.bare ? 0 : this.prefixes.match(buf, line.start, line.end);
+      const start = prefix >= 0 && this.isRecordStart(buf, line, prefix);
       if (start && base + line.start >= this.limitAbs) {
         this.done = true;
         break;
@@ -77,67 +101,103 @@ export class AuditRangeScanner {
       }
       this.syncing = false;
       if (!start) {
-        if (prefix < 0 || (prefix === 0 && this.program.prefix.length > 0)) this.stats.otherLoggerLines++;
+        if (prefix < 0 || (prefix === 0 && !this.prefixes.bare)) this.stats.otherLoggerLines++;
         else this.malformed(buf, line, base, 'garbage');
         pos = line.next;
         continue;
       }
-      const consumed = this.readRecord(buf, line, text.slice(prefix), to, atEof, base, pending);
+      const consumed = this.readRecord(buf, line, prefix, to, atEof, base, pending);
       if (consumed < 0) break; // the rest of the record is not in this block yet
       pos = consumed;
-      if (pending.length >= DECODE_BATCH) this.decoder.decodeAll(pending.splice(0));
+      if (pending.length >= DECODE_BATCH) this.decodePending(pending);
     }
-    this.decoder.decodeAll(pending);
+    this.decodePending(pending);
     return pos;
   };
 
+  private decodePending(pending: AuditRecord[]): void {
+    this.decoder.decodeAll(pending, this.text);
+    pending.length = 0;
+    this.textEnd = 0;
+  }
+
   /** A line opens a record when its message starts like the order (and, in a prefixed layout, is prefixed). */
-  private isRecordStart(text: string, prefix: number): boolean {
-    if (this.program.prefix.length > 0 && prefix === 0) return false;
-    const first = this.program.literals[0]!;
-    if (first) return text.startsWith(first, prefix);
+  private isRecordStart(buf: Buffer, line: Line, prefix: number): boolean {
+    if (prefix === 0 && !this.prefixes.bare) return false;
+    const first = this.literals[0]!;
+    if (first.length > 0) return bytesAt(buf, line.start + prefix, line.end, first);
     // An order that starts with a field: the separator after it must be on the line.
-    const next = this.program.literals[1]?.split('\n')[0] ?? '';
-    return next !== '' && text.indexOf(next, prefix) > 0;
+    const mark = this.firstLineMark;
+    if (mark.length === 0) return false;
+    const hit = buf.subarray(line.start, line.end).indexOf(mark, prefix);
+    return hit > 0;
   }
 
   /** Reads the record opened by `first`; returns where the next line starts, or -1 for "need more bytes". */
-  private readRecord(buf: Buffer, first: Line, message: string, to: number, atEof: boolean, base: number, pending: AuditRecord[]): number {
-    const parts = [stripSuffix(message, this.program.suffix)];
+  private readRecord(buf: Buffer, first: Line, prefix: number, to: number, atEof: boolean, base: number, pending: AuditRecord[]): number {
+    const recordStart = this.textEnd;
+    this.appendMessage(buf, first.start + prefix, first.end, false, true);
     let next = first.next;
-    for (let i = 1; i < this.program.lines; i++) {
+    for (let i = 1; i < this.lines; i++) {
       const line = nextLine(buf, next, to, atEof);
-      if (!line) {
-        if (!atEof) return -1;
+      const cutShort = line !== undefined && (!this.prefixes.bare ? this.prefixes.match(buf, line.start, line.end) !== 0 : this.isRecordStart(buf, line, 0));
+      if (line === undefined || cutShort) {
+        this.textEnd = recordStart;
+        if (line === undefined && !atEof) return -1;
+        // Cut short: the input ends, or a new event begins, before this record's last line.
         this.malformed(buf, first, base, 'truncated');
         return next;
       }
-      const text = buf.toString('latin1', line.start, line.end);
-      const prefix = this.program.prefix.length ? matchPrefix(this.program.prefix, this.program.categories, text) : 0;
-      if (prefix !== 0 || this.isRecordStart(text, 0)) {
-        // Cut short: a new event begins before this record's last line.
-        this.malformed(buf, first, base, 'truncated');
-        return next;
-      }
-      parts.push(i === this.program.lines - 1 ? stripSuffix(text, this.program.suffix) : text);
+      this.appendMessage(buf, line.start, line.end, true, i === this.lines - 1);
       next = line.next;
     }
-    const match = matchOrderText(parts.join('\n'), this.program.literals);
-    if ('error' in match) {
-      this.malformed(buf, first, base, match.error);
+    const text = this.text.subarray(recordStart, this.textEnd);
+    const error = splitOrder(text, this.literals, this.spans);
+    if (error !== undefined) {
+      this.textEnd = recordStart;
+      this.malformed(buf, first, base, error);
       return next;
     }
-    const values = new Map(this.program.fields.map((f, i) => [f, match.values[i]!]));
-    const logId = values.get('LOG_ID');
-    const status = values.get('STATUS');
-    if ((logId !== undefined && !/^-?\d+$/.test(logId)) || (status !== undefined && !/^-?\d+$/.test(status))) {
+    const logId = this.value(text, this.field.logId);
+    const status = this.value(text, this.field.status);
+    if ((logId !== undefined && !INTEGER.test(logId)) || (status !== undefined && !INTEGER.test(status))) {
+      this.textEnd = recordStart;
       this.malformed(buf, first, base, 'bad-number');
       return next;
     }
     this.stats.records++;
     this.records.wellFormed++;
-    pending.push({ values });
+    const [requestStart, requestEnd] = this.span(recordStart, this.field.request);
+    const [responseStart, responseEnd] = this.span(recordStart, this.field.response);
+    pending.push({ sessionId: this.value(text, this.field.session), logId, status, requestStart, requestEnd, responseStart, responseEnd });
     return next;
+  }
+
+  /**
+   * Adds a line's bytes to the record's message, after an LF when it continues it. The layout's
+   * suffix is cut off the first line and the last (where an event's message ends).
+   */
+  private appendMessage(buf: Buffer, start: number, end: number, continues: boolean, mayEndMessage: boolean): void {
+    const suffix = this.suffix;
+    if (mayEndMessage && suffix.length > 0 && bytesAt(buf, end - suffix.length, end, suffix) && end - suffix.length >= start) end -= suffix.length;
+    const need = this.textEnd + (continues ? 1 : 0) + (end - start);
+    if (need > this.text.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(need, 2 * this.text.length));
+      this.text.copy(bigger, 0, 0, this.textEnd);
+      this.text = bigger;
+    }
+    if (continues) this.text[this.textEnd++] = LF;
+    this.textEnd += buf.copy(this.text, this.textEnd, start, end);
+  }
+
+  /** Field f of a split record as text; undefined when the order has no such field. */
+  private value(text: Buffer, f: number): string | undefined {
+    return f < 0 ? undefined : text.toString('latin1', this.spans[2 * f]!, this.spans[2 * f + 1]!);
+  }
+
+  /** Field f of a split record as [start, end) in the batch's text; empty when the order has no such field. */
+  private span(recordStart: number, f: number): [number, number] {
+    return f < 0 ? [0, 0] : [recordStart + this.spans[2 * f]!, recordStart + this.spans[2 * f + 1]!];
   }
 
   private malformed(buf: Buffer, line: Line, base: number, reason: string): void {
@@ -160,10 +220,6 @@ export class AuditRangeScanner {
 export function parsePemCertificates(pem: string): X509Certificate[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   return blocks.map((b) => new X509Certificate(b));
-}
-
-function stripSuffix(text: string, suffix: string): string {
-  return suffix && text.endsWith(suffix) ? text.slice(0, text.length - suffix.length) : text;
 }
 
 /** The whole line at `pos`, or undefined when it is incomplete (or there is none). */

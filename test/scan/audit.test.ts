@@ -113,6 +113,16 @@ describe('EJBCA audit logs built from OpenSSL blobs', () => {
     expectAudit(JSON.parse(out.stdout) as Report);
   });
 
+  it('CRLF line ends and a layout that writes text after the message', async () => {
+    const path = join(dir, 'audit-crlf-suffix.log');
+    const form = (id: number, req: string, resp: string, status: number) =>
+      propertiesRecord(id, req, resp, status).replace(/\n$/, ' |\n').replace(/\n/g, '\r\n');
+    writeFileSync(path, auditLog(form));
+    const out = await runCli(['analyze', path, '--json', '--format', 'ejbca-audit', '--log4j-pattern', '%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c] %m |%n']);
+    expect(out.stderr).toBe('');
+    expectAudit(JSON.parse(out.stdout) as Report, true);
+  });
+
   it('counts each record once wherever a range ends (a split every 97 bytes; records run past range ends)', async () => {
     const path = join(dir, 'audit-split.log');
     writeFileSync(path, auditLog(propertiesRecord));

@@ -1,29 +1,29 @@
-/**
- * Splits one record's text at an order's literal separators, with the same rules as the pattern
- * kernels: the first separator opens the text, each middle one is its next occurrence, the last
- * one closes the text.
- */
-export type OrderMatch = { values: string[] } | { error: 'garbage' | 'truncated' };
+import { bytesAt } from '../log4j/prefix-match.js';
 
-export function matchOrderText(text: string, literals: readonly string[]): OrderMatch {
+/**
+ * Splits one record's text (latin1 bytes) at an order's literal separators, with the same rules
+ * as the pattern kernels: the first separator opens the text, each middle one is its next
+ * occurrence, the last one closes the text. Field f is text[spans[2f], spans[2f + 1]).
+ */
+export function splitOrder(text: Buffer, literals: readonly Buffer[], spans: Int32Array): 'garbage' | 'truncated' | undefined {
   const first = literals[0]!;
-  if (!text.startsWith(first)) return { error: 'garbage' };
+  if (!bytesAt(text, 0, text.length, first)) return 'garbage';
   const n = literals.length - 1;
-  const values: string[] = [];
   let at = first.length;
   for (let f = 0; f < n; f++) {
     const next = literals[f + 1]!;
     let end: number;
     if (f + 1 === n) {
-      if (text.length - at < next.length || !text.endsWith(next)) return { error: f === 0 ? 'garbage' : 'truncated' };
       end = text.length - next.length;
+      if (end < at || !bytesAt(text, end, text.length, next)) return f === 0 ? 'garbage' : 'truncated';
     } else {
       end = text.indexOf(next, at);
-      if (end < 0) return { error: f === 0 ? 'garbage' : 'truncated' };
+      if (end < 0) return f === 0 ? 'garbage' : 'truncated';
     }
-    values.push(text.slice(at, end));
+    spans[2 * f] = at;
+    spans[2 * f + 1] = end;
     at = end + next.length;
   }
-  if (n === 0 && at !== text.length) return { error: 'garbage' };
-  return { values };
+  if (n === 0 && at !== text.length) return 'garbage';
+  return undefined;
 }

@@ -1,35 +1,67 @@
 import { PrefixOp, type PrefixStep } from '../pattern-spec.js';
 
 /**
- * Runs a prefix program over one line (as the pattern kernels do): where the message starts,
- * 0 when the line has no prefix (a bare line), -1 for a prefixed line of another logger.
+ * Runs a prefix program over one line of bytes (latin1), as the pattern kernels do. Works on the
+ * block itself: an audit record's hex lines run to kilobytes, and a string of each would be
+ * made only to learn that the line has no prefix.
  */
-export function matchPrefix(steps: readonly PrefixStep[], categories: readonly string[], line: string): number {
-  let at = 0;
-  for (const step of steps) {
-    switch (step.op) {
-      case PrefixOp.Literal:
-        if (!line.startsWith(step.text, at)) return 0;
-        at += step.text.length;
-        break;
-      case PrefixOp.Skip:
-        if (line.length - at < step.count) return 0;
-        at += step.count;
-        break;
-      case PrefixOp.SkipUntil: {
-        const hit = line.indexOf(step.text, at);
-        if (hit < 0) return 0;
-        at = hit + step.text.length;
-        break;
-      }
-      case PrefixOp.CategoryUntil: {
-        const hit = line.indexOf(step.text, at);
-        if (hit < 0) return 0;
-        if (!categories.includes(line.slice(at, hit))) return -1;
-        at = hit + step.text.length;
-        break;
+export class PrefixMatcher {
+  private readonly texts: Buffer[];
+  private readonly categories: Buffer[];
+
+  constructor(private readonly steps: readonly PrefixStep[], categories: readonly string[]) {
+    this.texts = steps.map((s) => Buffer.from(s.text, 'latin1'));
+    this.categories = categories.map((c) => Buffer.from(c, 'latin1'));
+  }
+
+  /** No prefix to match: every line is a bare message. */
+  get bare(): boolean {
+    return this.steps.length === 0;
+  }
+
+  /**
+   * Where the message starts in the line buf[start, end), counted from `start`: 0 when the line
+   * has no prefix (a bare line), -1 for a prefixed line of another logger.
+   */
+  match(buf: Uint8Array, start: number, end: number): number {
+    let at = start;
+    // Searches need a view: Buffer.indexOf has no end bound, and a line's end is not the block's.
+    let line: Buffer | undefined;
+    for (let i = 0; i < this.steps.length; i++) {
+      const step = this.steps[i]!;
+      const text = this.texts[i]!;
+      switch (step.op) {
+        case PrefixOp.Literal:
+          if (!bytesAt(buf, at, end, text)) return 0;
+          at += text.length;
+          break;
+        case PrefixOp.Skip:
+          if (end - at < step.count) return 0;
+          at += step.count;
+          break;
+        case PrefixOp.SkipUntil:
+        case PrefixOp.CategoryUntil: {
+          line ??= Buffer.from(buf.buffer, buf.byteOffset + start, end - start);
+          const hit = line.indexOf(text, at - start);
+          if (hit < 0) return 0;
+          if (step.op === PrefixOp.CategoryUntil && !this.isCategory(buf, at, start + hit)) return -1;
+          at = start + hit + text.length;
+          break;
+        }
       }
     }
+    return at - start;
   }
-  return at;
+
+  private isCategory(buf: Uint8Array, from: number, to: number): boolean {
+    for (const c of this.categories) if (c.length === to - from && bytesAt(buf, from, to, c)) return true;
+    return false;
+  }
+}
+
+/** buf[at, end) starts with `text`. */
+export function bytesAt(buf: Uint8Array, at: number, end: number, text: Uint8Array): boolean {
+  if (at < 0 || end - at < text.length) return false;
+  for (let i = 0; i < text.length; i++) if (buf[at + i] !== text[i]) return false;
+  return true;
 }

@@ -1,5 +1,5 @@
 import { FieldKind, PatternKind, type PatternSpec } from '../../formats/pattern-spec.js';
-import { matchPrefix } from '../../formats/log4j/prefix-match.js';
+import { PrefixMatcher } from '../../formats/log4j/prefix-match.js';
 import { NO_ID, type PatternOutput, type ScanBlock } from '../types.js';
 import type { MapInterner } from './interner.js';
 import { LineCursor } from './lines.js';
@@ -9,11 +9,12 @@ export function scanPatternFallback(spec: PatternSpec, req: ScanBlock, interner:
   const { buf } = req;
   const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const lines = new LineCursor(text, req.from, req.to, req.limit, req.atEof);
+  const prefixes = new PrefixMatcher(spec.prefix, spec.categories);
   let n = 0;
   while (n < out.capacity && lines.next()) {
     out.offsets[n] = lines.start;
     const line = text.toString('latin1', lines.start, lines.end);
-    const prefix = spec.prefix.length === 0 ? 0 : matchPrefix(spec.prefix, spec.categories, line);
+    const prefix = prefixes.bare ? 0 : prefixes.match(text, lines.start, lines.end);
     if (prefix === -1) {
       out.kinds[n++] = PatternKind.OtherLogger;
       continue;
