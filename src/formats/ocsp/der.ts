@@ -65,13 +65,52 @@ const CLASSES: readonly TagClass[] = ['universal', 'application', 'context', 'pr
 const MAX_INDEFINITE_DEPTH = 32;
 const MAX_SCAN_STEPS = 100_000;
 
-/** Reads the TLV at `offset`; it must end at or before `end`. */
-export function readTlv(bytes: Uint8Array, offset: number, end: number): Tlv {
-  return readAt(bytes, offset, Math.min(end, bytes.length), { steps: 0 }, 0);
+/**
+ * A TLV as read: the identifier byte and four offsets, the rest derived. A response walk reads
+ * dozens of these per record, so each is kept small.
+ */
+class Node implements Tlv {
+  constructor(
+    private readonly identifier: number,
+    readonly tag: number,
+    readonly start: number,
+    readonly contentStart: number,
+    readonly contentEnd: number,
+    readonly end: number,
+  ) {}
+
+  get constructed(): boolean {
+    return (this.identifier & 0x20) !== 0;
+  }
+
+  get class(): TagClass {
+    return CLASSES[this.identifier >> 6]!;
+  }
+
+  get headerLength(): number {
+    return this.contentStart - this.start;
+  }
+
+  get length(): number {
+    return this.contentEnd - this.contentStart;
+  }
+
+  get indefinite(): boolean {
+    return this.end !== this.contentEnd;
+  }
 }
 
-function readAt(bytes: Uint8Array, offset: number, end: number, budget: { steps: number }, depth: number): Tlv {
-  if (++budget.steps > MAX_SCAN_STEPS) throw new DerError('too-complex', offset);
+/** Values read within one readTlv call, indefinite-length contents included. */
+let steps = 0;
+
+/** Reads the TLV at `offset`; it must end at or before `end`. */
+export function readTlv(bytes: Uint8Array, offset: number, end: number): Tlv {
+  steps = 0;
+  return readAt(bytes, offset, Math.min(end, bytes.length), 0);
+}
+
+function readAt(bytes: Uint8Array, offset: number, end: number, depth: number): Tlv {
+  if (++steps > MAX_SCAN_STEPS) throw new DerError('too-complex', offset);
   let pos = offset;
   const first = byteAt(bytes, pos++, end);
   const constructed = (first & 0x20) !== 0;
@@ -81,8 +120,8 @@ function readAt(bytes: Uint8Array, offset: number, end: number, budget: { steps:
   if (lengthByte === 0x80) {
     if (!constructed) throw new DerError('bad-length', offset, 'indefinite length on a primitive value');
     if (depth >= MAX_INDEFINITE_DEPTH) throw new DerError('too-deep', offset);
-    const contentEnd = scanToEndOfContents(bytes, pos, end, budget, depth + 1);
-    return tlv(first, tag, offset, pos, contentEnd, contentEnd + 2, true);
+    const contentEnd = scanToEndOfContents(bytes, pos, end, depth + 1);
+    return new Node(first, tag, offset, pos, contentEnd, contentEnd + 2);
   }
   let length = lengthByte;
   if (lengthByte > 0x80) {
@@ -93,23 +132,7 @@ function readAt(bytes: Uint8Array, offset: number, end: number, budget: { steps:
     for (let i = 0; i < count; i++) length = length * 256 + byteAt(bytes, pos++, end);
   }
   if (length > end - pos) throw new DerError('truncated', offset, `length ${length} runs past the end`);
-  return tlv(first, tag, offset, pos, pos + length, pos + length, false);
-}
-
-function tlv(first: number, tag: number, start: number, contentStart: number, contentEnd: number, end: number, indefinite: boolean): Tlv {
-  const tagClass = CLASSES[first >> 6] ?? 'universal';
-  return {
-    tag,
-    constructed: (first & 0x20) !== 0,
-    class: tagClass,
-    start,
-    headerLength: contentStart - start,
-    length: contentEnd - contentStart,
-    contentStart,
-    contentEnd,
-    end,
-    indefinite,
-  };
+  return new Node(first, tag, offset, pos, pos + length, pos + length);
 }
 
 function byteAt(bytes: Uint8Array, pos: number, end: number): number {
@@ -130,13 +153,13 @@ function readHighTag(bytes: Uint8Array, pos: number, end: number): [number, numb
 }
 
 /** Walks the children of an indefinite-length value; returns the offset of its 00 00. */
-function scanToEndOfContents(bytes: Uint8Array, pos: number, end: number, budget: { steps: number }, depth: number): number {
+function scanToEndOfContents(bytes: Uint8Array, pos: number, end: number, depth: number): number {
   for (;;) {
     if (byteAt(bytes, pos, end) === 0) {
       if (byteAt(bytes, pos + 1, end) !== 0) throw new DerError('bad-length', pos, 'malformed end-of-contents');
       return pos;
     }
-    pos = readAt(bytes, pos, end, budget, depth).end;
+    pos = readAt(bytes, pos, end, depth).end;
   }
 }
 
@@ -168,9 +191,13 @@ export function expectTag(node: Tlv | undefined, tag: number, tagClass: TagClass
   return node;
 }
 
-function primitiveContent(bytes: Uint8Array, node: Tlv, tag: number): Uint8Array {
+function expectPrimitive(node: Tlv, tag: number): void {
   expectTag(node, tag);
   if (node.constructed) throw new DerError('unexpected-tag', node.start, 'expected a primitive value');
+}
+
+function primitiveContent(bytes: Uint8Array, node: Tlv, tag: number): Uint8Array {
+  expectPrimitive(node, tag);
   return bytes.subarray(node.contentStart, node.contentEnd);
 }
 
@@ -249,24 +276,25 @@ class RecentTexts {
 
   constructor(private readonly size: number) {}
 
-  get(content: Uint8Array, decode: () => string): string {
+  /** The text of bytes[start, end), made by `decode` (from a copy) only when not among the recent ones. */
+  get(bytes: Uint8Array, start: number, end: number, decode: (content: Uint8Array, node: Tlv | undefined) => string, node?: Tlv): string {
     // From the last hit on: a record's values come round in the same order as the record before's.
     const n = this.bytes.length;
-    for (let k = 0; k < n; k++) {
-      const i = (this.last + k) % n;
-      if (sameBytes(this.bytes[i]!, content)) return this.texts[(this.last = i)]!;
+    for (let k = 0, i = this.last; k < n; k++, i = i + 1 === n ? 0 : i + 1) {
+      if (sameBytes(this.bytes[i]!, bytes, start, end)) return this.texts[(this.last = i)]!;
     }
-    const text = decode();
-    this.bytes[this.next] = content.slice();
+    const content = bytes.slice(start, end);
+    const text = decode(content, node);
+    this.bytes[this.next] = content;
     this.texts[this.next] = text;
     this.next = (this.next + 1) % this.size;
     return text;
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
   return true;
 }
 
@@ -275,16 +303,17 @@ const recentTimes = new RecentTexts(16);
 
 /** OBJECT IDENTIFIER as a dotted string. */
 export function readOid(bytes: Uint8Array, node: Tlv): string {
-  const content = primitiveContent(bytes, node, TAG.OID);
-  return recentOids.get(content, () => decodeOid(content, node));
+  expectPrimitive(node, TAG.OID);
+  return recentOids.get(bytes, node.contentStart, node.contentEnd, decodeOid, node);
 }
 
-function decodeOid(content: Uint8Array, node: Tlv): string {
+function decodeOid(content: Uint8Array, node: Tlv | undefined): string {
+  const at = node?.start ?? 0;
   const arcs: bigint[] = [];
   let arcStart = 0;
   for (let i = 0; i < content.length; i++) {
     if (((content[i] ?? 0) & 0x80) !== 0) continue;
-    if (i + 1 - arcStart > MAX_ARC_BYTES) throw new DerError('bad-value', node.start, 'object identifier arc too long');
+    if (i + 1 - arcStart > MAX_ARC_BYTES) throw new DerError('bad-value', at, 'object identifier arc too long');
     let value = 0n;
     for (const b of content.subarray(arcStart, i + 1)) value = (value << 7n) | BigInt(b & 0x7f);
     arcs.push(value);
@@ -292,7 +321,7 @@ function decodeOid(content: Uint8Array, node: Tlv): string {
   }
   const first = arcs[0];
   if (first === undefined || arcStart !== content.length) {
-    throw new DerError('bad-value', node.start, 'malformed object identifier');
+    throw new DerError('bad-value', at, 'malformed object identifier');
   }
   const top = first < 40n ? 0n : first < 80n ? 1n : 2n;
   return [top, first - top * 40n, ...arcs.slice(1)].join('.');
@@ -302,13 +331,16 @@ const TIME_PATTERN = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})?(\d{2})?(?:[.,](\d{1,
 
 /** GeneralizedTime as an ISO-8601 UTC string (a time without a zone is read as UTC). */
 export function readGeneralizedTime(bytes: Uint8Array, node: Tlv): string {
-  const content = primitiveContent(bytes, node, TAG.GENERALIZED_TIME);
-  return recentTimes.get(content, () => decodeGeneralizedTime(content, node));
+  expectPrimitive(node, TAG.GENERALIZED_TIME);
+  return recentTimes.get(bytes, node.contentStart, node.contentEnd, decodeGeneralizedTime, node);
 }
 
-function decodeGeneralizedTime(content: Uint8Array, node: Tlv): string {
+function decodeGeneralizedTime(content: Uint8Array, node: Tlv | undefined): string {
+  const canonical = canonicalTime(content);
+  if (canonical !== undefined) return canonical;
+  const at = node?.start ?? 0;
   const m = content.length <= 32 ? TIME_PATTERN.exec(Buffer.from(content).toString('latin1')) : null;
-  if (!m) throw new DerError('bad-value', node.start, 'malformed GeneralizedTime');
+  if (!m) throw new DerError('bad-value', at, 'malformed GeneralizedTime');
   const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((p) => Number(p ?? 0));
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
@@ -316,7 +348,7 @@ function decodeGeneralizedTime(content: Uint8Array, node: Tlv): string {
   // Date rolls 31 February over into March: reject instead, as OpenSSL does.
   if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || date.getUTCHours() !== hour ||
       date.getUTCMinutes() !== minute || date.getUTCSeconds() !== second) {
-    throw new DerError('bad-value', node.start, 'impossible GeneralizedTime');
+    throw new DerError('bad-value', at, 'impossible GeneralizedTime');
   }
   const zone = m[8];
   if (zone !== undefined && zone !== 'Z') {
@@ -324,6 +356,26 @@ function decodeGeneralizedTime(content: Uint8Array, node: Tlv): string {
     date.setTime(date.getTime() - sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000);
   }
   return date.toISOString();
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The ISO string of a valid time in DER's own form, YYYYMMDDHHMMSSZ, which is what responders
+ * write; undefined for anything else, which the general parser then reads or rejects.
+ */
+function canonicalTime(c: Uint8Array): string | undefined {
+  if (c.length !== 15 || c[14] !== 0x5a) return undefined;
+  for (let i = 0; i < 14; i++) if (c[i]! < 0x30 || c[i]! > 0x39) return undefined;
+  const two = (i: number): number => (c[i]! - 0x30) * 10 + c[i + 1]! - 0x30;
+  const year = two(0) * 100 + two(2);
+  const month = two(4);
+  const day = two(6);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  if (days === undefined || day < 1 || day > days || two(8) > 23 || two(10) > 59 || two(12) > 59) return undefined;
+  const t = String.fromCharCode(...c);
+  return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}T${t.slice(8, 10)}:${t.slice(10, 12)}:${t.slice(12, 14)}.000Z`;
 }
 
 /**
@@ -380,7 +432,10 @@ export function toHex(bytes: Uint8Array): string {
 
 const recentHashes = new RecentTexts(8);
 
-/** toHex of a value that repeats from record to record (an issuer's name and key hashes). */
-export function toHexRecent(bytes: Uint8Array): string {
-  return recentHashes.get(bytes, () => toHex(bytes));
+/** Hex of an OCTET STRING whose value repeats from record to record (an issuer's name and key hashes). */
+export function readOctetHexRecent(bytes: Uint8Array, node: Tlv): string {
+  expectTag(node, TAG.OCTET_STRING);
+  if (!node.constructed) return recentHashes.get(bytes, node.contentStart, node.contentEnd, toHex);
+  const joined = readOctetString(bytes, node);
+  return recentHashes.get(joined, 0, joined.length, toHex);
 }

@@ -15,13 +15,13 @@ import {
   readExplicit,
   readGeneralizedTime,
   readIntegerHex,
+  readOctetHexRecent,
   readOctetString,
   readOid,
   readSmallInteger,
   readString,
   readTlv,
   toHex,
-  toHexRecent,
   type Tlv,
 } from './der.js';
 
@@ -146,8 +146,8 @@ function readCertId(bytes: Uint8Array, node: Tlv): CertIdInfo {
   return {
     hashAlgorithm,
     hashName: HASH_NAMES[hashAlgorithm] ?? 'other',
-    issuerNameHash: toHexRecent(readOctetString(bytes, f.next(TAG.OCTET_STRING))),
-    issuerKeyHash: toHexRecent(readOctetString(bytes, f.next(TAG.OCTET_STRING))),
+    issuerNameHash: readOctetHexRecent(bytes, f.next(TAG.OCTET_STRING)),
+    issuerKeyHash: readOctetHexRecent(bytes, f.next(TAG.OCTET_STRING)),
     serial: readIntegerHex(bytes, f.next(TAG.INTEGER)),
   };
 }

@@ -13,7 +13,7 @@ import {
   readSmallInteger,
   readTlv,
   toHex,
-  toHexRecent,
+  readOctetHexRecent,
   type Tlv,
 } from '../../../src/formats/ocsp/der.js';
 import { describeOcsp } from '../../../src/formats/ocsp/describe.js';
@@ -411,10 +411,15 @@ describe('der reader', () => {
       const bytes = Uint8Array.from({ length }, (_, i) => (i * 73 + length) & 0xff);
       expect(toHex(bytes)).toBe(Buffer.from(bytes).toString('hex'));
     }
-    const reused = new Uint8Array(20).fill(0xab);
-    expect(toHexRecent(reused)).toBe('ab'.repeat(20));
-    reused.fill(0xcd); // the same buffer, new bytes: as a decoded block's is
-    expect(toHexRecent(reused)).toBe('cd'.repeat(20));
+    // An OCTET STRING of 20 bytes at offset 3 of a buffer that is reused.
+    const reused = new Uint8Array(23).fill(0xab);
+    reused.set([0x04, 0x14], 1);
+    const hash = readTlv(reused, 1, reused.length);
+    expect(readOctetHexRecent(reused, hash)).toBe('ab'.repeat(20));
+    reused.fill(0xcd, 3); // the same buffer, new bytes: as a decoded block's is
+    expect(readOctetHexRecent(reused, hash)).toBe('cd'.repeat(20));
+    reused[22] = 0xce; // differs in its last byte only
+    expect(readOctetHexRecent(reused, hash)).toBe(`${'cd'.repeat(19)}ce`);
   });
 
   it('reads OIDs and GeneralizedTime', () => {
@@ -431,6 +436,33 @@ describe('der reader', () => {
     expect(time('20240229120000+0200')).toBe('2024-02-29T10:00:00.000Z');
     expect(derReason(() => time('20230229120000Z'))).toBe('bad-value');
     expect(derReason(() => time('2024022912000Z'))).toBe('bad-value');
+  });
+
+  it('reads DER-form times as Date does, leap days and month ends included, and rejects impossible ones', () => {
+    const time = (text: string) => {
+      const bytes = new Uint8Array([0x18, text.length, ...Buffer.from(text, 'latin1')]);
+      return readGeneralizedTime(bytes, readTlv(bytes, 0, bytes.length));
+    };
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    let checked = 0;
+    for (const year of [0, 1900, 1999, 2000, 2023, 2024, 2100, 2400, 9999]) {
+      for (let month = 0; month <= 13; month++) {
+        for (const day of [0, 1, 28, 29, 30, 31, 32]) {
+          for (const [h, m, sec] of [[0, 0, 0], [23, 59, 59], [24, 0, 0], [12, 60, 0], [12, 0, 60]]) {
+            const text = `${pad(year, 4)}${pad(month)}${pad(day)}${pad(h!)}${pad(m!)}${pad(sec!)}Z`;
+            const date = new Date(0);
+            date.setUTCFullYear(year, month - 1, day);
+            date.setUTCHours(h!, m!, sec!, 0);
+            const possible = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
+              date.getUTCHours() === h && date.getUTCMinutes() === m && date.getUTCSeconds() === sec;
+            if (possible) expect(time(text)).toBe(date.toISOString());
+            else expect(derReason(() => time(text))).toBe('bad-value');
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(9 * 14 * 7 * 5);
   });
 });
 
