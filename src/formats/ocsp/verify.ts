@@ -87,11 +87,20 @@ export function verifyOcspResponse(basic: BasicResponseInfo, options: VerifyOpti
  */
 const parsedCerts = new Map<string, X509Certificate | null>();
 const CERT_CACHE_LIMIT = 256;
+/** The certificate parsed last, with its DER: responses from one responder repeat it. */
+let lastDer: Buffer | undefined;
+let lastCert: X509Certificate | null = null;
 
 function parseCertificates(ders: readonly Uint8Array[]): X509Certificate[] {
   const certs: X509Certificate[] = [];
   for (const der of ders) {
-    const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+    const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+    // Compared as bytes first: a Map key of the whole certificate costs a string of it per response.
+    if (lastDer?.equals(bytes)) {
+      if (lastCert) certs.push(lastCert);
+      continue;
+    }
+    const key = bytes.toString('latin1');
     let cert = parsedCerts.get(key);
     if (cert === undefined) {
       try {
@@ -102,6 +111,8 @@ function parseCertificates(ders: readonly Uint8Array[]): X509Certificate[] {
       if (parsedCerts.size >= CERT_CACHE_LIMIT) parsedCerts.clear();
       parsedCerts.set(key, cert);
     }
+    lastDer = Buffer.from(bytes);
+    lastCert = cert;
     if (cert) certs.push(cert);
   }
   return certs;
@@ -113,21 +124,27 @@ function findResponder(basic: BasicResponseInfo, certs: readonly X509Certificate
     const fields = certificateFields(cert);
     if (fields === undefined) return false;
     if (byName !== undefined) return fields.subject === byName;
-    return byKeyHash !== undefined && toHex(createHash('sha1').update(fields.publicKeyBits).digest()) === byKeyHash;
+    return byKeyHash !== undefined && fields.keyHash === byKeyHash;
   });
 }
 
-/** Subject DN (formatted like responder names) and subjectPublicKey bits of a certificate. */
-const fieldsOf = new WeakMap<X509Certificate, { subject: string; publicKeyBits: Uint8Array } | undefined>();
+interface CertificateFields {
+  /** Subject DN, formatted like responder names. */
+  subject: string;
+  /** SHA-1 of the subjectPublicKey bits, in hex: a ResponderID byKey. */
+  keyHash: string;
+}
 
-function certificateFields(cert: X509Certificate): { subject: string; publicKeyBits: Uint8Array } | undefined {
+const fieldsOf = new WeakMap<X509Certificate, CertificateFields | undefined>();
+
+function certificateFields(cert: X509Certificate): CertificateFields | undefined {
   if (fieldsOf.has(cert)) return fieldsOf.get(cert);
   const fields = readCertificateFields(cert);
   fieldsOf.set(cert, fields);
   return fields;
 }
 
-function readCertificateFields(cert: X509Certificate): { subject: string; publicKeyBits: Uint8Array } | undefined {
+function readCertificateFields(cert: X509Certificate): CertificateFields | undefined {
   try {
     const raw = new Uint8Array(cert.raw);
     const [tbs] = readChildren(raw, expectTag(readTlv(raw, 0, raw.length), TAG.SEQUENCE));
@@ -136,7 +153,8 @@ function readCertificateFields(cert: X509Certificate): { subject: string; public
     const skip = fields[0]?.class === 'context' ? 1 : 0;
     const subject = formatName(raw, expectTag(fields[skip + 4], TAG.SEQUENCE));
     const spki = readChildren(raw, expectTag(fields[skip + 5], TAG.SEQUENCE));
-    return { subject, publicKeyBits: readBitString(raw, expectTag(spki[1], TAG.BIT_STRING)).bytes };
+    const publicKeyBits = readBitString(raw, expectTag(spki[1], TAG.BIT_STRING)).bytes;
+    return { subject, keyHash: toHex(createHash('sha1').update(publicKeyBits).digest()) };
   } catch (err) {
     if (err instanceof DerError) return undefined;
     throw err;
