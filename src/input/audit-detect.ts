@@ -1,6 +1,6 @@
 import type { AuditSettings } from '../formats/ejbca/audit-schema.js';
 import { AUDIT_ORDER_DEFAULTS, DEFAULT_ORDER_PATTERN } from '../formats/ejbca/order.js';
-import { fallbackKernel } from '../native/fallback/index.js';
+import { selectKernel } from '../native/load.js';
 import { AuditRangeScanner } from '../scan/audit-step.js';
 import { KNOWN_TRX_LAYOUTS } from './trx-detect.js';
 import { bestFit } from './best-fit.js';
@@ -11,7 +11,7 @@ export type AuditChoice = Partial<AuditSettings>;
 function recordsParsed(head: Buffer, settings: AuditSettings): number {
   let scanner: AuditRangeScanner;
   try {
-    scanner = new AuditRangeScanner(fallbackKernel, '-', { ...settings, verifySignatures: false }, false, Number.POSITIVE_INFINITY);
+    scanner = new AuditRangeScanner(selectKernel().kernel, '-', { ...settings, verifySignatures: false }, false, Number.POSITIVE_INFINITY);
   } catch {
     return 0;
   }

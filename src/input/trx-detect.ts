@@ -3,7 +3,7 @@ import { trxPatternSpec, TRX_NUMS, TRX_SLOTS, TrxSlot } from '../formats/ejbca/t
 import { DEFAULT_LOG_DATES, type TrxSettings } from '../formats/ejbca/trx-settings.js';
 import { compileJavaDateFormat } from '../formats/ejbca/log-date.js';
 import { PatternKind } from '../formats/pattern-spec.js';
-import { fallbackKernel } from '../native/fallback/index.js';
+import { selectKernel } from '../native/load.js';
 import { createPatternOutput } from '../native/types.js';
 import { bestFit } from './best-fit.js';
 
@@ -28,7 +28,7 @@ function parseHead(head: Buffer, settings: TrxSettings): { rows: number; logTime
     return { rows: 0, logTimes: [] };
   }
   const end = head.lastIndexOf(0x0a) + 1;
-  const kernel = fallbackKernel;
+  const { kernel } = selectKernel();
   const out = createPatternOutput(4096, TRX_SLOTS, TRX_NUMS);
   const interner = kernel.createInterner(TRX_SLOTS);
   const n = kernel.scanPattern(kernel.compilePattern(spec), { buf: head, from: 0, to: end, limit: end, atEof: false }, interner, out);
