@@ -1,4 +1,4 @@
-import { Counter } from './counter.js';
+import { compareKeys, Counter } from './counter.js';
 import { LatencyStats } from './latency.js';
 
 /** What is counted once per request (distinct SESSION_ID + LOG_ID). */
@@ -20,14 +20,38 @@ export interface RequestFacts {
   requestor: string;
 }
 
+/**
+ * A request at the start or end of a range, which may continue in the neighbouring range, with
+ * where its facts were read: the first of its rows that the range holds.
+ */
+export interface EdgeFacts extends RequestFacts {
+  /** The file, and that row's byte offset in it (decompressed, for gzip). */
+  path: string;
+  offset: number;
+  /** The range held an earlier request, so this row is the request's first. */
+  opened: boolean;
+}
+
+/**
+ * The order in which the edges of one request are preferred: the facts of its first row come
+ * first. A total order, so merging parts in any order keeps the same edge.
+ */
+export function compareEdges(a: EdgeFacts, b: EdgeFacts): number {
+  if (a.opened !== b.opened) return a.opened ? -1 : 1;
+  return compareKeys(a.path, b.path) || a.offset - b.offset || compareKeys(factsKey(a), factsKey(b));
+}
+
+const factsKey = (f: RequestFacts): string =>
+  JSON.stringify([f.status, f.client, f.certIds, f.replyTime, String(f.processTime), f.hour, f.month, f.issuer, f.requestor]);
+
 /** Key of a request: SESSION_ID and LOG_ID. */
 export const requestKey = (sessionId: string, logId: number): string => `${sessionId}:${logId}`;
 
 /**
  * EJBCA transaction-log aggregates. Row counts are exact sums. Request counts are exact too: a
  * range's first and last requests may continue in the neighbouring range (or rotated file), so
- * they are kept as "edge" requests keyed by (SESSION_ID, LOG_ID), deduplicated on merge, and
- * counted when the report is made.
+ * they are kept as "edge" requests keyed by (SESSION_ID, LOG_ID), deduplicated on merge (see
+ * compareEdges), and counted when the report is made.
  */
 export class OcspStats {
   /** Well-formed rows. */
@@ -53,7 +77,7 @@ export class OcspStats {
   readonly chargingCertIds = new Counter<string>();
   readonly replyTime = new LatencyStats();
   readonly processTime = new LatencyStats();
-  readonly edges = new Map<string, RequestFacts>();
+  readonly edges = new Map<string, EdgeFacts>();
 
   countRequest(r: RequestFacts): void {
     this.requests++;
@@ -92,7 +116,10 @@ export class OcspStats {
     this.chargingCertIds.merge(other.chargingCertIds);
     this.replyTime.merge(other.replyTime);
     this.processTime.merge(other.processTime);
-    for (const [key, facts] of other.edges) if (!this.edges.has(key)) this.edges.set(key, facts);
+    for (const [key, facts] of other.edges) {
+      const kept = this.edges.get(key);
+      if (kept === undefined || compareEdges(facts, kept) < 0) this.edges.set(key, facts);
+    }
     return this;
   }
 

@@ -1,4 +1,4 @@
-import { OcspStats, requestKey, type RequestFacts } from '../aggregate/ocsp.js';
+import { OcspStats, requestKey, type EdgeFacts } from '../aggregate/ocsp.js';
 import { TRX_SLOTS, TrxNum, TrxSlot } from '../formats/ejbca/trx-schema.js';
 import { NO_ID, type Interner } from '../native/types.js';
 import { certIdDigest, ReconcileSide } from '../aggregate/reconcile.js';
@@ -19,7 +19,8 @@ export class TrxAggregator {
   private readonly monthOf: number[] = [];
   private readonly months = new Dictionary();
   private readonly counts = new RequestCounts();
-  private current: { session: number; logId: number; request: RequestIds } | undefined;
+  /** The open request, and the byte offset of its first row in this range. */
+  private current: { session: number; logId: number; request: RequestIds; offset: number } | undefined;
   private sawFirst = false;
   /** Requests (session group, LOG_ID) counted in this range, so a key seen again later is not counted twice. */
   private readonly counted = new SequenceSet();
@@ -29,6 +30,8 @@ export class TrxAggregator {
   readonly reconcile: ReconcileSide | undefined;
 
   constructor(
+    /** The file, named in edge requests. */
+    private readonly path: string,
     private readonly interner: Interner,
     private readonly parseLogTime: (text: string) => number,
     fields: readonly string[],
@@ -58,14 +61,15 @@ export class TrxAggregator {
     return id === NO_ID ? '' : this.values[slot]![id]!;
   }
 
-  addRow(ids: Uint32Array, idBase: number, nums: Float64Array, numBase: number): void {
+  /** A well-formed row; `offset` is where it starts in the file. */
+  addRow(ids: Uint32Array, idBase: number, nums: Float64Array, numBase: number, offset: number): void {
     this.stats.lines++;
     const session = ids[idBase + TrxSlot.SessionId]!;
     const logId = nums[numBase + TrxNum.LogId]!;
     const status = nums[numBase + TrxNum.Status]!;
     if (!this.current || this.current.session !== session || !Object.is(this.current.logId, logId)) {
       this.closeRequest();
-      this.current = { session, logId, request: this.requestIds(ids, idBase, nums, numBase) };
+      this.current = { session, logId, request: this.requestIds(ids, idBase, nums, numBase), offset };
     }
     if (this.reconcile) this.addReconcileRow(ids, idBase, nums, numBase, session, logId, status);
     // Certificate rows count only for successful requests: error rows carry the default 0.
@@ -123,9 +127,13 @@ export class TrxAggregator {
     };
   }
 
-  /** The request as text, for an edge request that other ranges may also hold. */
-  private facts(r: RequestIds): RequestFacts {
+  /** The request as text, for an edge request that other ranges may also hold; `opened`: it began in this range. */
+  private edge(c: NonNullable<TrxAggregator['current']>, opened: boolean): EdgeFacts {
+    const r = c.request;
     return {
+      path: this.path,
+      offset: c.offset,
+      opened,
       status: r.status,
       client: r.client < 0 ? '' : this.values[TrxSlot.ClientIp]![r.client]!,
       certIds: r.certIds,
@@ -151,7 +159,7 @@ export class TrxAggregator {
       // The range's first request may have begun in the previous range.
       this.sawFirst = true;
       this.firstKey = key;
-      this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.facts(c.request));
+      this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.edge(c, false));
     } else if (key !== this.firstKey && this.counted.add(sessionGroup(c.session), c.logId)) {
       this.counts.add(c.request, this.stats);
     }
@@ -163,7 +171,8 @@ export class TrxAggregator {
     const c = this.current;
     if (c) {
       if (!this.counted.has(sessionGroup(c.session), c.logId)) {
-        this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.facts(c.request));
+        // After the range's first request, this one began here.
+        this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.edge(c, this.sawFirst));
       }
       this.current = undefined;
     }

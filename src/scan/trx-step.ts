@@ -32,7 +32,7 @@ export class TrxRangeScanner {
     this.pattern = kernel.compilePattern(trxPatternSpec(order, settings.layout, reconcile, secondsMask(settings.logDate)));
     this.interner = kernel.createInterner(TRX_SLOTS);
     this.out = createPatternOutput(OUTPUT_RECORDS, TRX_SLOTS, TRX_NUMS);
-    this.aggregator = new TrxAggregator(this.interner, logTimeParser(settings), order.fields, reconcile);
+    this.aggregator = new TrxAggregator(path, this.interner, logTimeParser(settings), order.fields, reconcile);
   }
 
   readonly step: BlockStep = (buf, from, to, atEof, limit, base) => {
@@ -44,7 +44,7 @@ export class TrxRangeScanner {
     for (let r = 0; r < n; r++) {
       const kind = kinds[r]!;
       if (kind === PatternKind.Row) {
-        this.aggregator.addRow(ids, r * TRX_SLOTS, nums, r * TRX_NUMS);
+        this.aggregator.addRow(ids, r * TRX_SLOTS, nums, r * TRX_NUMS, base + offsets[r]!);
         this.records.wellFormed++;
       } else if (kind === PatternKind.OtherLogger) {
         this.aggregator.stats.otherLoggerLines++;

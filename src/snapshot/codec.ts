@@ -58,6 +58,9 @@ function encodeOcsp(o: OcspStats): Msg {
           month: f.month,
           issuer: bytesOf(f.issuer),
           requestor: bytesOf(f.requestor),
+          path: f.path,
+          offset: f.offset,
+          opened: f.opened,
         };
       }),
   };
@@ -90,6 +93,9 @@ function decodeOcsp(msg: Msg): OcspStats {
       month: String(e['month'] ?? ''),
       issuer: text('issuer'),
       requestor: text('requestor'),
+      path: String(e['path'] ?? ''),
+      offset: Number(e['offset'] ?? 0),
+      opened: Boolean(e['opened']),
     });
   }
   return o;
