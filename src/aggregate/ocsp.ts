@@ -21,6 +21,26 @@ export interface RequestFacts {
 }
 
 /**
+ * How surely an edge's row is its request's first (higher is surer). A request's rows are
+ * consecutive, so of the ranges holding it, the first is the one it ends, or one where it began
+ * after an earlier request.
+ */
+export const EdgePlace = {
+  /** The range's first request, which goes on past it: it may have begun before the range. */
+  RangeStart: 0,
+  /** The range's first and last request: it began here unless the range starts in its middle. */
+  RangeEnd: 1,
+  /** The range's last request, after an earlier one: its first row is here. */
+  Began: 2,
+} as const;
+export type EdgePlace = (typeof EdgePlace)[keyof typeof EdgePlace];
+
+/** A place read from a snapshot; a value this version does not know counts as the least sure. */
+export function edgePlace(n: number): EdgePlace {
+  return n === EdgePlace.RangeEnd || n === EdgePlace.Began ? n : EdgePlace.RangeStart;
+}
+
+/**
  * A request at the start or end of a range, which may continue in the neighbouring range, with
  * where its facts were read: the first of its rows that the range holds.
  */
@@ -28,16 +48,18 @@ export interface EdgeFacts extends RequestFacts {
   /** The file, and that row's byte offset in it (decompressed, for gzip). */
   path: string;
   offset: number;
-  /** The range held an earlier request, so this row is the request's first. */
-  opened: boolean;
+  place: EdgePlace;
 }
 
 /**
- * The order in which the edges of one request are preferred: the facts of its first row come
- * first. A total order, so merging parts in any order keeps the same edge.
+ * The order in which the edges of one request are preferred, so that the facts of its first row
+ * win: the surer place, then the earlier row of a file. Entries of snapshots written before
+ * places were kept (no path) come last. A total order, so merging parts in any order keeps the
+ * same edge; entries that tie up to the facts are the same row read twice.
  */
 export function compareEdges(a: EdgeFacts, b: EdgeFacts): number {
-  if (a.opened !== b.opened) return a.opened ? -1 : 1;
+  if (a.place !== b.place) return b.place - a.place;
+  if ((a.path === '') !== (b.path === '')) return a.path === '' ? 1 : -1;
   return compareKeys(a.path, b.path) || a.offset - b.offset || compareKeys(factsKey(a), factsKey(b));
 }
 

@@ -18,7 +18,7 @@ export interface AuditRecord {
 }
 
 /**
- * Decodes the hex blobs of a batch of audit records in one native call, then their DER, and
+ * Decodes the hex blobs of a batch of audit records in one kernel call, then their DER, and
  * counts what the responder answered. A record whose hex or DER is bad is counted as
  * undecodable with its reason.
  */

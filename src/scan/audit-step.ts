@@ -38,6 +38,8 @@ export class AuditRangeScanner {
   readonly stats = new AuditStats();
   /** Set once the next record belongs to the next range. */
   done = false;
+  /** Off for format detection, which only counts the records that fit: their blobs are not decoded. */
+  decodeRecords = true;
   private readonly prefixes: PrefixMatcher;
   private readonly literals: Buffer[];
   /** Physical lines of one record. */
@@ -48,8 +50,8 @@ export class AuditRangeScanner {
   private readonly field: { session: number; logId: number; status: number; request: number; response: number };
   private readonly spans: Int32Array;
   private readonly decoder: AuditDecoder;
-  /** The messages of the batch's records, one after another; `textEnd` bytes are in use. */
-  private text = Buffer.allocUnsafeSlow(1 << 20);
+  /** The messages of the batch's records, one after another; `textEnd` bytes are in use. Grows as needed. */
+  private text = Buffer.allocUnsafeSlow(1 << 16);
   private textEnd = 0;
   private syncing: boolean;
 
@@ -116,7 +118,7 @@ export class AuditRangeScanner {
   };
 
   private decodePending(pending: AuditRecord[]): void {
-    this.decoder.decodeAll(pending, this.text);
+    if (this.decodeRecords) this.decoder.decodeAll(pending, this.text);
     pending.length = 0;
     this.textEnd = 0;
   }

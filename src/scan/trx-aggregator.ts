@@ -1,4 +1,4 @@
-import { OcspStats, requestKey, type EdgeFacts } from '../aggregate/ocsp.js';
+import { EdgePlace, OcspStats, requestKey, type EdgeFacts } from '../aggregate/ocsp.js';
 import { TRX_SLOTS, TrxNum, TrxSlot } from '../formats/ejbca/trx-schema.js';
 import { NO_ID, type Interner } from '../native/types.js';
 import { certIdDigest, ReconcileSide } from '../aggregate/reconcile.js';
@@ -127,13 +127,13 @@ export class TrxAggregator {
     };
   }
 
-  /** The request as text, for an edge request that other ranges may also hold; `opened`: it began in this range. */
-  private edge(c: NonNullable<TrxAggregator['current']>, opened: boolean): EdgeFacts {
+  /** The request as text, for an edge request that other ranges may also hold. */
+  private edge(c: NonNullable<TrxAggregator['current']>, place: EdgePlace): EdgeFacts {
     const r = c.request;
     return {
       path: this.path,
       offset: c.offset,
-      opened,
+      place,
       status: r.status,
       client: r.client < 0 ? '' : this.values[TrxSlot.ClientIp]![r.client]!,
       certIds: r.certIds,
@@ -159,7 +159,7 @@ export class TrxAggregator {
       // The range's first request may have begun in the previous range.
       this.sawFirst = true;
       this.firstKey = key;
-      this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.edge(c, false));
+      this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.edge(c, EdgePlace.RangeStart));
     } else if (key !== this.firstKey && this.counted.add(sessionGroup(c.session), c.logId)) {
       this.counts.add(c.request, this.stats);
     }
@@ -170,9 +170,12 @@ export class TrxAggregator {
   finish(): OcspStats {
     const c = this.current;
     if (c) {
-      if (!this.counted.has(sessionGroup(c.session), c.logId)) {
-        // After the range's first request, this one began here.
-        this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.edge(c, this.sawFirst));
+      const key = this.numericKey(c.session, c.logId);
+      // A key seen earlier in the range is that request again: its first sighting stands.
+      const seen = this.sawFirst && (key === this.firstKey || this.counted.has(sessionGroup(c.session), c.logId));
+      if (!seen) {
+        const place = this.sawFirst ? EdgePlace.Began : EdgePlace.RangeEnd;
+        this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.edge(c, place));
       }
       this.current = undefined;
     }

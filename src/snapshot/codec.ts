@@ -2,7 +2,7 @@ import { compareKeys } from '../aggregate/counter.js';
 import type { ProxySgStats } from '../aggregate/proxysg.js';
 import { CertcrunchError } from '../errors.js';
 import { LatencyStats } from '../aggregate/latency.js';
-import { OcspStats, requestKey } from '../aggregate/ocsp.js';
+import { edgePlace, OcspStats, requestKey } from '../aggregate/ocsp.js';
 import { AuditStats } from '../aggregate/audit.js';
 import { ReconcileSide } from '../aggregate/reconcile.js';
 import { SCHEMA_VERSION, snapshotMessage } from './schema.js';
@@ -60,7 +60,7 @@ function encodeOcsp(o: OcspStats): Msg {
           requestor: bytesOf(f.requestor),
           path: f.path,
           offset: f.offset,
-          opened: f.opened,
+          place: f.place,
         };
       }),
   };
@@ -95,7 +95,7 @@ function decodeOcsp(msg: Msg): OcspStats {
       requestor: text('requestor'),
       path: String(e['path'] ?? ''),
       offset: Number(e['offset'] ?? 0),
-      opened: Boolean(e['opened']),
+      place: edgePlace(Number(e['place'] ?? 0)),
     });
   }
   return o;
