@@ -138,11 +138,14 @@ export class OcspStats {
     this.chargingCertIds.merge(other.chargingCertIds);
     this.replyTime.merge(other.replyTime);
     this.processTime.merge(other.processTime);
-    for (const [key, facts] of other.edges) {
-      const kept = this.edges.get(key);
-      if (kept === undefined || compareEdges(facts, kept) < 0) this.edges.set(key, facts);
-    }
+    for (const [key, facts] of other.edges) this.addEdge(key, facts);
     return this;
+  }
+
+  /** An edge request; of one request's entries, the first in compareEdges order is kept. */
+  addEdge(key: string, facts: EdgeFacts): void {
+    const kept = this.edges.get(key);
+    if (kept === undefined || compareEdges(facts, kept) < 0) this.edges.set(key, facts);
   }
 
   /** A copy with the edge requests counted in: what reports show. */

@@ -108,30 +108,52 @@ function packGroups(files: readonly ScanTask[], groupBytes: number): ScanTask[] 
   return groups.map(({ files: [first, ...rest] }) => (rest.length ? { ...first!, group: rest } : first!));
 }
 
-/** Chunk size of shared ProxySG files: small enough that the threads finish close together. */
+/** Chunk size of shared files: small enough that the threads finish close together. */
 export const SHARED_CHUNK_BYTES = 16 << 20;
 
 /**
- * Plain ProxySG files not in a group (files larger than a worker's share, cut into ranges, and
- * files left whole) become chunks shared by `workers` tasks: each task claims chunk after chunk
- * until none is left and returns one snapshot. Threads that run at different speeds (this
- * machine's two vCPUs often differ by a fifth) then finish within a chunk of each other, and a
- * range's fixed cost (its tables finished, encoded, sent and merged) is paid once per thread,
- * not once per range. Every chunk carries its file's first `#Fields` (`headFields`), the guess
- * for the chunks past the first; the collector scans the files again as first planned (kept as
+ * Plain files not in a group (files larger than a worker's share, cut into ranges, and files
+ * left whole) become chunks shared by `workers` tasks: each task claims chunk after chunk until
+ * none is left and returns one snapshot. Threads that run at different speeds (this machine's
+ * two vCPUs often differ by a fifth) then finish within a chunk of each other, and a range's
+ * fixed cost (its tables finished, encoded, sent and merged) is paid once per thread, not once
+ * per range. Files read alike share one set of chunks: the ProxySG files, and the EJBCA files of
+ * each format and settings.
+ *
+ * A ProxySG chunk carries its file's first `#Fields` (`headFields`), the guess for the chunks
+ * past the first; the collector scans the ProxySG files again as first planned (kept as
  * `fallback`) if any of them turns out to hold another `#Fields`. Other tasks are left alone,
- * and so is everything when there is one chunk or one worker.
+ * and so is a set of one chunk, and everything with one worker.
  */
 export function shareChunks(
   tasks: readonly ScanTask[], workers: number, headFields: ReadonlyMap<string, string>, chunkBytes = SHARED_CHUNK_BYTES,
 ): { tasks: ScanTask[]; fallback: ScanTask[] } {
-  const shareable = (t: ScanTask) => t.format === 'proxysg' && !t.gzip && !t.group && t.fileBytes > 0;
-  const fallback = tasks.filter(shareable);
+  const sets = new Map<string, ScanTask[]>();
+  for (const t of tasks) {
+    if (t.gzip || t.group || t.fileBytes <= 0) continue;
+    const key = t.format === 'proxysg' ? 'proxysg' : JSON.stringify([t.format, t.trx, t.audit, t.reconcile === true]);
+    sets.set(key, [...(sets.get(key) ?? []), t]);
+  }
+  const out: ScanTask[] = [];
+  const sharedTasks = new Set<ScanTask>();
+  let fallback: ScanTask[] = [];
+  for (const [key, ranges] of sets) {
+    const shared = sharedSet(ranges, workers, headFields, chunkBytes);
+    if (shared.length === 0) continue;
+    for (const t of ranges) sharedTasks.add(t);
+    out.push(...shared);
+    if (key === 'proxysg') fallback = ranges;
+  }
+  return { tasks: [...tasks.filter((t) => !sharedTasks.has(t)), ...out], fallback };
+}
+
+/** The tasks sharing the chunks of these files' ranges; none when there is one chunk or one worker. */
+function sharedSet(ranges: readonly ScanTask[], workers: number, headFields: ReadonlyMap<string, string>, chunkBytes: number): ScanTask[] {
   const chunks: ScanTask[] = [];
   // A file's ranges follow its first, at 0; the chunks cover the whole file from there.
-  for (const first of fallback.filter((t) => t.start === 0)) {
+  for (const first of ranges.filter((t) => t.start === 0)) {
     const { fields: _guess, ...file } = first;
-    const fields = headFields.get(file.path);
+    const fields = file.format === 'proxysg' ? headFields.get(file.path) : undefined;
     let start = 0;
     for (const length of rangeLengths(file.fileBytes, chunkBytes)) {
       const end = start + length >= file.fileBytes ? -1 : start + length;
@@ -139,14 +161,15 @@ export function shareChunks(
       start += length;
     }
   }
-  if (workers < 2 || chunks.length < 2) return { tasks: [...tasks], fallback: [] };
+  if (workers < 2 || chunks.length < 2) return [];
   const claims = new SharedArrayBuffer(8);
-  const sharedBytes = fallback.reduce((sum, t) => sum + (t.end < 0 ? t.fileBytes : t.end) - t.start, 0);
-  const shared: ScanTask[] = Array.from({ length: Math.min(workers, chunks.length) }, () => ({
-    path: chunks[0]!.path, format: 'proxysg', gzip: false, start: 0, end: -1, fileBytes: sharedBytes, mtimeMs: 0,
+  const sharedBytes = ranges.reduce((sum, t) => sum + (t.end < 0 ? t.fileBytes : t.end) - t.start, 0);
+  const { path, format, trx, audit, reconcile } = chunks[0]!;
+  return Array.from({ length: Math.min(workers, chunks.length) }, () => ({
+    path, format, gzip: false, start: 0, end: -1, fileBytes: sharedBytes, mtimeMs: 0,
+    ...(trx ? { trx } : {}), ...(audit ? { audit } : {}), ...(reconcile ? { reconcile } : {}),
     shared: { chunks, claims },
   }));
-  return { tasks: [...tasks.filter((t) => !shareable(t)), ...shared], fallback };
 }
 
 /** Positive range lengths adding up to the file size; never more than MAX_RANGES_PER_FILE. */

@@ -57,11 +57,11 @@ export class AuditRangeScanner {
 
   constructor(
     kernel: Kernel,
-    private readonly path: string,
+    private path: string,
     settings: AuditSettings & { verifySignatures: boolean; caPem?: string },
     /** The range starts mid-file: lines before its first record belong to the range before. */
     startsMidFile: boolean,
-    private readonly limitAbs: number,
+    private limitAbs: number,
     reconcile = false,
   ) {
     const program = compileAuditProgram(settings);
@@ -78,6 +78,14 @@ export class AuditRangeScanner {
     const verify = settings.verifySignatures ? (settings.caPem ? { caCerts: parsePemCertificates(settings.caPem) } : {}) : undefined;
     this.decoder = new AuditDecoder(kernel, this.stats, verify, reconcile ? new ReconcileSide() : undefined);
     this.syncing = startsMidFile;
+  }
+
+  /** Starts another range (a shared chunk, of this file or another read alike) in the same tables. */
+  nextChunk(path: string, startsMidFile: boolean, limitAbs: number): void {
+    this.path = path;
+    this.syncing = startsMidFile;
+    this.limitAbs = limitAbs;
+    this.done = false;
   }
 
   /** One block: returns where to resume (at an incomplete record, or where the next range begins). */

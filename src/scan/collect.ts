@@ -25,8 +25,9 @@ export interface ResultSink<Part> {
  * in; a range that read records under a wrong guess is scanned again before it is merged.
  *
  * Tasks sharing chunks (plan/split.ts shareChunks) are opened as they arrive and merged once
- * all of them are in, unless one met a file changing `#Fields`: then their parts are dropped and
- * their files scanned again in fixed ranges (`fallback`), under the rules above.
+ * all the tasks of their set are in, unless one met a file changing `#Fields` (ProxySG): then
+ * the set's parts are dropped and its files scanned again in fixed ranges (`fallback`), under
+ * the rules above.
  */
 export class ResultCollector<Part> {
   private readonly results: (ScanResult | undefined)[];
@@ -34,10 +35,9 @@ export class ResultCollector<Part> {
   /** Tasks of the first round not yet returned. */
   private outstanding: number;
   private released = false;
-  /** Shared results, opened or not yet (see acceptShared), held until all are in; sharedLeft: tasks not yet settled. */
-  private readonly sharedParts: ({ part: Part } | { result: ScanResult })[] = [];
-  private sharedArrived = 0;
-  private sharedMixed = false;
+  /** Per set of shared chunks (keyed by its claims): results, opened or not yet (see acceptShared), held until all are in. */
+  private readonly sharedSets = new Map<SharedArrayBuffer, { parts: ({ part: Part } | { result: ScanResult })[]; tasks: number; arrived: number; mixed: boolean }>();
+  /** Shared tasks not yet settled. */
   private sharedLeft: number;
 
   constructor(
@@ -50,7 +50,12 @@ export class ResultCollector<Part> {
     this.outstanding = tasks.length;
     this.sharedLeft = tasks.filter((t) => t.shared).length;
     tasks.forEach((task, i) => {
-      if (task.shared) return;
+      if (task.shared) {
+        const set = this.sharedSets.get(task.shared.claims) ?? { parts: [], tasks: 0, arrived: 0, mixed: false };
+        set.tasks++;
+        this.sharedSets.set(task.shared.claims, set);
+        return;
+      }
       const file = this.files.get(task.path) ?? { order: [], next: 0, inForce: undefined, busy: false };
       file.order.push(i);
       this.files.set(task.path, file);
@@ -61,28 +66,27 @@ export class ResultCollector<Part> {
   async runAll(): Promise<void> {
     await Promise.all(this.tasks.map(async (task, i) => {
       const result = await this.runner.run(task);
-      return task.shared ? this.acceptShared(result) : this.accept(i, result);
+      return task.shared ? this.acceptShared(task.shared.claims, result) : this.accept(i, result);
     }));
   }
 
-  private async acceptShared(result: ScanResult): Promise<void> {
+  private async acceptShared(claims: SharedArrayBuffer, result: ScanResult): Promise<void> {
     this.outstanding--;
-    this.sharedMixed ||= result.mixedFields === true;
+    const set = this.sharedSets.get(claims)!;
+    set.mixed ||= result.mixedFields === true;
     // A small result is opened at once, while the other threads finish; a large one waits until
     // the threads are gone, so its decoded tables never share memory with theirs.
-    if (!this.sharedMixed) {
-      this.sharedParts.push(result.snapshot.byteLength <= EARLY_OPEN_BYTES ? { part: this.sink.open(result) } : { result });
-    }
-    if (++this.sharedArrived < this.sharedLeft) return;
-    const parts = this.sharedParts.splice(0);
-    if (this.sharedMixed) {
+    if (!set.mixed) set.parts.push(result.snapshot.byteLength <= EARLY_OPEN_BYTES ? { part: this.sink.open(result) } : { result });
+    if (++set.arrived < set.tasks) return;
+    const parts = set.parts.splice(0);
+    if (set.mixed) {
       // The threads stay for the fallback: it shares this collector's pool, which closes after.
       const pool = { run: (t: ScanTask) => this.runner.run(t), close: async () => {} };
       await new ResultCollector(this.fallback.map((t) => ({ ...t })), pool, this.sink).runAll();
-      this.sharedLeft = 0;
+      this.sharedLeft -= set.tasks;
       await this.releaseThreads();
     } else {
-      this.sharedLeft = 0;
+      this.sharedLeft -= set.tasks;
       await this.releaseThreads();
       for (const p of parts) this.sink.merge('part' in p ? p.part : this.sink.open(p.result));
     }

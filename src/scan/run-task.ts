@@ -4,7 +4,7 @@ import type { Kernel } from '../native/types.js';
 import { encodeSnapshot } from '../snapshot/codec.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
-import { afterPartialFirstLine, DEFAULT_BLOCK_BYTES, runBlockLoop, type BlockLoopResult } from './block-loop.js';
+import { afterPartialFirstLine, DEFAULT_BLOCK_BYTES, runBlockLoop, type BlockLoopResult, type BlockStep } from './block-loop.js';
 import type { ElffRangeScanner } from './elff-step.js';
 import type { TrxRangeScanner } from './trx-step.js';
 import type { AuditRangeScanner } from './audit-step.js';
@@ -154,14 +154,13 @@ async function scanGroupRest(
 
 /**
  * Shared chunks (plan/split.ts shareChunks): claims chunk after chunk until none is left, or
- * until some thread meets a `#Fields` other than its file's first (the collector then scans the
- * files again in fixed ranges), and scans them all into one snapshot.
+ * until some thread meets a `#Fields` other than its ProxySG file's first (the collector then
+ * scans the files again in fixed ranges), and scans them all into one snapshot.
  */
 async function scanShared(task: ScanTask, shared: SharedChunks): Promise<{ snapshot: Snapshot; rest: Omit<ScanResult, 'snapshot'> }> {
   const started = performance.now();
   const { kernel } = selectKernel();
-  const { ElffRangeScanner } = await import('./elff-step.js');
-  const elff = new ElffRangeScanner(kernel, task.path, undefined);
+  const scanner = await chunkScanner(task, kernel);
   const claims = new Int32Array(shared.claims);
   const snapshot = newSnapshot(kernel);
   const publishDone = progressOf(task);
@@ -172,24 +171,59 @@ async function scanShared(task: ScanTask, shared: SharedChunks): Promise<{ snaps
     const k = Atomics.add(claims, 0, 1);
     const chunk = shared.chunks[k];
     if (!chunk) break;
-    if (chunk.format !== 'proxysg' || chunk.gzip) throw new CertcrunchError('ERR_FORMAT', `${chunk.path}: only plain ProxySG files can be shared in chunks`);
-    elff.nextChunk(chunk.path, chunk.start, chunk.fields);
+    if (chunk.format !== task.format || chunk.gzip) throw new CertcrunchError('ERR_FORMAT', `${chunk.path}: only plain files of one format can share chunks`);
     const skipFirstLine = chunk.start > 0;
     const readFrom = skipFirstLine ? chunk.start - 1 : chunk.start;
     const limit = chunk.end < 0 ? Number.POSITIVE_INFINITY : chunk.end;
+    const { step, loopLimit, isDone } = scanner.next(chunk, skipFirstLine, limit);
     const before = done;
-    const publish = publishDone && ((at: number) => publishDone(before + Math.max(0, at - chunk.start)));
-    const step = skipFirstLine ? afterPartialFirstLine(elff.step) : elff.step;
+    const publish = publishDone && ((at: number) => publishDone(before + Math.min(Math.max(0, at - chunk.start), limit - chunk.start)));
     const source = await fileSource(chunk.path, readFrom);
-    const loop = await readClosing(source, readFrom, limit, step, publish, blockSize(chunk), undefined, block);
+    const loop = await readClosing(source, readFrom, loopLimit, skipFirstLine ? afterPartialFirstLine(step) : step, publish, blockSize(chunk), isDone, block);
     done += (chunk.end < 0 ? chunk.fileBytes : chunk.end) - chunk.start;
     recordRange(snapshot, chunk, loop);
     error ??= loop.error;
-    if (elff.mixedFields) Atomics.store(claims, 1, 1);
+    if (scanner.mixedFields()) Atomics.store(claims, 1, 1);
   }
-  elff.finish(snapshot);
+  scanner.finish(snapshot);
   snapshot.meta.elapsedMs = performance.now() - started;
-  const rest: Omit<ScanResult, 'snapshot'> = { usedStartFields: false, mixedFields: elff.mixedFields };
+  const rest: Omit<ScanResult, 'snapshot'> = { usedStartFields: false, mixedFields: scanner.mixedFields() };
   if (error) rest.error = error;
   return { snapshot, rest };
+}
+
+/** One scanner for all the chunks a thread claims: each chunk starts a new range in the same tables. */
+interface ChunkScanner {
+  next(chunk: ScanTask, startsMidFile: boolean, limit: number): { step: BlockStep; loopLimit: number; isDone?: () => boolean };
+  mixedFields(): boolean;
+  finish(snapshot: Snapshot): void;
+}
+
+async function chunkScanner(task: ScanTask, kernel: Kernel): Promise<ChunkScanner> {
+  if (task.format === 'ejbca-trx') {
+    const { TrxRangeScanner } = await import('./trx-step.js');
+    const trx = new TrxRangeScanner(kernel, task.path, requireTrx(task), task.reconcile === true);
+    return {
+      next: (chunk, _mid, limit) => (trx.nextChunk(chunk.path), { step: trx.step, loopLimit: limit }),
+      mixedFields: () => false,
+      finish: (snapshot) => trx.finish(snapshot),
+    };
+  }
+  if (task.format === 'ejbca-audit') {
+    const { AuditRangeScanner } = await import('./audit-step.js');
+    const audit = new AuditRangeScanner(kernel, task.path, requireAudit(task), false, Number.POSITIVE_INFINITY, task.reconcile === true);
+    return {
+      // Audit records span lines: the scanner, not the byte limit, says where a chunk ends.
+      next: (chunk, mid, limit) => (audit.nextChunk(chunk.path, mid, limit), { step: audit.step, loopLimit: Number.POSITIVE_INFINITY, isDone: () => audit.done }),
+      mixedFields: () => false,
+      finish: (snapshot) => audit.finish(snapshot),
+    };
+  }
+  const { ElffRangeScanner } = await import('./elff-step.js');
+  const elff = new ElffRangeScanner(kernel, task.path, undefined);
+  return {
+    next: (chunk, _mid, limit) => (elff.nextChunk(chunk.path, chunk.start, chunk.fields), { step: elff.step, loopLimit: limit }),
+    mixedFields: () => elff.mixedFields,
+    finish: (snapshot) => elff.finish(snapshot),
+  };
 }

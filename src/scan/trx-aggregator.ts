@@ -23,7 +23,7 @@ export class TrxAggregator {
   private current: { session: number; logId: number; request: RequestIds; offset: number } | undefined;
   private sawFirst = false;
   /** Requests (session group, LOG_ID) counted in this range, so a key seen again later is not counted twice. */
-  private readonly counted = new SequenceSet();
+  private counted = new SequenceSet();
   private firstKey = Number.NaN;
 
   /** Every row, keyed by request, when the run also reads audit logs. */
@@ -31,7 +31,7 @@ export class TrxAggregator {
 
   constructor(
     /** The file, named in edge requests. */
-    private readonly path: string,
+    private path: string,
     private readonly interner: Interner,
     private readonly parseLogTime: (text: string) => number,
     fields: readonly string[],
@@ -159,26 +159,39 @@ export class TrxAggregator {
       // The range's first request may have begun in the previous range.
       this.sawFirst = true;
       this.firstKey = key;
-      this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.edge(c, EdgePlace.RangeStart));
+      this.stats.addEdge(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.edge(c, EdgePlace.RangeStart));
     } else if (key !== this.firstKey && this.counted.add(sessionGroup(c.session), c.logId)) {
       this.counts.add(c.request, this.stats);
     }
     this.current = undefined;
   }
 
-  /** The result; the last request may continue in the next range, so it is an edge too. */
-  finish(): OcspStats {
+  /** Ends this range and starts another (a shared chunk) in the same tables. */
+  nextRange(path: string): void {
+    this.closeRange();
+    this.path = path;
+    this.sawFirst = false;
+    this.firstKey = Number.NaN;
+    this.counted = new SequenceSet();
+  }
+
+  /** The range's last request may continue in the next range, so it is an edge too. */
+  private closeRange(): void {
     const c = this.current;
-    if (c) {
-      const key = this.numericKey(c.session, c.logId);
-      // A key seen earlier in the range is that request again: its first sighting stands.
-      const seen = this.sawFirst && (key === this.firstKey || this.counted.has(sessionGroup(c.session), c.logId));
-      if (!seen) {
-        const place = this.sawFirst ? EdgePlace.Began : EdgePlace.RangeEnd;
-        this.stats.edges.set(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.edge(c, place));
-      }
-      this.current = undefined;
+    if (!c) return;
+    const key = this.numericKey(c.session, c.logId);
+    // A key seen earlier in the range is that request again: its first sighting stands.
+    const seen = this.sawFirst && (key === this.firstKey || this.counted.has(sessionGroup(c.session), c.logId));
+    if (!seen) {
+      const place = this.sawFirst ? EdgePlace.Began : EdgePlace.RangeEnd;
+      this.stats.addEdge(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.edge(c, place));
     }
+    this.current = undefined;
+  }
+
+  /** The result, over every range read. */
+  finish(): OcspStats {
+    this.closeRange();
     const v = this.values;
     this.counts.finish(this.stats, v[TrxSlot.ClientIp]!, v[TrxSlot.IssuerDn]!, v[TrxSlot.ReqName]!, this.months.names);
     return this.stats;

@@ -26,7 +26,7 @@ export class TrxRangeScanner {
   private readonly out: PatternOutput;
 
   constructor(
-    private readonly kernel: Kernel, private readonly path: string, settings: TrxSettings, reconcile = false,
+    private readonly kernel: Kernel, private path: string, settings: TrxSettings, reconcile = false,
   ) {
     const order = compileOrder(settings.order, TRX_VARIABLES, settings.pattern);
     this.pattern = kernel.compilePattern(trxPatternSpec(order, settings.layout, reconcile, secondsMask(settings.logDate)));
@@ -62,6 +62,12 @@ export class TrxRangeScanner {
     }
     return this.out.state[0]!;
   };
+
+  /** Starts another range (a shared chunk, of this file or another read alike) in the same tables. */
+  nextChunk(path: string): void {
+    this.path = path;
+    this.aggregator.nextRange(path);
+  }
 
   finish(snapshot: Snapshot): void {
     snapshot.records.merge(this.records);

@@ -83,7 +83,7 @@ function decodeOcsp(msg: Msg): OcspStats {
   o.processTime.merge(decodeLatency(msg['processTime'] as Msg | undefined));
   for (const e of (msg['edges'] as Msg[] | undefined) ?? []) {
     const text = (k: string): string => latin1((e[k] as Uint8Array | undefined) ?? new Uint8Array());
-    o.edges.set(requestKey(text('sessionId'), Number(e['logId'] ?? 0)), {
+    o.addEdge(requestKey(text('sessionId'), Number(e['logId'] ?? 0)), {
       status: Number(e['status'] ?? 0),
       client: text('client'),
       certIds: Number(e['certIds'] ?? 0),

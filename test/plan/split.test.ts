@@ -104,18 +104,39 @@ describe('shared chunks', () => {
     expect(chunks.map((c) => [c.start, c.end])).toEqual([[0, 16 * MiB], [16 * MiB, 32 * MiB], [32 * MiB, -1], [0, 16 * MiB], [16 * MiB, 32 * MiB], [32 * MiB, -1]]);
   });
 
-  it('leave gzip files, groups, other formats, one worker and a single chunk alone', () => {
+  it('leave gzip files, groups, one worker and a single chunk alone', () => {
     const gz: ScanTask = { path: 'g.log.gz', format: 'proxysg', gzip: true, start: 0, end: -1, fileBytes: 50 * MiB, mtimeMs: 0 };
-    const trx: ScanTask = { path: 't.log', format: 'ejbca-trx', gzip: false, start: 0, end: -1, fileBytes: 50 * MiB, mtimeMs: 0 };
+    const smallTrx: ScanTask = { path: 't.log', format: 'ejbca-trx', gzip: false, start: 0, end: -1, fileBytes: 10 * MiB, mtimeMs: 0 };
     const whole = (path: string): ScanTask => ({ path, format: 'proxysg', gzip: false, start: 0, end: -1, fileBytes: 10 * MiB, mtimeMs: 0 });
     const group: ScanTask = { ...whole('x.log'), group: [whole('y.log')] };
     const big = whole('big.log');
     big.fileBytes = 64 * MiB;
-    const { tasks, fallback } = shareChunks([gz, trx, group, big], 2, heads, 16 * MiB);
-    expect(tasks.slice(0, 3)).toEqual([gz, trx, group]);
+    const { tasks, fallback } = shareChunks([gz, smallTrx, group, big], 2, heads, 16 * MiB);
+    expect(tasks.slice(0, 3)).toEqual([gz, smallTrx, group]);
     expect(fallback).toEqual([big]);
     expect(tasks.slice(3).map((t) => t.shared!.chunks.length)).toEqual([4, 4]);
     expect(shareChunks([big], 1, heads, 16 * MiB)).toEqual({ tasks: [big], fallback: [] });
     expect(shareChunks([whole('small.log')], 2, heads, 16 * MiB)).toEqual({ tasks: [whole('small.log')], fallback: [] });
+  });
+
+  it('share EJBCA files read alike as a set of their own, with no fallback and no #Fields', () => {
+    const trxSettings = { order: '${SESSION_ID};${LOG_ID}', pattern: '\\$\\{(.+?)\\}', layout: '%m%n' };
+    const trx = (path: string, order = trxSettings.order): ScanTask => ({
+      path, format: 'ejbca-trx', gzip: false, start: 0, end: -1, fileBytes: 40 * MiB, mtimeMs: 0, trx: { ...trxSettings, order },
+    });
+    const proxy: ScanTask = { path: 'a.log', format: 'proxysg', gzip: false, start: 0, end: -1, fileBytes: 40 * MiB, mtimeMs: 0 };
+    const { tasks, fallback } = shareChunks([trx('t1.log'), proxy, trx('t2.log'), trx('other.log', '${LOG_ID}')], 2, heads, 16 * MiB);
+    expect(fallback).toEqual([proxy]);
+    expect(tasks).toHaveLength(6);
+    const claims = new Set(tasks.map((t) => t.shared!.claims));
+    expect(claims.size).toBe(3);
+    const alike = tasks.filter((t) => t.format === 'ejbca-trx' && t.trx!.order === trxSettings.order);
+    expect(alike).toHaveLength(2);
+    expect(alike[0]!.shared!.chunks.map((c) => [c.path, c.start, c.end])).toEqual([
+      ['t1.log', 0, 16 * MiB], ['t1.log', 16 * MiB, 32 * MiB], ['t1.log', 32 * MiB, -1],
+      ['t2.log', 0, 16 * MiB], ['t2.log', 16 * MiB, 32 * MiB], ['t2.log', 32 * MiB, -1],
+    ]);
+    expect(alike.every((t) => t.fileBytes === 80 * MiB && t.trx!.order === trxSettings.order)).toBe(true);
+    expect(alike[0]!.shared!.chunks.every((c) => c.fields === undefined && c.trx!.order === trxSettings.order)).toBe(true);
   });
 });
