@@ -1,4 +1,4 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
@@ -26,8 +26,25 @@ export interface InputFile {
   audit?: AuditSettings;
 }
 
-/** Expands files and directories (recursively, sorted) into a list of regular files. */
+/**
+ * Expands files and directories (recursively, sorted) into a list of regular files, each once:
+ * a file named again, or reached again through a directory or a link, is read only where it
+ * first appears. Counting it twice would count its records twice, and its requests that
+ * straddle ranges once.
+ */
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const seen = new Set<string>();
+  const unique: string[] = [];
+  for (const file of await expandAll(paths)) {
+    const real = await realpath(file);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    unique.push(file);
+  }
+  return unique;
+}
+
+async function expandAll(paths: readonly string[]): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths) {
     let info;
@@ -38,7 +55,7 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
     }
     if (info.isDirectory()) {
       const entries = (await readdir(path)).sort();
-      files.push(...(await expandPaths(entries.map((e) => join(path, e)))));
+      files.push(...(await expandAll(entries.map((e) => join(path, e)))));
     } else if (info.isFile()) {
       files.push(path);
     } else {

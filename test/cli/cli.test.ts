@@ -2,7 +2,7 @@
  * Integration tests of the built CLI (dist/cli/main.js) run as a child process, against the
  * contract in shared/contract.md: commands, options, exit codes, the JSON report, outputs.
  */
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +153,19 @@ describe('analyze --json on the fixtures directory', () => {
     expect(report.records.total).toBe(report.records.malformed + p.requests);
     expect(report.records.malformed).toBeGreaterThan(0); // edge-cases.log holds malformed records
     expect(Object.values(report.records.malformedByReason).reduce((a, b) => a + b, 0)).toBe(report.records.malformed);
+  });
+});
+
+describe('a file named more than once', () => {
+  it('is read once, whether named again, reached through its directory or through a link', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'one.log');
+    copyFileSync(fixtures.ssl, log);
+    symlinkSync(log, join(dir, 'link.log'));
+    const once = parseReport(await runCli(['analyze', log, '--json']));
+    const again = parseReport(await runCli(['analyze', log, dir, join(dir, 'link.log'), `${dir}/./one.log`, '--json', '--workers', '2']));
+    expect(again.inputs.map((i) => i.path)).toEqual([log]);
+    expect({ ...again, inputs: [] }).toEqual({ ...once, inputs: [] });
   });
 });
 
