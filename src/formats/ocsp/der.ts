@@ -432,7 +432,7 @@ export function toHex(bytes: Uint8Array): string {
 
 const recentHashes = new RecentTexts(8);
 
-/** Hex of an OCTET STRING whose value repeats from record to record (an issuer's name and key hashes). */
+/** Hex of an OCTET STRING whose value repeats from record to record (issuer name and key hashes, a responder's key hash). */
 export function readOctetHexRecent(bytes: Uint8Array, node: Tlv): string {
   expectTag(node, TAG.OCTET_STRING);
   if (!node.constructed) return recentHashes.get(bytes, node.contentStart, node.contentEnd, toHex);

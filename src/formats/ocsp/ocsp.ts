@@ -317,7 +317,7 @@ function decodeBasic(bytes: Uint8Array, start: number, end: number): BasicRespon
 function readResponderId(bytes: Uint8Array, node: Tlv): BasicResponseInfo['responderId'] {
   if (node.class === 'context' && node.tag === 1) return { byName: formatName(bytes, readExplicit(bytes, node)) };
   if (node.class === 'context' && node.tag === 2) {
-    return { byKeyHash: toHex(readOctetString(bytes, readExplicit(bytes, node))) };
+    return { byKeyHash: readOctetHexRecent(bytes, readExplicit(bytes, node)) };
   }
   throw new DerError('unexpected-tag', node.start, 'expected a ResponderID');
 }
