@@ -5,7 +5,8 @@
 export { analyze, type AnalyzeOptions, type AnalyzeResult } from './cli/analyze-flow.js';
 export { Snapshot, Meta, type InputInfo, type FileError } from './snapshot/snapshot.js';
 export { encodeSnapshot, decodeSnapshot } from './snapshot/codec.js';
-export { SCHEMA_VERSION, PROTO_PATH } from './snapshot/schema.js';
+export { PROTO_PATH } from './snapshot/schema.js';
+export { SCHEMA_VERSION } from './snapshot/snapshot.js';
 export { buildReport, type Report, type ReportOptions, type ProxySgReport } from './report/model.js';
 export type { OcspReport } from './report/ocsp-model.js';
 export { renderText } from './report/text.js';

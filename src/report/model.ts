@@ -1,6 +1,6 @@
 import { compareKeys, type Counter } from '../aggregate/counter.js';
 import type { ProxySgStats } from '../aggregate/proxysg.js';
-import { SCHEMA_VERSION } from '../snapshot/schema.js';
+import { SCHEMA_VERSION } from '../snapshot/snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { classifyHost, type PolicyAction } from './policy.js';
 import { displayText } from './text-safety.js';

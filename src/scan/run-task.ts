@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { selectKernel } from '../native/load.js';
 import type { Kernel } from '../native/types.js';
-import { encodeSnapshot } from '../snapshot/codec.js';
+import { writeSnapshot } from '../snapshot/snapshot-writer.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
 import { afterPartialFirstLine, DEFAULT_BLOCK_BYTES, runBlockLoop, type BlockLoopResult, type BlockStep } from './block-loop.js';
@@ -75,7 +75,10 @@ function recordRange(snapshot: Snapshot, file: ScanTask, loop: BlockLoopResult):
 export async function runTask(task: ScanTask, stream?: Readable): Promise<ScanResult> {
   const { snapshot, rest } = task.shared ? await scanShared(task, task.shared) : await scan(task, stream);
   // Encoded once the scanner's tables are unreachable, so their memory can go before this peak.
-  return { snapshot: encodeSnapshot(snapshot), ...rest };
+  // A ProxySG snapshot is written without protobufjs, which a thread then never loads; the
+  // EJBCA parts need it.
+  const ejbca = snapshot.ocsp || snapshot.audit || snapshot.reconcile;
+  return { snapshot: ejbca ? (await import('../snapshot/codec.js')).encodeSnapshot(snapshot) : writeSnapshot(snapshot), ...rest };
 }
 
 async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snapshot; rest: Omit<ScanResult, 'snapshot'> }> {

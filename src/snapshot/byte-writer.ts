@@ -1,8 +1,9 @@
 /** Protobuf wire types used by the hand-written codecs. */
 export const VARINT = 0;
+export const I64 = 1;
 export const LEN = 2;
 
-/** A growing byte buffer with the few protobuf writes an error host needs. */
+/** A growing byte buffer with the few protobuf writes a snapshot needs. */
 export class ByteWriter {
   buf: Buffer = Buffer.alloc(1 << 16);
   pos = 0;
@@ -46,6 +47,27 @@ export class ByteWriter {
     this.pos = start - 1;
     this.varint(length);
     this.pos = end;
+  }
+
+  /** A whole-number field (uint32, uint64, or a bool as 0 or 1). */
+  uint(field: number, value: number | boolean): void {
+    this.tag(field, VARINT);
+    this.varint(Number(value));
+  }
+
+  double(field: number, value: number): void {
+    this.tag(field, I64);
+    this.room(8);
+    this.pos = this.buf.writeDoubleLE(value, this.pos);
+  }
+
+  /** A `string` field, UTF-8. */
+  string(field: number, text: string): void {
+    const length = Buffer.byteLength(text, 'utf8');
+    this.tag(field, LEN);
+    this.varint(length);
+    this.room(length);
+    this.pos += this.buf.write(text, this.pos, 'utf8');
   }
 
   bytes(field: number, bytes: Uint8Array): void {

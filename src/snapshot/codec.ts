@@ -5,8 +5,9 @@ import { LatencyStats } from '../aggregate/latency.js';
 import { edgePlace, OcspStats, requestKey } from '../aggregate/ocsp.js';
 import { AuditStats } from '../aggregate/audit.js';
 import { ReconcileSide } from '../aggregate/reconcile.js';
-import { SCHEMA_VERSION, snapshotMessage } from './schema.js';
-import { Snapshot } from './snapshot.js';
+import { snapshotMessage } from './schema.js';
+import { SCHEMA_VERSION, Snapshot } from './snapshot.js';
+import { writeSnapshot, type EjbcaPartWriter } from './snapshot-writer.js';
 
 import {
   bytesOf, decodeCounter, decodeIntCounter, encodeCounter, encodeIntCounter, latin1,
@@ -158,30 +159,18 @@ function decodeSide(msg: Msg | undefined): ReconcileSide {
 
 /** Snapshot → protobuf bytes (certcrunch.v1.Snapshot). Canonical: equal snapshots give equal bytes. */
 export function encodeSnapshot(s: Snapshot): Uint8Array {
-  const type = snapshotMessage();
-  const msg: Msg = {
-    schemaVersion: SCHEMA_VERSION,
-    meta: {
-      toolVersion: s.meta.toolVersion,
-      kernel: s.meta.kernel,
-      createdAt: s.meta.createdAt,
-      elapsedMs: s.meta.elapsedMs,
-      distinctExactLimit: s.meta.distinctExactLimit,
-      inputs: [...s.meta.inputs.values()]
-        .sort((a, b) => compareKeys(a.path, b.path))
-        .map((i) => ({ ...i, ranges: i.ranges.map(([start, end]) => ({ start, end })) })),
-      fileErrors: s.meta.fileErrors,
-    },
-    records: {
-      wellFormed: s.records.wellFormed,
-      malformedByReason: encodeCounter(s.records.malformed),
-      samples: s.records.samples,
-    },
-  };
-  if (s.proxysg) msg['proxysg'] = s.proxysg; // written by proxysg-wire.ts
-  if (s.ocsp) msg['ocsp'] = encodeOcsp(s.ocsp);
-  if (s.audit) msg['audit'] = encodeAudit(s.audit);
-  if (s.reconcile) msg['reconcile'] = { trx: encodeSide(s.reconcile.trx), audit: encodeSide(s.reconcile.audit) };
+  return writeSnapshot(s, ejbcaParts);
+}
+
+/** The EJBCA parts, by protobufjs: they hold no tables that need a hand-written codec. */
+const ejbcaParts: EjbcaPartWriter = {
+  ocsp: (o) => encodePart('Ocsp', encodeOcsp(o)),
+  audit: (a) => encodePart('Audit', encodeAudit(a)),
+  reconcile: (r) => encodePart('Reconcile', { trx: encodeSide(r.trx), audit: encodeSide(r.audit) }),
+};
+
+function encodePart(name: string, msg: Msg): Uint8Array {
+  const type = snapshotMessage().root.lookupType(`certcrunch.v1.${name}`);
   return type.encode(type.fromObject(msg)).finish();
 }
 

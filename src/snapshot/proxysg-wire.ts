@@ -1,55 +1,27 @@
 import protobuf from 'protobufjs';
 import { DistinctCount } from '../aggregate/distinct.js';
 import { HyperLogLog } from '../aggregate/hyperloglog.js';
-import type { Counter } from '../aggregate/counter.js';
-import { COUNTERS, ErrorHost, ProxySgStats, SORTED_COUNTERS } from '../aggregate/proxysg.js';
+import { ErrorHost, ProxySgStats } from '../aggregate/proxysg.js';
 import {
-  decodeCounter, decodeIntCounter, decodeSortedCounter, encodeCounter, encodeIntCounter, encodeSortedCounter,
+  decodeCounter, decodeIntCounter, decodeSortedCounter,
   latin1, unpackStrings, type IntCounterMsg, type StringCounterMsg,
 } from './counter-codec.js';
 import { readVarint } from './string-counter-wire.js';
-import { ByteWriter, LEN, VARINT, varintSize } from './byte-writer.js';
+import { LEN, VARINT } from './byte-writer.js';
+import { COUNTER_FIELDS, ERROR_HOSTS, HOUR_FIELDS, SORTED_FIELDS } from './proxysg-writer.js';
 
 /**
- * certcrunch.v1.ProxySg written from and read into ProxySgStats by hand. Tens of thousands of
- * error hosts, each a message holding four more, cost protobufjs a plain object, a message
- * object and a dozen writer operations apiece: seconds and hundreds of MB for one range. Here
- * each error host is written straight into one byte buffer and read straight into an
- * ErrorHost. The bytes are exactly what protobufjs writes for the same message (a test holds
- * them to it).
+ * certcrunch.v1.ProxySg read into ProxySgStats by hand, as proxysg-writer.ts writes it: each
+ * error host straight into an ErrorHost, with no protobufjs message object on the way. Any valid
+ * encoding is read.
  */
-
-/** Field numbers of the ProxySg message. */
-const COUNTER_FIELDS: ReadonlyMap<number, (typeof COUNTERS)[number]> = new Map([
-  [4, 'certErrors'], [10, 'categoryRequests'], [11, 'categoryErrorRequests'], [12, 'cipherStrength'], [13, 'filterResult'],
-  [14, 'action'], [15, 'exception'], [16, 'threatRisk'], [17, 'ocspErrors'],
-]);
-const SORTED_FIELDS: ReadonlyMap<number, (typeof SORTED_COUNTERS)[number]> = new Map([
-  [5, 'hostRequests'], [6, 'hostErrorRequests'], [8, 'clientRequests'], [9, 'clientErrorRequests'],
-]);
-const ERROR_HOSTS = 7;
-const HOUR_FIELDS = new Map([[18, 'hourRequests'], [19, 'hourErrorRequests']] as const);
 
 /** Installs the hand-written codec on the ProxySg type; its messages are ProxySgStats. */
 export function installProxySgWire(type: protobuf.Type, stringCounter: protobuf.Type, intCounter: protobuf.Type): void {
   type.setup();
-  const counterOut = (w: protobuf.Writer, field: number, msg: StringCounterMsg): void => {
-    stringCounter.encode(msg, w.uint32((field << 3) | LEN).fork()).ldelim();
-  };
-  type.encode = ((p: ProxySgStats, writer?: protobuf.Writer) => {
-    const w = writer ?? protobuf.Writer.create();
-    w.uint32(8).uint64(p.requests).uint32(16).uint64(p.requestsWithCertErrors).uint32(24).uint64(p.recordsWithoutTime);
-    for (let field = 4; field <= 17; field++) {
-      const counter = COUNTER_FIELDS.get(field);
-      const sorted = SORTED_FIELDS.get(field);
-      if (counter) counterOut(w, field, encodeCounter(p[counter]));
-      else if (sorted) counterOut(w, field, encodeSortedCounter(p[sorted]));
-      else if (field === ERROR_HOSTS) for (const body of encodeErrorHosts(p.errorHosts)) w.uint32((ERROR_HOSTS << 3) | LEN).bytes(body);
-    }
-    for (const [field, key] of HOUR_FIELDS) {
-      intCounter.encode(intCounter.fromObject(encodeIntCounter(p[key])), w.uint32((field << 3) | LEN).fork()).ldelim();
-    }
-    return w;
+  // Snapshots are written by snapshot-writer.ts (its ProxySg part by proxysg-writer.ts).
+  type.encode = (() => {
+    throw new Error('certcrunch.v1.ProxySg is written by snapshot-writer.ts');
   }) as typeof type.encode;
   type.decode = ((source: protobuf.Reader | Uint8Array, length?: number) => {
     const r = source instanceof protobuf.Reader ? source : protobuf.Reader.create(source);
@@ -88,69 +60,6 @@ export function installProxySgWire(type: protobuf.Type, stringCounter: protobuf.
   }) as unknown as typeof type.decode;
   type.fromObject = ((p: ProxySgStats) => p) as unknown as typeof type.fromObject;
   type.toObject = ((p: ProxySgStats) => p) as unknown as typeof type.toObject;
-}
-
-/**
- * StringCounter, as string-counter-wire.ts writes it: empty fields left out. An error host's
- * counters hold a few keys each, and there are thousands of hosts: sizes are worked out first,
- * so the body is written once, in place.
- */
-function writeCounter(w: ByteWriter, field: number, c: Counter<string>): void {
-  const keys = [...c.map.keys()];
-  if (keys.length > 1) keys.sort();
-  let bytes = 0;
-  let lengthsSize = 0;
-  let countsSize = 0;
-  for (const k of keys) {
-    bytes += k.length;
-    lengthsSize += varintSize(k.length);
-    countsSize += varintSize(c.map.get(k)!);
-  }
-  let body = 0;
-  if (bytes > 0) body += 1 + varintSize(bytes) + bytes;
-  if (keys.length > 0) body += 1 + varintSize(lengthsSize) + lengthsSize + 1 + varintSize(countsSize) + countsSize;
-  w.tag(field, LEN);
-  w.varint(body);
-  if (bytes > 0) w.strings(1, keys);
-  if (keys.length === 0) return;
-  w.tag(2, LEN);
-  w.varint(lengthsSize);
-  for (const k of keys) w.varint(k.length);
-  w.tag(3, LEN);
-  w.varint(countsSize);
-  for (const k of keys) w.varint(c.map.get(k)!);
-}
-
-/** Each error host's message body, in host order, as views of one buffer. */
-function encodeErrorHosts(hosts: ReadonlyMap<string, ErrorHost>): Uint8Array[] {
-  const w = new ByteWriter();
-  const ends: number[] = [];
-  const names = [...hosts.keys()].sort();
-  for (const name of names) {
-    const h = hosts.get(name)!;
-    w.strings(1, [name]);
-    writeCounter(w, 2, h.errors);
-    w.delimited(3, () => {
-      if (h.clients.isExact) {
-        const values = h.clients.values();
-        w.strings(1, values);
-        w.packed(2, values.map((v) => v.length));
-      } else {
-        const registers = h.clients.registers();
-        if (registers) w.bytes(3, registers);
-      }
-    });
-    writeCounter(w, 4, h.categories);
-    writeCounter(w, 5, h.filterResults);
-    w.tag(6, VARINT);
-    w.sint(h.maxThreatRisk);
-    w.tag(7, VARINT);
-    w.sint(h.firstSeen);
-    w.tag(8, VARINT);
-    w.sint(h.lastSeen);
-    ends.push(w.pos);
-  }
-  return ends.map((end, i) => w.buf.subarray(i > 0 ? ends[i - 1]! : 0, end));
 }
 
 function decodeErrorHost(r: protobuf.Reader, stringCounter: protobuf.Type): [string, ErrorHost] {

@@ -5,9 +5,6 @@ import protobuf from 'protobufjs';
 import { installStringCounterWire } from './string-counter-wire.js';
 import { installProxySgWire } from './proxysg-wire.js';
 
-/** Version of the snapshot schema and of the JSON report (package certcrunch.v1). */
-export const SCHEMA_VERSION = 1;
-
 const here = dirname(fileURLToPath(import.meta.url));
 /** The .proto ships in the package; src/snapshot and dist/snapshot are both two levels below the root. */
 export const PROTO_PATH = join(here, '..', '..', 'src', 'snapshot', 'certcrunch.proto');

@@ -6,6 +6,9 @@ import { AuditStats } from '../aggregate/audit.js';
 import { ReconcileSide } from '../aggregate/reconcile.js';
 import { EXACT_DISTINCT_LIMIT } from '../aggregate/distinct.js';
 
+/** Version of the snapshot schema and of the JSON report (package certcrunch.v1). */
+export const SCHEMA_VERSION = 1;
+
 export interface InputInfo {
   path: string;
   format: string;

@@ -7,7 +7,11 @@ import { Snapshot } from '../../src/snapshot/snapshot.js';
 import { PROTO_PATH } from '../../src/snapshot/schema.js';
 import protobuf from 'protobufjs';
 import { fixtures } from '../fixtures/index.js';
-import { readFileSync, statSync } from 'node:fs';
+import { createWriteStream, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../../src/cli/analyze-flow.js';
+import { generateEjbcaAudit } from '../../src/generate/ejbca-audit.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /** Partial snapshots of the fixtures, cut into ranges, as the workers would make them. */
 async function parts(): Promise<Snapshot[]> {
@@ -78,6 +82,25 @@ describe('merge is associative and commutative, and encodes canonically', () => 
     // Snapshot.records (3) → Records.malformed_by_reason (2).
     const wrapped = protobuf.Writer.create().uint32(8).uint32(1).uint32(26).fork().uint32(18).bytes(unpacked.finish()).ldelim().finish();
     expect([...decodeSnapshot(wrapped).records.malformed.map]).toEqual([['a', 7], ['b', 9]]);
+  });
+
+  it('writes EJBCA snapshots, reconciled ones included, byte for byte as protobufjs would', async () => {
+    const dir = tempDir();
+    const audit = join(dir, 'audit.log');
+    const trx = join(dir, 'audit-trx.log');
+    const out = createWriteStream(audit);
+    const side = createWriteStream(trx);
+    await generateEjbcaAudit({ bytes: 30_000, seed: 31, undecodableRate: 0.05, trxOut: side }, out);
+    await Promise.all([out, side].map((s) => new Promise<void>((resolve) => s.end(resolve))));
+    const plain = plainSnapshotType();
+    const trx6x = join(import.meta.dirname, '..', 'fixtures', 'ejbca', 'trx-6x-docs.log');
+    for (const paths of [[trx6x], [audit], [audit, trx], [fixtures.ssl, trx]]) {
+      const { snapshot } = await analyze(paths, { workers: 0, verifySignatures: false });
+      snapshot.meta.addFileError({ path: 'x\u00e9.log', offset: 2 ** 40, message: 'a message' });
+      const bytes = encodeSnapshot(snapshot);
+      const again = plain.encode(plain.fromObject(plain.toObject(plain.decode(bytes)))).finish();
+      expect(Buffer.from(again).equals(Buffer.from(bytes)), paths.join(' ')).toBe(true);
+    }
   });
 
   it('adds up a counter key or an error host that a hand-made snapshot lists twice, or lists out of order', async () => {
