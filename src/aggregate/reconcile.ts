@@ -129,7 +129,10 @@ const CERT_STATUS = ['good', 'revoked', 'unknown'];
 
 /**
  * Sort keys of a side's entries: the session's rank among all sessions (by text) times 2^32,
- * plus LOG_ID + 2^31. Exact in a double; both sides use the same ranks so keys compare.
+ * plus LOG_ID + 2^31. Exact in a double; both sides use the same ranks so keys compare. The
+ * entries of one request are ordered by what they hold, not by where they were read: a
+ * request's rows can come from two parts merged in either order, and the first row that
+ * disagrees names the problem.
  */
 function sortedKeys(side: ReconcileSide, rankOf: Map<string, number>): { perm: Uint32Array; keys: Float64Array } {
   const rank = side.sessions.map((s) => rankOf.get(s)!);
@@ -137,7 +140,9 @@ function sortedKeys(side: ReconcileSide, rankOf: Map<string, number>): { perm: U
   for (let i = 0; i < side.size; i++) keys[i] = rank[side.session.get(i)]! * 2 ** 32 + (side.logId.get(i) + 2 ** 31);
   const perm = new Uint32Array(side.size);
   for (let i = 0; i < perm.length; i++) perm[i] = i;
-  perm.sort((a, b) => keys[a]! - keys[b]! || a - b);
+  const { certId, certStatus, reason, status, responseStatus } = side;
+  perm.sort((a, b) => keys[a]! - keys[b]! || certId.get(a) - certId.get(b) || certStatus.get(a) - certStatus.get(b) ||
+    reason.get(a) - reason.get(b) || status.get(a) - status.get(b) || responseStatus.get(a) - responseStatus.get(b) || a - b);
   return { perm, keys };
 }
 

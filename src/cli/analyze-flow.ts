@@ -35,7 +35,7 @@ export interface AnalyzeOptions {
   /** Worker threads; 0 runs everything in this thread. */
   workers?: number;
   chunkBytes?: number;
-  /** Chunk size of large ProxySG files shared by the threads (plan/split.ts SHARED_CHUNK_BYTES); tests set it small. */
+  /** Chunk size of the plain files the threads share (plan/split.ts SHARED_CHUNK_BYTES); tests set it small. */
   sharedChunkBytes?: number;
   /** Standard input, when a path is '-'. */
   stdin?: Readable;
@@ -80,8 +80,8 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
     const inputs = await describeInputs(files, options.format, options.trx ?? {}, options.audit ?? {});
     total = inputs.reduce((sum, i) => sum + i.bytes, 0);
     const planned = planTasks(inputs, options.chunkBytes ?? ((bytes) => defaultRanges(bytes, workers, total)), auditChecks(options));
-    // Unless the ranges were sized by hand: many small files go in a group per worker's share,
-    // and large ProxySG files in chunks the threads share.
+    // Unless the ranges were sized by hand: many small ProxySG files go in a group per worker's
+    // share, and the other plain files in chunks the threads share.
     const { tasks, fallback } = options.chunkBytes === undefined
       ? shareChunks(groupWholeFiles(planned, Math.ceil(total / Math.max(1, workers))), workers, headFieldsOf(inputs), options.sharedChunkBytes)
       : { tasks: planned, fallback: [] };

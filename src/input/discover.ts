@@ -1,4 +1,4 @@
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
@@ -28,39 +28,29 @@ export interface InputFile {
 
 /**
  * Expands files and directories (recursively, sorted) into a list of regular files, each once:
- * a file named again, or reached again through a directory or a link, is read only where it
- * first appears. Counting it twice would count its records twice, and its requests that
- * straddle ranges once.
+ * a file named again, or reached again through a directory or a link (hard or symbolic), is
+ * read only where it first appears, and a directory reached again is not listed again (a link
+ * to its own folder included). Counting a file twice would count its records twice, and its
+ * requests that straddle ranges once.
  */
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
-  const seen = new Set<string>();
-  const unique: string[] = [];
-  for (const file of await expandAll(paths)) {
-    const real = await realpath(file);
-    if (seen.has(real)) continue;
-    seen.add(real);
-    unique.push(file);
-  }
-  return unique;
+  return expandInto(paths, new Set(), []);
 }
 
-async function expandAll(paths: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
+async function expandInto(paths: readonly string[], seen: Set<string>, files: string[]): Promise<string[]> {
   for (const path of paths) {
     let info;
     try {
-      info = await stat(path);
+      info = await stat(path, { bigint: true });
     } catch (err) {
       throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
-    if (info.isDirectory()) {
-      const entries = (await readdir(path)).sort();
-      files.push(...(await expandAll(entries.map((e) => join(path, e)))));
-    } else if (info.isFile()) {
-      files.push(path);
-    } else {
-      throw new CertcrunchError('ERR_INPUT', `${path}: not a regular file or directory`);
-    }
+    if (!info.isDirectory() && !info.isFile()) throw new CertcrunchError('ERR_INPUT', `${path}: not a regular file or directory`);
+    const id = `${info.dev}:${info.ino}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (info.isFile()) files.push(path);
+    else await expandInto((await readdir(path)).sort().map((e) => join(path, e)), seen, files);
   }
   return files;
 }

@@ -14,9 +14,9 @@ export const DEFAULT_CHUNK_BYTES = 32 << 20;
  * Each range costs a fixed amount, growing with its distinct values (their tables are built,
  * encoded, sent and merged): about 100 ms for a 1 GiB ProxySG log's 20,000 hosts. Measured with
  * two workers, four ranges of a file ran 8–15% slower than two halves, and sixteen 64 MiB files
- * ran 10% faster left whole than cut in two each. (Plain ProxySG files are then shared by the
- * threads in chunks, see shareChunks; these ranges remain their fallback.) Returns the range
- * lengths in file order.
+ * ran 10% faster left whole than cut in two each. (Plain files are then shared by the threads in
+ * chunks, see shareChunks; these ranges remain the ProxySG files' fallback, and are what
+ * `--chunk-size` and gzip files use.) Returns the range lengths in file order.
  */
 export function defaultRanges(fileBytes: number, workers: number, totalBytes = fileBytes): number[] {
   const share = Math.max(DEFAULT_CHUNK_BYTES, Math.ceil(Math.max(fileBytes, totalBytes) / Math.max(1, workers)));

@@ -106,6 +106,12 @@ export class AuditRangeScanner {
         break;
       }
       if (this.syncing && !start) {
+        // A range that meets its end before any record owns nothing: the range before reads on
+        // to the next record, so reading on here would only read the same lines again.
+        if (base + line.start >= this.limitAbs) {
+          this.done = true;
+          break;
+        }
         pos = line.next; // the tail of a record of the range before
         continue;
       }

@@ -36,7 +36,11 @@ export class ResultCollector<Part> {
   private outstanding: number;
   private released = false;
   /** Per set of shared chunks (keyed by its claims): results, opened or not yet (see acceptShared), held until all are in. */
-  private readonly sharedSets = new Map<SharedArrayBuffer, { parts: ({ part: Part } | { result: ScanResult })[]; tasks: number; arrived: number; mixed: boolean }>();
+  private readonly sharedSets = new Map<SharedArrayBuffer, {
+    parts: ({ part: Part } | { result: ScanResult })[]; tasks: number; arrived: number; mixed: boolean; proxysg: boolean;
+  }>();
+  /** Large shared results of settled sets, opened once the threads have stopped. */
+  private readonly unopened: ScanResult[] = [];
   /** Shared tasks not yet settled. */
   private sharedLeft: number;
 
@@ -51,7 +55,7 @@ export class ResultCollector<Part> {
     this.sharedLeft = tasks.filter((t) => t.shared).length;
     tasks.forEach((task, i) => {
       if (task.shared) {
-        const set = this.sharedSets.get(task.shared.claims) ?? { parts: [], tasks: 0, arrived: 0, mixed: false };
+        const set = this.sharedSets.get(task.shared.claims) ?? { parts: [], tasks: 0, arrived: 0, mixed: false, proxysg: task.format === 'proxysg' };
         set.tasks++;
         this.sharedSets.set(task.shared.claims, set);
         return;
@@ -68,14 +72,18 @@ export class ResultCollector<Part> {
       const result = await this.runner.run(task);
       return task.shared ? this.acceptShared(task.shared.claims, result) : this.accept(i, result);
     }));
+    await this.releaseThreads();
+    this.openHeld();
   }
 
   private async acceptShared(claims: SharedArrayBuffer, result: ScanResult): Promise<void> {
     this.outstanding--;
     const set = this.sharedSets.get(claims)!;
+    // Only ProxySG chunks can meet a `#Fields` change, and `fallback` holds the ProxySG ranges.
+    if (result.mixedFields === true && !set.proxysg) throw new Error('shared chunks of an EJBCA log reported a #Fields change');
     set.mixed ||= result.mixedFields === true;
     // A small result is opened at once, while the other threads finish; a large one waits until
-    // the threads are gone, so its decoded tables never share memory with theirs.
+    // all the threads are gone (other sets' too), so its decoded tables never share memory with theirs.
     if (!set.mixed) set.parts.push(result.snapshot.byteLength <= EARLY_OPEN_BYTES ? { part: this.sink.open(result) } : { result });
     if (++set.arrived < set.tasks) return;
     const parts = set.parts.splice(0);
@@ -88,8 +96,18 @@ export class ResultCollector<Part> {
     } else {
       this.sharedLeft -= set.tasks;
       await this.releaseThreads();
-      for (const p of parts) this.sink.merge('part' in p ? p.part : this.sink.open(p.result));
+      for (const p of parts) {
+        if ('part' in p) this.sink.merge(p.part);
+        else this.unopened.push(p.result);
+      }
+      this.openHeld();
     }
+  }
+
+  /** Opens and merges the large results held back, once the threads are gone. */
+  private openHeld(): void {
+    if (!this.released) return;
+    for (const result of this.unopened.splice(0)) this.sink.merge(this.sink.open(result));
   }
 
   private async accept(index: number, result: ScanResult): Promise<void> {

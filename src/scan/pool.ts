@@ -49,7 +49,8 @@ export class TaskRunner {
       return (await this.pool.run(task)) as ScanResult;
     } catch (err) {
       if (err instanceof CertcrunchError) throw err;
-      throw new CertcrunchError('ERR_WORKER', `${task.path}: scan of bytes ${task.start}..${task.end < 0 ? 'end' : task.end} failed: ${(err as Error).message}`, { cause: err });
+      const what = task.shared ? `scan of shared chunks (${sharedFiles(task.shared.chunks)})` : `${task.path}: scan of bytes ${task.start}..${task.end < 0 ? 'end' : task.end}`;
+      throw new CertcrunchError('ERR_WORKER', `${what} failed: ${(err as Error).message}`, { cause: err });
     }
   }
 
@@ -59,4 +60,10 @@ export class TaskRunner {
     this.pool = undefined;
     await pool?.destroy();
   }
+}
+
+/** The files of a set of shared chunks, for an error message: a failed thread held any of them. */
+function sharedFiles(chunks: readonly ScanTask[]): string {
+  const paths = [...new Set(chunks.map((c) => c.path))];
+  return paths.length <= 3 ? paths.join(', ') : `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`;
 }

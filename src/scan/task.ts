@@ -30,7 +30,7 @@ export interface ScanTask {
    */
   group?: ScanTask[];
   /**
-   * Chunks of plain ProxySG files shared by several tasks: each claims the next unclaimed chunk
+   * Chunks of plain files read alike shared by several tasks: each claims the next unclaimed chunk
    * (an atomic counter in `claims`) until none is left, scanning all it claims into one
    * snapshot, so a faster thread takes more of the work (plan/split.ts shareChunks).
    */

@@ -2,7 +2,7 @@
  * Integration tests of the built CLI (dist/cli/main.js) run as a child process, against the
  * contract in shared/contract.md: commands, options, exit codes, the JSON report, outputs.
  */
-import { copyFileSync, existsSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +162,8 @@ describe('a file named more than once', () => {
     const log = join(dir, 'one.log');
     copyFileSync(fixtures.ssl, log);
     symlinkSync(log, join(dir, 'link.log'));
+    linkSync(log, join(dir, 'hard.log'));
+    symlinkSync('.', join(dir, 'self')); // a folder that holds itself
     const once = parseReport(await runCli(['analyze', log, '--json']));
     const again = parseReport(await runCli(['analyze', log, dir, join(dir, 'link.log'), `${dir}/./one.log`, '--json', '--workers', '2']));
     expect(again.inputs.map((i) => i.path)).toEqual([log]);

@@ -141,6 +141,25 @@ describe('EJBCA audit logs built from OpenSSL blobs', () => {
     }
   });
 
+  it('a range that meets its end before any record stops there, without reading on to the next record', async () => {
+    const path = join(dir, 'audit-gap.log');
+    const record = (id: number) => propertiesRecord(id, hexOf('req-sha1-nonce'), hexOf('resp-sha1-nonce'), 0);
+    const other = '2017-02-21 13:28:55,134 INFO  [org.ejbca.core.model.Other] a line of another logger\n';
+    writeFileSync(path, record(1) + other.repeat(20_000) + record(2));
+    const [input] = await describeInputs([path]);
+    const size = statSync(path).size;
+    const start = Math.floor(size / 2);
+    const progress = new SharedArrayBuffer(8);
+    const result = await runTask({
+      path, format: 'ejbca-audit', gzip: false, start, end: start + 1000, fileBytes: size, mtimeMs: 0,
+      audit: { ...input!.audit!, verifySignatures: false }, progress: { buffer: progress, index: 0 },
+    });
+    const snapshot = decodeSnapshot(result.snapshot);
+    expect(snapshot.audit!.records).toBe(0);
+    expect(snapshot.audit!.otherLoggerLines).toBe(0); // the range before counts them
+    expect(new Float64Array(progress)[0]).toBeLessThan(start + 1000 + 2 * other.length);
+  });
+
   it('gives identical JSON with the TypeScript kernel', async () => {
     const path = join(dir, 'audit-kernel.log');
     writeFileSync(path, auditLog(propertiesRecord));

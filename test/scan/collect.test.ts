@@ -69,6 +69,24 @@ describe('ResultCollector', () => {
     expect(log.filter((l) => !l.startsWith('run'))).toEqual(['open 3', 'close', 'merge 3', 'open 6', 'merge 6']);
   });
 
+  it('holds a large result of a settled set until the threads of every set have stopped', async () => {
+    const log: string[] = [];
+    const first = new SharedArrayBuffer(8);
+    const second = new SharedArrayBuffer(8);
+    const shared = (start: number, claims: SharedArrayBuffer, format: ScanTask['format']): ScanTask =>
+      ({ ...task('pool', start), format, shared: { chunks: [task('a', 0), task('a', 10)], claims } });
+    const big = new Uint8Array(9 << 20);
+    big[0] = 6;
+    const runner = fakeRunner((t) => ({ snapshot: t.start === 6 ? big : new Uint8Array([t.start]), usedStartFields: false }), log);
+    const opening: ResultSink<ScanResult> = { open: (r) => (log.push(`open ${r.snapshot[0]}`), r), merge: sink(log).merge };
+    // The trx set settles at 6 ms, the audit set at 30.
+    const tasks = [shared(3, first, 'ejbca-trx'), shared(6, first, 'ejbca-trx'), shared(20, second, 'ejbca-audit'), shared(30, second, 'ejbca-audit')];
+    await new ResultCollector(tasks, runner, opening).runAll();
+    expect(log.filter((l) => !l.startsWith('run'))).toEqual([
+      'open 3', 'merge 3', 'open 20', 'open 30', 'close', 'merge 20', 'merge 30', 'open 6', 'merge 6',
+    ]);
+  });
+
   it('scans the files of shared chunks again in fixed ranges when one changed #Fields', async () => {
     const log: string[] = [];
     const claims = new SharedArrayBuffer(8);
