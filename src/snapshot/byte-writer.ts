@@ -5,13 +5,14 @@ export const LEN = 2;
 
 /** A growing byte buffer with the few protobuf writes a snapshot needs. */
 export class ByteWriter {
-  buf: Buffer = Buffer.alloc(1 << 16);
+  // Not zeroed: only bytes before `pos`, all written, are ever read.
+  buf: Buffer = Buffer.allocUnsafeSlow(1 << 16);
   pos = 0;
 
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const bigger = Buffer.alloc(Math.max(this.buf.length * 2, this.pos + n));
-    bigger.set(this.buf.subarray(0, this.pos));
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
   }
 
@@ -92,7 +93,8 @@ export class ByteWriter {
   packed(field: number, values: ArrayLike<number>): void {
     if (values.length === 0) return;
     this.delimited(field, () => {
-      for (let i = 0; i < values.length; i++) this.varint(values[i]!);
+      this.room(10 * values.length);
+      for (let i = 0; i < values.length; i++) this.pos = writeVarint(this.buf, this.pos, values[i]!);
     });
   }
 }
