@@ -15,7 +15,7 @@ function recordsParsed(head: Buffer, settings: AuditSettings): number {
   } catch {
     return 0;
   }
-  scanner.decodeRecords = false;
+  scanner.framingOnly = true;
   const end = head.lastIndexOf(0x0a) + 1;
   scanner.step(head, 0, end, false, Number.POSITIVE_INFINITY, 0);
   return scanner.stats.records;

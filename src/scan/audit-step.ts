@@ -38,8 +38,8 @@ export class AuditRangeScanner {
   readonly stats = new AuditStats();
   /** Set once the next record belongs to the next range. */
   done = false;
-  /** Off for format detection, which only counts the records that fit: their blobs are not decoded. */
-  decodeRecords = true;
+  /** Set for format detection, which only counts the records that fit: no blob is decoded, no malformed line sampled. */
+  framingOnly = false;
   private readonly prefixes: PrefixMatcher;
   private readonly literals: Buffer[];
   /** Physical lines of one record. */
@@ -132,7 +132,7 @@ export class AuditRangeScanner {
   };
 
   private decodePending(pending: AuditRecord[]): void {
-    if (this.decodeRecords) this.decoder.decodeAll(pending, this.text);
+    if (!this.framingOnly) this.decoder.decodeAll(pending, this.text);
     pending.length = 0;
     this.textEnd = 0;
   }
@@ -217,6 +217,7 @@ export class AuditRangeScanner {
   }
 
   private malformed(buf: Buffer, line: Line, base: number, reason: string): void {
+    if (this.framingOnly) return;
     this.records.addMalformed({
       path: this.path,
       offset: base + line.start,
