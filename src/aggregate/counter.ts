@@ -44,6 +44,29 @@ export class Counter<K extends string | number = string> {
   }
 }
 
+/**
+ * Counts of small whole-number keys (statuses, reasons) while a range is read: an array slot
+ * each, where a Map costs a lookup and a store per row. Other keys, which real logs do not hold,
+ * go to a Counter.
+ */
+export class SmallIntCounts {
+  private readonly counts = new Float64Array(64);
+  private readonly others = new Counter<number>();
+
+  add(key: number, n = 1): void {
+    if (key >= 0 && key < 64 && Number.isInteger(key)) this.counts[key]! += n;
+    else this.others.add(key, n);
+  }
+
+  /** Adds every count into `into`, and starts again from zero. */
+  drainInto(into: Counter<number>): void {
+    for (let key = 0; key < this.counts.length; key++) if (this.counts[key]! > 0) into.add(key, this.counts[key]!);
+    into.merge(this.others);
+    this.counts.fill(0);
+    this.others.map.clear();
+  }
+}
+
 export function compareKeys<K extends string | number>(a: K, b: K): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

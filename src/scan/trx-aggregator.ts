@@ -3,6 +3,7 @@ import { TRX_SLOTS, TrxNum, TrxSlot } from '../formats/ejbca/trx-schema.js';
 import { NO_ID, type Interner } from '../native/types.js';
 import { certIdDigest, ReconcileSide } from '../aggregate/reconcile.js';
 import { RequestCounts, type RequestIds } from './trx-request-counts.js';
+import { SmallIntCounts } from '../aggregate/counter.js';
 import { SequenceSet } from '../aggregate/sequence-set.js';
 import { Dictionary } from '../aggregate/dictionary.js';
 
@@ -19,8 +20,12 @@ export class TrxAggregator {
   private readonly monthOf: number[] = [];
   private readonly months = new Dictionary();
   private readonly counts = new RequestCounts();
-  /** The open request, and the byte offset of its first row in this range. */
-  private current: { session: number; logId: number; request: RequestIds; offset: number } | undefined;
+  /** The open request (when `open`), and the byte offset of its first row in this range; one object, refilled per request. */
+  private readonly current: OpenRequest = { session: 0, logId: 0, offset: 0, request: { status: 0, client: -1, certIds: 0, replyTime: 0, processTime: 0, hour: -1, month: -1, issuer: -1, requestor: -1 } };
+  private open = false;
+  /** Rows of successful requests by CERT_STATUS and, revoked, by REV_REASON; into `stats` at the end. */
+  private readonly certStatuses = new SmallIntCounts();
+  private readonly revocationReasons = new SmallIntCounts();
   private sawFirst = false;
   /** Requests (session group, LOG_ID) counted in this range, so a key seen again later is not counted twice. */
   private counted = new SequenceSet();
@@ -67,17 +72,22 @@ export class TrxAggregator {
     const session = ids[idBase + TrxSlot.SessionId]!;
     const logId = nums[numBase + TrxNum.LogId]!;
     const status = nums[numBase + TrxNum.Status]!;
-    if (!this.current || this.current.session !== session || !Object.is(this.current.logId, logId)) {
+    const c = this.current;
+    if (!this.open || c.session !== session || !Object.is(c.logId, logId)) {
       this.closeRequest();
-      this.current = { session, logId, request: this.requestIds(ids, idBase, nums, numBase), offset };
+      c.session = session;
+      c.logId = logId;
+      c.offset = offset;
+      this.readRequest(c.request, ids, idBase, nums, numBase);
+      this.open = true;
     }
     if (this.reconcile) this.addReconcileRow(ids, idBase, nums, numBase, session, logId, status);
     // Certificate rows count only for successful requests: error rows carry the default 0.
     if (status === 0) {
       const certStatus = nums[numBase + TrxNum.CertStatus]!;
-      if (!Number.isNaN(certStatus)) this.stats.byCertStatus.add(certStatus);
+      if (!Number.isNaN(certStatus)) this.certStatuses.add(certStatus);
       const reason = nums[numBase + TrxNum.RevReason]!;
-      if (certStatus === 1 && !Number.isNaN(reason)) this.stats.byRevocationReason.add(reason);
+      if (certStatus === 1 && !Number.isNaN(reason)) this.revocationReasons.add(reason);
     }
   }
 
@@ -110,25 +120,24 @@ export class TrxAggregator {
     return id === NO_ID || this.values[slot]![id] === '0' ? -1 : id;
   }
 
-  private requestIds(ids: Uint32Array, idBase: number, nums: Float64Array, numBase: number): RequestIds {
+  /** Fills `r` with the request of this row (its first). */
+  private readRequest(r: RequestIds, ids: Uint32Array, idBase: number, nums: Float64Array, numBase: number): void {
     const timeId = ids[idBase + TrxSlot.LogTime]!;
     const client = ids[idBase + TrxSlot.ClientIp]!;
     const certIds = nums[numBase + TrxNum.NumCertId]!;
-    return {
-      status: nums[numBase + TrxNum.Status]!,
-      client: client === NO_ID ? -1 : client,
-      certIds: Number.isNaN(certIds) ? 0 : certIds,
-      replyTime: nums[numBase + TrxNum.ReplyTime]!,
-      processTime: nums[numBase + TrxNum.ProcessTime]!,
-      hour: timeId === NO_ID ? -1 : this.hourOf[timeId]!,
-      month: timeId === NO_ID ? -1 : this.monthOf[timeId]!,
-      issuer: this.setId(TrxSlot.IssuerDn, ids[idBase + TrxSlot.IssuerDn]!),
-      requestor: this.setId(TrxSlot.ReqName, ids[idBase + TrxSlot.ReqName]!),
-    };
+    r.status = nums[numBase + TrxNum.Status]!;
+    r.client = client === NO_ID ? -1 : client;
+    r.certIds = Number.isNaN(certIds) ? 0 : certIds;
+    r.replyTime = nums[numBase + TrxNum.ReplyTime]!;
+    r.processTime = nums[numBase + TrxNum.ProcessTime]!;
+    r.hour = timeId === NO_ID ? -1 : this.hourOf[timeId]!;
+    r.month = timeId === NO_ID ? -1 : this.monthOf[timeId]!;
+    r.issuer = this.setId(TrxSlot.IssuerDn, ids[idBase + TrxSlot.IssuerDn]!);
+    r.requestor = this.setId(TrxSlot.ReqName, ids[idBase + TrxSlot.ReqName]!);
   }
 
   /** The request as text, for an edge request that other ranges may also hold. */
-  private edge(c: NonNullable<TrxAggregator['current']>, place: EdgePlace): EdgeFacts {
+  private edge(c: OpenRequest, place: EdgePlace): EdgeFacts {
     const r = c.request;
     return {
       path: this.path,
@@ -152,8 +161,8 @@ export class TrxAggregator {
   }
 
   private closeRequest(): void {
+    if (!this.open) return;
     const c = this.current;
-    if (!c) return;
     const key = this.numericKey(c.session, c.logId);
     if (!this.sawFirst) {
       // The range's first request may have begun in the previous range.
@@ -163,7 +172,7 @@ export class TrxAggregator {
     } else if (key !== this.firstKey && this.counted.add(sessionGroup(c.session), c.logId)) {
       this.counts.add(c.request, this.stats);
     }
-    this.current = undefined;
+    this.open = false;
   }
 
   /** Ends this range and starts another (a shared chunk) in the same tables. */
@@ -177,8 +186,8 @@ export class TrxAggregator {
 
   /** The range's last request may continue in the next range, so it is an edge too. */
   private closeRange(): void {
+    if (!this.open) return;
     const c = this.current;
-    if (!c) return;
     const key = this.numericKey(c.session, c.logId);
     // A key seen earlier in the range is that request again: its first sighting stands.
     const seen = this.sawFirst && (key === this.firstKey || this.counted.has(sessionGroup(c.session), c.logId));
@@ -186,16 +195,26 @@ export class TrxAggregator {
       const place = this.sawFirst ? EdgePlace.Began : EdgePlace.RangeEnd;
       this.stats.addEdge(requestKey(this.text(TrxSlot.SessionId, c.session), c.logId), this.edge(c, place));
     }
-    this.current = undefined;
+    this.open = false;
   }
 
   /** The result, over every range read. */
   finish(): OcspStats {
     this.closeRange();
+    this.certStatuses.drainInto(this.stats.byCertStatus);
+    this.revocationReasons.drainInto(this.stats.byRevocationReason);
     const v = this.values;
     this.counts.finish(this.stats, v[TrxSlot.ClientIp]!, v[TrxSlot.IssuerDn]!, v[TrxSlot.ReqName]!, this.months.names);
     return this.stats;
   }
+}
+
+/** The request being read: its key, where its first row in the range starts, and its facts. */
+interface OpenRequest {
+  session: number;
+  logId: number;
+  offset: number;
+  request: RequestIds;
 }
 
 /** A range-local session id as a group number, 0 for none. */

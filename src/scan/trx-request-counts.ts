@@ -1,4 +1,4 @@
-import { Counter } from '../aggregate/counter.js';
+import { Counter, SmallIntCounts } from '../aggregate/counter.js';
 import type { OcspStats } from '../aggregate/ocsp.js';
 
 /** One request of the transaction log, by interned ids (NO_ID-free: -1 means absent). */
@@ -28,7 +28,7 @@ const bump = (list: number[], i: number, n = 1): void => {
 export class RequestCounts {
   private requests = 0;
   private certIds = 0;
-  private readonly byStatus = new Counter<number>();
+  private readonly byStatus = new SmallIntCounts();
   private readonly clientRequests: number[] = [];
   private readonly clientCertIds: number[] = [];
   private readonly issuerRequests: number[] = [];
@@ -77,7 +77,7 @@ export class RequestCounts {
     this.flushHour(-1);
     stats.requests += this.requests;
     stats.certIds += this.certIds;
-    stats.byStatus.merge(this.byStatus);
+    this.byStatus.drainInto(stats.byStatus);
     stats.hourRequests.merge(this.hours);
     this.clientRequests.forEach((n, id) => n > 0 && stats.clientRequests.add(clients[id]!, n));
     this.clientCertIds.forEach((n, id) => this.clientRequests[id]! > 0 && stats.clientCertIds.add(clients[id]!, n));
