@@ -10,19 +10,28 @@ import { DAY_BIAS } from '../formats/elff/time.js';
 
 const EMPTY: readonly number[] = [];
 
-/** Per error host, by dense indices; turned into an ErrorHost at the end. */
+/**
+ * Per error host, by dense indices; turned into an ErrorHost at the end. Error tokens,
+ * categories and filter results are few, so each is counted in an array slot (a hole until
+ * seen): a record with certificate errors bumps several, and a Map costs a lookup and a store each.
+ */
 interface ErrorHostAcc {
-  errors: Map<number, number>;
+  errors: number[];
   clients: Set<number>;
-  categories: Map<number, number>;
-  filterResults: Map<number, number>;
+  categories: number[];
+  filterResults: number[];
   maxThreatRisk: number;
   firstSeen: number;
   lastSeen: number;
 }
 
-function bump(map: Map<number, number>, key: number): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
+function bump(counts: number[], key: number): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
+/** Each slot that was counted, as (index, count). */
+function* counted(counts: readonly number[]): Generator<[number, number]> {
+  for (let i = 0; i < counts.length; i++) if (counts[i] !== undefined) yield [i, counts[i]!];
 }
 
 /**
@@ -50,7 +59,8 @@ export class ElffAggregator {
   private readonly categories = new Dictionary();
   private readonly categoriesOfRaw: (readonly number[])[] = [];
   private readonly riskOfRaw: number[][] = [[], []];
-  private readonly errorHosts = new Map<number, ErrorHostAcc>();
+  /** By normalised host id. */
+  private readonly errorHosts: (ErrorHostAcc | undefined)[] = [];
 
   constructor(private readonly tally: ElffTally) {}
 
@@ -124,14 +134,14 @@ export class ElffAggregator {
   private addErrorHost(
     host: number, toks: readonly number[], client: number, cats: readonly number[], ids: Uint32Array, base: number, seconds: number,
   ): void {
-    let acc = this.errorHosts.get(host);
+    let acc = this.errorHosts[host];
     if (!acc) {
-      acc = { errors: new Map(), clients: new Set(), categories: new Map(), filterResults: new Map(), maxThreatRisk: -1, firstSeen: -1, lastSeen: -1 };
-      this.errorHosts.set(host, acc);
+      acc = { errors: [], clients: new Set(), categories: [], filterResults: [], maxThreatRisk: -1, firstSeen: -1, lastSeen: -1 };
+      this.errorHosts[host] = acc;
     }
-    for (const t of toks) bump(acc.errors, t);
+    for (let i = 0; i < toks.length; i++) bump(acc.errors, toks[i]!);
     if (client !== NO_ID) acc.clients.add(client);
-    for (const c of cats) bump(acc.categories, c);
+    for (let i = 0; i < cats.length; i++) bump(acc.categories, cats[i]!);
     const filter = ids[base + Slot.FilterResult]!;
     if (filter !== NO_ID) bump(acc.filterResults, filter);
     const risk = ids[base + Slot.ThreatRisk]!;
@@ -174,17 +184,18 @@ export class ElffAggregator {
       p.hourRequests.add(hours[i]!, hours[i + 1]!);
       if (hours[i + 2]! > 0) p.hourErrorRequests.add(hours[i]!, hours[i + 2]!);
     }
-    for (const [host, acc] of this.errorHosts) {
+    this.errorHosts.forEach((acc, host) => {
+      if (!acc) return;
       const h = new ErrorHost();
-      for (const [t, n] of acc.errors) h.errors.add(this.tokens.names[t]!, n);
+      for (const [t, n] of counted(acc.errors)) h.errors.add(this.tokens.names[t]!, n);
       h.clients = DistinctCount.fromParts([...acc.clients].map((c) => this.clientOf(c)));
-      for (const [c, n] of acc.categories) h.categories.add(this.categories.names[c]!, n);
-      for (const [f, n] of acc.filterResults) h.filterResults.add(v[Slot.FilterResult]![f]!, n);
+      for (const [c, n] of counted(acc.categories)) h.categories.add(this.categories.names[c]!, n);
+      for (const [f, n] of counted(acc.filterResults)) h.filterResults.add(v[Slot.FilterResult]![f]!, n);
       h.maxThreatRisk = acc.maxThreatRisk;
       h.firstSeen = acc.firstSeen;
       h.lastSeen = acc.lastSeen;
       p.errorHosts.set(this.hosts.names[host]!, h);
-    }
+    });
     return p;
   }
 }
