@@ -51,18 +51,25 @@ export class Counter<K extends string | number = string> {
  */
 export class SmallIntCounts {
   private readonly counts = new Float64Array(64);
+  /** Which slots were added to (a count may add up to zero, and is still a key, as in a Counter). */
+  private readonly used = new Uint8Array(64);
   private readonly others = new Counter<number>();
 
   add(key: number, n = 1): void {
-    if (key >= 0 && key < 64 && Number.isInteger(key)) this.counts[key]! += n;
-    else this.others.add(key, n);
+    if (key >= 0 && key < 64 && Number.isInteger(key)) {
+      this.counts[key]! += n;
+      this.used[key] = 1;
+    } else {
+      this.others.add(key, n);
+    }
   }
 
   /** Adds every count into `into`, and starts again from zero. */
   drainInto(into: Counter<number>): void {
-    for (let key = 0; key < this.counts.length; key++) if (this.counts[key]! > 0) into.add(key, this.counts[key]!);
+    for (let key = 0; key < this.counts.length; key++) if (this.used[key]) into.add(key, this.counts[key]!);
     into.merge(this.others);
     this.counts.fill(0);
+    this.used.fill(0);
     this.others.map.clear();
   }
 }

@@ -11,9 +11,10 @@ import { DAY_BIAS } from '../formats/elff/time.js';
 const EMPTY: readonly number[] = [];
 
 /**
- * Per error host, by dense indices; turned into an ErrorHost at the end. Error tokens,
- * categories and filter results are few, so each is counted in an array slot (a hole until
- * seen): a record with certificate errors bumps several, and a Map costs a lookup and a store each.
+ * Per error host, by dense indices; turned into an ErrorHost at the end. A host sees few
+ * distinct error tokens, categories and filter results, so each is counted in a short list of
+ * (id, count) pairs searched from the start: a record with certificate errors bumps several, and
+ * a Map costs a lookup and a store each.
  */
 interface ErrorHostAcc {
   errors: number[];
@@ -25,13 +26,20 @@ interface ErrorHostAcc {
   lastSeen: number;
 }
 
-function bump(counts: number[], key: number): void {
-  counts[key] = (counts[key] ?? 0) + 1;
+/** Adds one to `key`'s count in a list of (id, count) pairs. */
+function bump(pairs: number[], key: number): void {
+  for (let i = 0; i < pairs.length; i += 2) {
+    if (pairs[i] === key) {
+      pairs[i + 1]!++;
+      return;
+    }
+  }
+  pairs.push(key, 1);
 }
 
-/** Each slot that was counted, as (index, count). */
-function* counted(counts: readonly number[]): Generator<[number, number]> {
-  for (let i = 0; i < counts.length; i++) if (counts[i] !== undefined) yield [i, counts[i]!];
+/** The (id, count) pairs of a list. */
+function* counted(pairs: readonly number[]): Generator<[number, number]> {
+  for (let i = 0; i < pairs.length; i += 2) yield [pairs[i]!, pairs[i + 1]!];
 }
 
 /**

@@ -24,6 +24,7 @@ export class ByteWriter {
 
   /** A signed whole number, zigzag-encoded as sint32 and sint64 are. */
   sint(value: number): void {
+    if (!Number.isInteger(value)) throw new RangeError(`value ${value} is not a whole number`);
     this.varint(value >= 0 ? value * 2 : -value * 2 - 1);
   }
 
@@ -62,7 +63,7 @@ export class ByteWriter {
     this.pos = this.buf.writeDoubleLE(value, this.pos);
   }
 
-  /** A `string` field, UTF-8. */
+  /** A `string` field, UTF-8 (a lone surrogate, which no path or excerpt holds, as U+FFFD). */
   string(field: number, text: string): void {
     const length = Buffer.byteLength(text, 'utf8');
     this.tag(field, LEN);
@@ -93,7 +94,7 @@ export class ByteWriter {
   packed(field: number, values: ArrayLike<number>): void {
     if (values.length === 0) return;
     this.delimited(field, () => {
-      this.room(10 * values.length);
+      this.room(8 * values.length); // a varint of at most 2^53 takes at most 8 bytes
       for (let i = 0; i < values.length; i++) this.pos = writeVarint(this.buf, this.pos, values[i]!);
     });
   }
@@ -101,7 +102,7 @@ export class ByteWriter {
 
 /** Writes a whole number from 0 to 2^53 as a varint at `at` (10 bytes of room); returns the end. */
 export function writeVarint(out: Uint8Array, at: number, value: number): number {
-  if (!(value >= 0 && Number.isSafeInteger(value))) throw new RangeError(`value ${value} is not a whole number from 0 to 2^53`);
+  if (!(value >= 0 && value <= 2 ** 53 && Number.isInteger(value))) throw new RangeError(`value ${value} is not a whole number from 0 to 2^53`);
   let v = value;
   while (v >= 0x80000000) {
     out[at++] = (v % 128) | 0x80;

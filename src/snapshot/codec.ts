@@ -159,7 +159,9 @@ function decodeSide(msg: Msg | undefined): ReconcileSide {
 
 /** Snapshot → protobuf bytes (certcrunch.v1.Snapshot). Canonical: equal snapshots give equal bytes. */
 export function encodeSnapshot(s: Snapshot): Uint8Array {
-  return writeSnapshot(s, ejbcaParts);
+  const bytes = writeSnapshot(s, ejbcaParts);
+  // Bytes of their own: the writer's buffer is larger, and only its first bytes are written.
+  return bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
 /** The EJBCA parts, by protobufjs: they hold no tables that need a hand-written codec. */

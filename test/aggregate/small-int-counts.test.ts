@@ -12,6 +12,10 @@ describe('SmallIntCounts', () => {
     }
     small.add(6, 10);
     plain.add(6, 10);
+    small.add(5, 1); // a key whose count adds up to zero is still a key
+    small.add(5, -1);
+    plain.add(5, 1);
+    plain.add(5, -1);
     const into = new Counter<number>();
     into.add(6, 1);
     small.drainInto(into);
