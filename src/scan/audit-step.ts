@@ -101,17 +101,13 @@ export class AuditRangeScanner {
       }
       const prefix = this.prefixes.bare ? 0 : this.prefixes.match(buf, line.start, line.end);
       const start = prefix >= 0 && this.isRecordStart(buf, line, prefix);
-      if (start && base + line.start >= this.limitAbs) {
+      // Past the limit, a record start belongs to the next range. So does any line while still
+      // syncing: the range before reads on to the next record, and this one owns nothing.
+      if ((start || this.syncing) && base + line.start >= this.limitAbs) {
         this.done = true;
         break;
       }
       if (this.syncing && !start) {
-        // A range that meets its end before any record owns nothing: the range before reads on
-        // to the next record, so reading on here would only read the same lines again.
-        if (base + line.start >= this.limitAbs) {
-          this.done = true;
-          break;
-        }
         pos = line.next; // the tail of a record of the range before
         continue;
       }
