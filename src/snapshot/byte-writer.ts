@@ -57,6 +57,12 @@ export class ByteWriter {
     this.varint(Number(value));
   }
 
+  /** A signed whole-number field (sint32, sint64), zigzag-encoded. */
+  signed(field: number, value: number): void {
+    this.tag(field, VARINT);
+    this.sint(value);
+  }
+
   double(field: number, value: number): void {
     this.tag(field, I64);
     this.room(8);

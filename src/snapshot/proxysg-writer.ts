@@ -2,7 +2,7 @@ import type { Counter } from '../aggregate/counter.js';
 import type { ErrorHost, ProxySgStats } from '../aggregate/proxysg.js';
 import { COUNTERS, SORTED_COUNTERS } from '../aggregate/proxysg.js';
 import { encodeCounter, encodeIntCounter, encodeSortedCounter, type IntCounterMsg, type StringCounterMsg } from './counter-codec.js';
-import { ByteWriter, LEN, VARINT, varintSize } from './byte-writer.js';
+import { ByteWriter, LEN, varintSize } from './byte-writer.js';
 
 /**
  * certcrunch.v1.ProxySg written from ProxySgStats by hand (proxysg-wire.ts reads it). Tens of
@@ -25,12 +25,9 @@ export const HOUR_FIELDS = new Map([[18, 'hourRequests'], [19, 'hourErrorRequest
 
 /** The fields of a ProxySg message, in field order. */
 export function writeProxySg(w: ByteWriter, p: ProxySgStats): void {
-  w.tag(1, VARINT);
-  w.varint(p.requests);
-  w.tag(2, VARINT);
-  w.varint(p.requestsWithCertErrors);
-  w.tag(3, VARINT);
-  w.varint(p.recordsWithoutTime);
+  w.uint(1, p.requests);
+  w.uint(2, p.requestsWithCertErrors);
+  w.uint(3, p.recordsWithoutTime);
   for (let field = 4; field <= 17; field++) {
     const counter = COUNTER_FIELDS.get(field);
     const sorted = SORTED_FIELDS.get(field);
@@ -105,12 +102,9 @@ function writeErrorHosts(w: ByteWriter, hosts: ReadonlyMap<string, ErrorHost>): 
       });
       writeCounter(w, 4, h.categories);
       writeCounter(w, 5, h.filterResults);
-      w.tag(6, VARINT);
-      w.sint(h.maxThreatRisk);
-      w.tag(7, VARINT);
-      w.sint(h.firstSeen);
-      w.tag(8, VARINT);
-      w.sint(h.lastSeen);
+      w.signed(6, h.maxThreatRisk);
+      w.signed(7, h.firstSeen);
+      w.signed(8, h.lastSeen);
     });
   }
 }
