@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { analyze } from '../../src/cli/analyze-flow.js';
 import { generateEjbcaAudit } from '../../src/generate/ejbca-audit.js';
 import { tempDir } from '../helpers/tmp.js';
+import { writeGenerated } from '../helpers/streams.js';
 
 /** Partial snapshots of the fixtures, cut into ranges, as the workers would make them. */
 async function parts(): Promise<Snapshot[]> {
@@ -88,10 +89,9 @@ describe('merge is associative and commutative, and encodes canonically', () => 
     const dir = tempDir();
     const audit = join(dir, 'audit.log');
     const trx = join(dir, 'audit-trx.log');
-    const out = createWriteStream(audit);
     const side = createWriteStream(trx);
-    await generateEjbcaAudit({ bytes: 30_000, seed: 31, undecodableRate: 0.05, trxOut: side }, out);
-    await Promise.all([out, side].map((s) => new Promise<void>((resolve) => s.end(resolve))));
+    await writeGenerated(audit, (out) => generateEjbcaAudit({ bytes: 30_000, seed: 31, undecodableRate: 0.05, trxOut: side }, out));
+    await new Promise<void>((resolve) => side.end(resolve));
     const plain = plainSnapshotType();
     const trx6x = join(import.meta.dirname, '..', 'fixtures', 'ejbca', 'trx-6x-docs.log');
     for (const paths of [[trx6x], [audit], [audit, trx], [fixtures.ssl, trx]]) {

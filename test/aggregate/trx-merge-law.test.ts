@@ -1,4 +1,4 @@
-import { createWriteStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateEjbcaTrx } from '../../src/generate/ejbca-trx.js';
@@ -9,6 +9,7 @@ import { decodeSnapshot, encodeSnapshot } from '../../src/snapshot/codec.js';
 import { Snapshot } from '../../src/snapshot/snapshot.js';
 import { reportJson } from '../helpers/analyze.js';
 import { tempDir } from '../helpers/tmp.js';
+import { writeGenerated } from '../helpers/streams.js';
 
 const dir = tempDir();
 
@@ -21,9 +22,7 @@ const dir = tempDir();
 describe('transaction-log parts merge in any order to what one range gives', () => {
   it('requests whose rows straddle ranges and name different issuers', async () => {
     const path = join(dir, 'trx-6x.log');
-    const out = createWriteStream(path);
-    await generateEjbcaTrx({ bytes: 60_000, seed: 11, era: '6.x', layout: 'docs' }, out);
-    await new Promise<void>((resolve) => out.end(resolve));
+    await writeGenerated(path, (out) => generateEjbcaTrx({ bytes: 60_000, seed: 11, era: '6.x', layout: 'docs' }, out));
     const [input] = await describeInputs([path]);
     const size = statSync(path).size;
     const task = (start: number, end: number): ScanTask => ({ path, format: 'ejbca-trx', gzip: false, start, end, fileBytes: size, mtimeMs: 0, trx: input!.trx! });
@@ -50,9 +49,7 @@ describe('transaction-log parts merge in any order to what one range gives', () 
 
   it('a request that continues from one rotated file into the next, merged either way round', async () => {
     const path = join(dir, 'trx-6x-rotated.log');
-    const out = createWriteStream(path);
-    await generateEjbcaTrx({ bytes: 20_000, seed: 5, era: '6.x', layout: 'bare' }, out);
-    await new Promise<void>((resolve) => out.end(resolve));
+    await writeGenerated(path, (out) => generateEjbcaTrx({ bytes: 20_000, seed: 5, era: '6.x', layout: 'bare' }, out));
     const [input] = await describeInputs([path]);
     const run = async (file: string): Promise<Snapshot> => {
       const size = statSync(file).size;

@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 
 /**
@@ -17,4 +18,11 @@ export function collectingStream(options: { slow?: boolean } = {}): { stream: Wr
   });
   stream.on('drain', () => drains++);
   return { stream, bytes: () => Buffer.concat(chunks), drains: () => drains };
+}
+
+/** Writes what a generator writes to `path`, and waits until the file is complete. */
+export async function writeGenerated(path: string, write: (out: NodeJS.WritableStream) => Promise<unknown>): Promise<void> {
+  const out = createWriteStream(path);
+  await write(out);
+  await new Promise<void>((resolve) => out.end(resolve));
 }

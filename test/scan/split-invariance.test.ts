@@ -9,18 +9,12 @@ import { Snapshot } from '../../src/snapshot/snapshot.js';
 import { analyzeJson, reportJson } from '../helpers/analyze.js';
 import { analyze } from '../../src/cli/analyze-flow.js';
 import { tempDir } from '../helpers/tmp.js';
+import { writeGenerated } from '../helpers/streams.js';
 import { fixtures } from '../fixtures/index.js';
 import { generateEjbcaTrx } from '../../src/generate/ejbca-trx.js';
 import { generateEjbcaAudit } from '../../src/generate/ejbca-audit.js';
 
 const dir = tempDir();
-
-/** Writes what a generator writes to `path`. */
-async function generated(path: string, write: (out: NodeJS.WritableStream) => Promise<unknown>): Promise<void> {
-  const out = createWriteStream(path);
-  await write(out);
-  await new Promise<void>((resolve) => out.end(resolve));
-}
 
 /** One task over [start, end) of a file, given the #Fields in force at start. */
 function task(path: string, start: number, end: number, fields?: string, blockBytes?: number): ScanTask {
@@ -108,10 +102,10 @@ describe('every record is counted exactly once, wherever ranges split a file', (
     const trx7 = join(dir, 'trx-7x.log');
     const audit = join(dir, 'audit.log');
     const auditTrx = join(dir, 'audit-trx.log');
-    await generated(trx6, (out) => generateEjbcaTrx({ bytes: 40_000, seed: 21, era: '6.x', layout: 'docs', malformedRate: 0.02 }, out));
-    await generated(trx7, (out) => generateEjbcaTrx({ bytes: 30_000, seed: 22, era: '7.8+', layout: 'bare' }, out));
+    await writeGenerated(trx6, (out) => generateEjbcaTrx({ bytes: 40_000, seed: 21, era: '6.x', layout: 'docs', malformedRate: 0.02 }, out));
+    await writeGenerated(trx7, (out) => generateEjbcaTrx({ bytes: 30_000, seed: 22, era: '7.8+', layout: 'bare' }, out));
     const side = createWriteStream(auditTrx);
-    await generated(audit, (out) => generateEjbcaAudit({ bytes: 60_000, seed: 23, layout: 'docs', malformedRate: 0.03, undecodableRate: 0.03, trxOut: side }, out));
+    await writeGenerated(audit, (out) => generateEjbcaAudit({ bytes: 60_000, seed: 23, layout: 'docs', malformedRate: 0.03, undecodableRate: 0.03, trxOut: side }, out));
     await new Promise<void>((resolve) => side.end(resolve));
     for (const paths of [[trx6], [trx6, trx7], [audit], [audit, auditTrx]]) {
       const whole = await analyzeJson(paths, { verifySignatures: false });
