@@ -80,6 +80,7 @@ class FieldPlan {
  public:
   explicit FieldPlan(const ElffScanInput& in)
       : action_(in.field_count > 0 ? static_cast<size_t>(in.field_count) : 0, kSkip),
+        fields_(static_cast<int64_t>(action_.size())),
         date_slot_(in.date_slot),
         time_slot_(in.time_slot) {
     for (size_t f = 0; f < action_.size(); f++) {
@@ -89,12 +90,12 @@ class FieldPlan {
     }
   }
 
-  int64_t Fields() const { return static_cast<int64_t>(action_.size()); }
+  int64_t Fields() const { return fields_; }
 
   // Hands the value of column `field` to its slot: parsed (date, time) or queued for interning.
   void Take(int64_t field, const uint8_t* value, size_t len, uint32_t* ids, PendingValues& pending) {
     if (field >= Fields()) return;
-    const int32_t action = action_[static_cast<size_t>(field)];
+    const int32_t action = action_.data()[field];
     if (action >= 0) {
       pending.Add(action, value, len);
     } else if (action == kDate) {
@@ -132,6 +133,7 @@ class FieldPlan {
   }
 
   std::vector<int32_t> action_;  // by field: the slot that interns the value, or kSkip, kDate, kTime
+  int64_t fields_;
   int32_t date_slot_, time_slot_;
   uint64_t date_head_ = 0, time_bytes_ = 0;
   uint16_t date_tail_ = 0;
@@ -200,7 +202,8 @@ RecordKind TokenizeValues(const Finder& find, FieldPlan& plan, const uint8_t* li
 // a malformed line are interned too, up to where it went wrong, as the TypeScript kernel does.
 RecordKind Tokenize(const ElffScanInput& in, FieldPlan& plan, size_t start, size_t end, Interner& interner,
                     LineMasks& masks, uint32_t* ids) {
-  for (uint32_t s = 0; s < in.slots; s++) ids[s] = kNoId;
+  static_assert(kNoId == 0xFFFFFFFFu, "ids are cleared bytewise");
+  std::memset(ids, 0xFF, in.slots * sizeof(uint32_t));
   PendingValues pending(interner, ids, in.buf + in.to);
   const uint8_t* line = in.buf + start;
   const size_t len = end - start;
