@@ -66,6 +66,8 @@ function decodeErrorHost(r: protobuf.Reader, stringCounter: protobuf.Type): [str
   const end = r.uint32() + r.pos;
   if (end > r.len) throw new RangeError('ErrorHost runs past the end');
   const h = new ErrorHost();
+  // proto3: a field left out is zero (writers other than this one leave zeros out).
+  h.maxThreatRisk = h.firstSeen = h.lastSeen = 0;
   let host = '';
   let exact: Uint8Array | undefined;
   const exactLengths: number[] = [];

@@ -4,6 +4,7 @@ import { HyperLogLog } from '../../src/aggregate/hyperloglog.js';
 import { runTask } from '../../src/scan/run-task.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/snapshot/codec.js';
 import { Snapshot } from '../../src/snapshot/snapshot.js';
+import { ProxySgStats } from '../../src/aggregate/proxysg.js';
 import { PROTO_PATH } from '../../src/snapshot/schema.js';
 import protobuf from 'protobufjs';
 import { fixtures } from '../fixtures/index.js';
@@ -141,6 +142,21 @@ describe('merge is associative and commutative, and encodes canonically', () => 
     expect(back.errorHosts.get('late.example')!.lastSeen).toBe(4_102_444_800);
     expect(back.errorHosts.get('')!.maxThreatRisk).toBe(-1);
     expect(back.errorHosts.size).toBe(p.errorHosts.size);
+  });
+
+  it('reads an error host whose zero fields another writer left out as zeros (proto3)', async () => {
+    const s = new Snapshot();
+    s.proxysg = new ProxySgStats();
+    const h = s.proxysg.errorHost('zero.example');
+    h.errors.add('expired', 1);
+    h.maxThreatRisk = 0;
+    h.seen(0);
+    const plain = plainSnapshotType();
+    const object = plain.toObject(plain.decode(encodeSnapshot(s)), { defaults: false }) as { proxysg: { errorHosts: Record<string, unknown>[] } };
+    const host = object.proxysg.errorHosts[0]!;
+    for (const field of ['maxThreatRisk', 'firstSeen', 'lastSeen']) delete host[field];
+    const back = decodeSnapshot(plain.encode(plain.fromObject(object)).finish()).proxysg!.errorHosts.get('zero.example')!;
+    expect([back.maxThreatRisk, back.firstSeen, back.lastSeen]).toEqual([0, 0, 0]);
   });
 
   it('turns corrupt ProxySG snapshots into ERR_SNAPSHOT, never another error', async () => {
