@@ -37,11 +37,12 @@ export interface PolicyDecision {
 }
 
 export function classifyHost(host: ErrorHost): PolicyDecision {
-  const categories = [...host.categories.map.keys()];
+  // Sorted, so the reason named does not hang on the order the parts of a snapshot were merged in.
+  const categories = [...host.categories.map.keys()].sort();
   const risky = categories.find((c) => RISKY_CATEGORIES.includes(c.toLowerCase()));
   if (risky) return { action: 'block', reason: `risky category ${risky}` };
   if (host.maxThreatRisk >= RISKY_THREAT_LEVEL) return { action: 'block', reason: `threat risk ${host.maxThreatRisk}` };
-  const blocking = [...host.errors.map.keys()].find((e) => BLOCKING_ERRORS.some((b) => e.includes(b)));
+  const blocking = [...host.errors.map.keys()].sort().find((e) => BLOCKING_ERRORS.some((b) => e.includes(b)));
   if (blocking) return { action: 'block', reason: `certificate ${blocking}` };
   const known = categories.filter((c) => !UNKNOWN_CATEGORIES.includes(c.toLowerCase()));
   if (known.length === 0) return { action: 'block', reason: 'uncategorised site' };
