@@ -4,6 +4,7 @@ import { writeToPath } from 'fast-csv';
 import { ejbcaSections } from './ocsp-tables.js';
 import type { ProxySgReport, Report } from './model.js';
 import { csvSafe } from './text-safety.js';
+import { rankedByRequests, rankedEntries } from './ranking.js';
 
 /** A CSV cell before escaping: strings are made formula-safe, numbers are written as they are. */
 type CsvCell = string | number | boolean | null;
@@ -27,12 +28,12 @@ function cell(value: CsvCell): string | number {
 
 /** `{ name: n }` → "name=n;other=m" in the model's ranked order (tokens never contain ';'). */
 function joinCounts(entries: Record<string, number>): string {
-  return Object.entries(entries)
+  return rankedEntries(entries)
     .map(([k, n]) => `${k}=${n}`)
     .join(';');
 }
 
-const countRows = (entries: Record<string, number>): CsvCell[][] => Object.entries(entries).map(([k, n]) => [k, n]);
+const countRows = (entries: Record<string, number>): CsvCell[][] => rankedEntries(entries).map(([k, n]) => [k, n]);
 
 function writeTable(path: string, t: CsvTable): Promise<void> {
   // The header is the first row, so an empty table is still a valid file with its columns.
@@ -109,7 +110,7 @@ function proxySgTables(p: ProxySgReport): CsvTable[] {
     {
       file: 'by-category.csv',
       headers: ['category', 'requests', 'certErrorRequests'],
-      rows: Object.entries(p.byCategory).map(([c, v]) => [c, v.requests, v.certErrorRequests]),
+      rows: rankedByRequests(p.byCategory).map(([c, v]) => [c, v.requests, v.certErrorRequests]),
     },
     { file: 'by-cipher-strength.csv', headers: ['cipherStrength', 'count'], rows: countRows(p.byCipherStrength) },
     { file: 'by-filter-result.csv', headers: ['filterResult', 'count'], rows: countRows(p.byFilterResult) },

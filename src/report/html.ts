@@ -3,6 +3,7 @@ import type { PolicyRow, ProxySgReport, Report } from './model.js';
 import { formatNumber, truncate } from './table.js';
 import { counts, percent, timelineBuckets } from './text.js';
 import { escapeHtml, terminalSafe } from './text-safety.js';
+import { rankedByRequests, rankedEntries } from './ranking.js';
 
 /**
  * One self-contained HTML file: inline CSS and SVG only, no script, font or URL, and a CSP that
@@ -46,7 +47,7 @@ function htmlTable(headers: string[], rows: HtmlCell[][], numeric: boolean[] = [
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body.join('\n')}\n</tbody></table>`;
 }
 
-const countRows = (entries: Record<string, number>): HtmlCell[][] => Object.entries(entries).map(([k, n]) => [k, n]);
+const countRows = (entries: Record<string, number>): HtmlCell[][] => rankedEntries(entries).map(([k, n]) => [k, n]);
 const fmt = (x: number): string => x.toFixed(1);
 
 /** Vertical bars per bucket: all requests behind, cert-error requests in front (always a subset). */
@@ -144,7 +145,7 @@ function proxySgSections(p: ProxySgReport): string[] {
   return [
     '<h2>ProxySG</h2>',
     `<h3>Requests over time</h3>${timelineChart(p)}`,
-    `<h3>Certificate errors</h3>${barChart(Object.entries(p.certErrors), 'certificate errors')}`,
+    `<h3>Certificate errors</h3>${barChart(rankedEntries(p.certErrors), 'certificate errors')}`,
     htmlTable(['error', 'requests'], countRows(p.certErrors)),
     `<h3>Top hosts presenting invalid certificates</h3>`,
     barChart(
@@ -172,7 +173,7 @@ function proxySgSections(p: ProxySgReport): string[] {
     '<h3>By category</h3>' +
       htmlTable(
         ['category', 'requests', 'cert-error requests'],
-        Object.entries(p.byCategory).map(([c, v]) => [c, v.requests, v.certErrorRequests]),
+        rankedByRequests(p.byCategory).map(([c, v]) => [c, v.requests, v.certErrorRequests]),
       ),
     simple('Cipher strength', 'strength', p.byCipherStrength),
     simple('Filter result', 'result', p.byFilterResult),

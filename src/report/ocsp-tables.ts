@@ -1,5 +1,6 @@
 import type { LatencySummary, OcspReport } from './ocsp-model.js';
 import type { AuditReport, Report } from './model.js';
+import { rankedEntries } from './ranking.js';
 
 /** One report table, rendered alike by the text, CSV and HTML renderers. */
 export interface ReportTable {
@@ -10,7 +11,7 @@ export interface ReportTable {
   rows: (string | number)[][];
 }
 
-const countRows = (entries: Record<string, number>): (string | number)[][] => Object.entries(entries).map(([k, n]) => [k, n]);
+const countRows = (entries: Record<string, number>): (string | number)[][] => rankedEntries(entries).map(([k, n]) => [k, n]);
 
 function latencyRows(name: string, l: LatencySummary): (string | number)[] {
   return [name, l.count, l.min, l.mean, l.p50, l.p90, l.p99, l.p999, l.max];

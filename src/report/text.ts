@@ -2,6 +2,7 @@ import { ejbcaSections } from './ocsp-tables.js';
 import type { PolicyRow, ProxySgReport, Report } from './model.js';
 import { formatNumber, indent, table, type Cell } from './table.js';
 import { terminalSafe } from './text-safety.js';
+import { rankedByRequests, rankedEntries } from './ranking.js';
 
 export interface TextOptions {
   /** Bold section titles (ANSI). Only our own fixed strings are ever styled. */
@@ -46,14 +47,14 @@ export function percent(part: number, whole: number): string {
 
 /** Counter entries ("name 3, other 1") for one table cell; the table escapes and truncates. */
 export function counts(entries: Record<string, number>): string {
-  return Object.entries(entries)
+  return rankedEntries(entries)
     .map(([k, n]) => `${k} ${formatNumber(n)}`)
     .join(', ');
 }
 
 /** Rows of a `{ value: n }` table, keeping the model's ranked order. */
 function countRows(entries: Record<string, number>): Cell[][] {
-  return Object.entries(entries).map(([k, n]) => [k, n]);
+  return rankedEntries(entries).map(([k, n]) => [k, n]);
 }
 
 /** Width of the timeline's "#" bar at its largest bucket. */
@@ -143,7 +144,7 @@ function renderProxySg(
     'By category',
     table(
       ['category', 'requests', 'cert errors'],
-      Object.entries(p.byCategory).map(([c, v]) => [c, v.requests, v.certErrorRequests]),
+      rankedByRequests(p.byCategory).map(([c, v]) => [c, v.requests, v.certErrorRequests]),
     ),
   );
   section('Cipher strength', table(['strength', 'requests'], countRows(p.byCipherStrength)));

@@ -270,3 +270,37 @@ describe('writeCsvTables', () => {
     }
   });
 });
+
+describe('ranked tables', () => {
+  // Values that read as array indices ("256", "128") come first, in numeric order, when an
+  // object is iterated; every renderer must keep the ranking instead.
+  function numberLikeReport(): Report {
+    const s = new Snapshot();
+    const p = (s.proxysg = new ProxySgStats());
+    p.cipherStrength.add('high', 1);
+    p.cipherStrength.add('128', 3);
+    p.cipherStrength.add('256', 5);
+    p.categoryRequests.add('9', 1);
+    p.categoryRequests.add('News', 4);
+    p.requests = 9;
+    return buildReport(s);
+  }
+
+  it('keeps count order for keys that look like numbers in text, HTML and CSV', async () => {
+    const report = numberLikeReport();
+    const text = renderText(report);
+    expect(text.indexOf('256')).toBeLessThan(text.indexOf('128'));
+    expect(text.indexOf('128')).toBeLessThan(text.indexOf('high'));
+    expect(text.indexOf('News')).toBeLessThan(text.search(/\n *9 /));
+    const html = renderHtml(report);
+    expect(html.indexOf('>256<')).toBeLessThan(html.indexOf('>128<'));
+    const dir = await mkdtemp(join(tmpdir(), 'certcrunch-csv-'));
+    try {
+      await writeCsvTables(report, dir);
+      expect(await readFile(join(dir, 'by-cipher-strength.csv'), 'utf8')).toBe('cipherStrength,count\n256,5\n128,3\nhigh,1\n');
+      expect((await readFile(join(dir, 'by-category.csv'), 'utf8')).split('\n').slice(1, 3).map((l) => l.split(',')[0])).toEqual(['News', '9']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
