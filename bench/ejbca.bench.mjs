@@ -24,6 +24,7 @@ export async function runEjbcaBench({ dir, trxBytes, auditBytes, repeats = 3 }) 
     { name: 'transaction log, 1 worker', files: [trx], workers: 1, size: trxSize, unit: 'rows', count: (r) => r.ocsp.lines },
     { name: 'audit log, signatures checked, 2 workers', files: [audit], workers: 2, size: auditSize, unit: 'records', count: (r) => r.audit.records },
     { name: 'audit log, no signature checks, 2 workers', files: [audit], workers: 2, size: auditSize, unit: 'records', count: (r) => r.audit.records, extra: ['--no-verify-signatures'] },
+    { name: 'audit log, no signature checks, 1 worker', files: [audit], workers: 1, size: auditSize, unit: 'records', count: (r) => r.audit.records, extra: ['--no-verify-signatures'] },
     { name: 'audit + trx, reconciled, 2 workers', files: [audit, auditTrx], workers: 2, size: auditSize + statSync(auditTrx).size, unit: 'requests', count: (r) => r.reconcile.matched + r.reconcile.mismatched + r.reconcile.trxOnly + r.reconcile.auditOnly, extra: ['--no-verify-signatures'] },
   ];
   const results = [];

@@ -45,7 +45,7 @@ for (const r of e2e.results) {
 }
 for (const r of e2e.results.filter((x) => x.rows !== undefined && x.rows !== e2e.records)) console.log(`note: ${r.name} counted ${r.rows} records${r.note ? `: ${r.note}` : ''}`);
 for (const u of e2e.unavailable) console.log(`${u.name.split(',')[0]}: unavailable (${u.reason})`);
-const ejbca = await runEjbcaBench({ dir: outDir, trxBytes: ci ? 32 << 20 : 1 << 30, auditBytes: ci ? 8 << 20 : 200 << 20, repeats: ci ? 1 : 3 });
+const ejbca = await runEjbcaBench({ dir: outDir, trxBytes: ci ? 32 << 20 : 1 << 30, auditBytes: ci ? 8 << 20 : 1 << 30, repeats: ci ? 1 : 3 });
 console.log(`\nEJBCA logs, best of ${ci ? 1 : 3}                              MB/s        per second  peak RSS MB`);
 for (const r of ejbca) console.log(`${r.name.padEnd(48)}${fmt(r.mbPerSec)}${col(r.perSec, 0, 12)} ${r.unit.padEnd(8)}${col(r.peakRssMiB, 0, 9)}`);
 let hosts;
