@@ -115,7 +115,7 @@ export class OcspStats {
     const charge = `${r.client}\u0000${r.month}`;
     this.chargingRequests.add(charge);
     this.chargingCertIds.add(charge, r.certIds);
-    this.replyTime.record(r.replyTime);
+    if (!Number.isNaN(r.replyTime)) this.replyTime.record(r.replyTime);
     if (!Number.isNaN(r.processTime)) this.processTime.record(r.processTime);
   }
 

@@ -127,9 +127,9 @@ export class TrxAggregator {
     const certIds = nums[numBase + TrxNum.NumCertId]!;
     r.status = nums[numBase + TrxNum.Status]!;
     r.client = client === NO_ID ? -1 : client;
-    r.certIds = Number.isNaN(certIds) ? 0 : certIds;
-    r.replyTime = nums[numBase + TrxNum.ReplyTime]!;
-    r.processTime = nums[numBase + TrxNum.ProcessTime]!;
+    r.certIds = certIdCount(certIds);
+    r.replyTime = latencyMs(nums[numBase + TrxNum.ReplyTime]!);
+    r.processTime = latencyMs(nums[numBase + TrxNum.ProcessTime]!);
     r.hour = timeId === NO_ID ? -1 : this.hourOf[timeId]!;
     r.month = timeId === NO_ID ? -1 : this.monthOf[timeId]!;
     r.issuer = this.setId(TrxSlot.IssuerDn, ids[idBase + TrxSlot.IssuerDn]!);
@@ -220,4 +220,14 @@ interface OpenRequest {
 /** A range-local session id as a group number, 0 for none. */
 function sessionGroup(session: number): number {
   return session === NO_ID ? 0 : session + 1;
+}
+
+/** NUM_CERT_ID, a Java int count; anything else (absent, negative, past an int) counts as EJBCA's unset 0. */
+function certIdCount(n: number): number {
+  return Number.isInteger(n) && n >= 0 && n <= 0x7fffffff ? n : 0;
+}
+
+/** REPLY_TIME or PROCESS_TIME in ms, or NaN when not logged: EJBCA writes -1 for a time it never set. */
+function latencyMs(n: number): number {
+  return n >= 0 ? n : Number.NaN;
 }

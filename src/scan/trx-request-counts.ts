@@ -62,7 +62,7 @@ export class RequestCounts {
       if (r.hour !== this.hour) this.flushHour(r.hour);
       this.hourRequests++;
     }
-    stats.replyTime.record(r.replyTime);
+    if (!Number.isNaN(r.replyTime)) stats.replyTime.record(r.replyTime);
     if (!Number.isNaN(r.processTime)) stats.processTime.record(r.processTime);
   }
 

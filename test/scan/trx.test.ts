@@ -132,6 +132,41 @@ describe('a custom order given through ocsp.properties', () => {
   });
 });
 
+describe('values EJBCA leaves unset, and values no responder writes', () => {
+  it('records no latency for a time of -1 and counts a NUM_CERT_ID that is no count as 0, however split', async () => {
+    const props = join(dir, 'ocsp-unset.properties');
+    writeFileSync(props, 'ocsp.trx-log-order = ${SESSION_ID}|${LOG_ID}|${STATUS}|${CLIENT_IP}|${REPLY_TIME}|${PROCESS_TIME}|${NUM_CERT_ID}\n');
+    const log = join(dir, 'unset.trx');
+    writeFileSync(
+      log,
+      [
+        'ab01|1|0|10.0.0.1|5|-1|1', // PROCESS_TIME never set
+        'ab01|2|0|10.0.0.2|6|3|-1', // a negative count
+        'ab01|3|0|10.0.0.2|-1|2|2',
+        'ab01|4|0|10.0.0.3|7|4|2147483648', // past a Java int
+      ].join('\n') + '\n',
+    );
+    const outputs: string[] = [];
+    for (const split of [['--workers', '0'], ['--workers', '3', '--chunk-size', '40']]) {
+      const out = await runCli(['analyze', log, '--json', '--ocsp-properties', props, '--format', 'ejbca-trx', ...split]);
+      expect(out.stderr).toBe('');
+      expect(out.code).toBe(0);
+      const o = (JSON.parse(out.stdout) as Report).ocsp!;
+      expect(o.requests).toBe(4);
+      expect(o.certIds).toBe(3);
+      expect(o.byClient).toEqual([
+        { client: '10.0.0.2', requests: 2, certIds: 2 },
+        { client: '10.0.0.1', requests: 1, certIds: 1 },
+        { client: '10.0.0.3', requests: 1, certIds: 0 },
+      ]);
+      expect([o.replyTimeMs.count, o.replyTimeMs.min, o.replyTimeMs.max]).toEqual([3, 5, 7]);
+      expect([o.processTimeMs!.count, o.processTimeMs!.min, o.processTimeMs!.max]).toEqual([3, 2, 4]);
+      outputs.push(JSON.stringify(o));
+    }
+    expect(outputs[1]).toBe(outputs[0]);
+  });
+});
+
 describe('latency histograms', () => {
   it('merge exactly: parts merged encode like the whole', () => {
     const values = Array.from({ length: 20_000 }, (_, i) => 1 + ((i * 7919) % 5000) + (i % 97 === 0 ? 3_000_000 : 0));
