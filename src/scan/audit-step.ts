@@ -142,7 +142,7 @@ export class AuditRangeScanner {
     const mark = this.firstLineMark;
     if (mark.length === 0) return false;
     const hit = buf.subarray(line.start, line.end).indexOf(mark, prefix);
-    return hit > 0;
+    return hit >= 0;
   }
 
   /** Reads the record opened by `first`; returns where the next line starts, or -1 for "need more bytes". */

@@ -113,6 +113,15 @@ describe('EJBCA audit logs built from OpenSSL blobs', () => {
     expectAudit(JSON.parse(out.stdout) as Report);
   });
 
+  it('a custom order that starts with a field, bare, with an empty SESSION_ID (getLocalHost failed)', async () => {
+    const path = join(dir, 'audit-empty-session.log');
+    const form = (id: number, req: string, resp: string, status: number) => `${id % 2 === 0 ? '' : SESSION}|${id}|${status}|${req}|${resp}\n`;
+    writeFileSync(path, auditLog(form));
+    const out = await runCli(['analyze', path, '--json', '--format', 'ejbca-audit', '--audit-order', '${SESSION_ID}|${LOG_ID}|${STATUS}|${OCSPREQUEST}|${OCSPRESPONSE}']);
+    expect(out.stderr).toBe('');
+    expectAudit(JSON.parse(out.stdout) as Report);
+  });
+
   it('CRLF line ends and a layout that writes text after the message', async () => {
     const path = join(dir, 'audit-crlf-suffix.log');
     const form = (id: number, req: string, resp: string, status: number) =>
