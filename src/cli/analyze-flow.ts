@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { InputFile } from '../input/discover.js';
+import type { HeadFields } from '../input/sniff.js';
 import type { TrxChoice } from '../input/trx-detect.js';
 import type { AuditChoice } from '../input/audit-detect.js';
 import { TaskRunner, defaultWorkers } from '../scan/pool.js';
@@ -108,8 +109,8 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
   return { snapshot, fileErrors: snapshot.meta.fileErrors };
 }
 
-function headFieldsOf(inputs: readonly InputFile[]): Map<string, string> {
-  return new Map(inputs.flatMap((i) => (i.headFields !== undefined ? [[i.path, i.headFields] as const] : [])));
+function headFieldsOf(inputs: readonly InputFile[]): Map<string, HeadFields> {
+  return new Map(inputs.flatMap((i) => (i.headFields !== undefined ? [[i.path, { line: i.headFields, start: i.headFieldsAt ?? 0 }] as const] : [])));
 }
 
 function bytesDone(tasks: readonly ScanTask[], done: Float64Array): number {

@@ -20,6 +20,8 @@ export interface InputFile {
   format: LogFormat | undefined;
   /** ELFF: first `#Fields` directive found in the head. */
   headFields?: string;
+  /** ELFF: where the line of `headFields` starts. */
+  headFieldsAt?: number;
   /** EJBCA transaction log: the order and layout it was written with. */
   trx?: TrxSettings;
   /** EJBCA audit log: likewise. */
@@ -157,7 +159,10 @@ export async function describeInputs(
     if (detected.trx) input.trx = detected.trx;
     if (detected.audit) input.audit = detected.audit;
     const fields = detected.format === 'proxysg' ? firstFieldsDirective(head) : undefined;
-    if (fields !== undefined) input.headFields = fields;
+    if (fields !== undefined) {
+      input.headFields = fields.line;
+      input.headFieldsAt = fields.start;
+    }
     inputs.push(input);
   }
   return inputs;

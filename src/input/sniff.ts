@@ -19,14 +19,22 @@ export function sniffFormat(head: Uint8Array): LogFormat | undefined {
   return undefined;
 }
 
+/** A file's first `#Fields` directive and the offset of its line. */
+export interface HeadFields {
+  line: string;
+  start: number;
+}
+
 /** The first `#Fields` directive in the head, used as the schema guess for ranges past the first. */
-export function firstFieldsDirective(head: Uint8Array): string | undefined {
+export function firstFieldsDirective(head: Uint8Array): HeadFields | undefined {
   const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
   const lines = text.split('\n');
   lines.pop(); // the last piece may be cut short
+  let start = 0; // latin1: one character a byte
   for (const raw of lines) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (/^#\s*Fields:/.test(line)) return line;
+    if (/^#\s*Fields:/.test(line)) return { line, start };
+    start += raw.length + 1;
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { compareKeys } from '../aggregate/counter.js';
 import type { InputFile } from '../input/discover.js';
+import type { HeadFields } from '../input/sniff.js';
 import type { ScanTask } from '../scan/task.js';
 
 /** The smallest range the default plan makes. */
@@ -126,7 +127,7 @@ export const SHARED_CHUNK_BYTES = 16 << 20;
  * and so is a set of one chunk, and everything with one worker.
  */
 export function shareChunks(
-  tasks: readonly ScanTask[], workers: number, headFields: ReadonlyMap<string, string>, chunkBytes = SHARED_CHUNK_BYTES,
+  tasks: readonly ScanTask[], workers: number, headFields: ReadonlyMap<string, HeadFields>, chunkBytes = SHARED_CHUNK_BYTES,
 ): { tasks: ScanTask[]; fallback: ScanTask[] } {
   const sets = new Map<string, ScanTask[]>();
   for (const t of tasks) {
@@ -148,16 +149,16 @@ export function shareChunks(
 }
 
 /** The tasks sharing the chunks of these files' ranges; none when there is one chunk or one worker. */
-function sharedSet(ranges: readonly ScanTask[], workers: number, headFields: ReadonlyMap<string, string>, chunkBytes: number): ScanTask[] {
+function sharedSet(ranges: readonly ScanTask[], workers: number, headFields: ReadonlyMap<string, HeadFields>, chunkBytes: number): ScanTask[] {
   const chunks: ScanTask[] = [];
   // A file's ranges follow its first, at 0; the chunks cover the whole file from there.
   for (const first of ranges.filter((t) => t.start === 0)) {
     const { fields: _guess, ...file } = first;
-    const fields = file.format === 'proxysg' ? headFields.get(file.path) : undefined;
+    const head = file.format === 'proxysg' ? headFields.get(file.path) : undefined;
     let start = 0;
     for (const length of rangeLengths(file.fileBytes, chunkBytes)) {
       const end = start + length >= file.fileBytes ? -1 : start + length;
-      chunks.push({ ...file, start, end, ...(fields !== undefined ? { fields } : {}) });
+      chunks.push({ ...file, start, end, ...(head !== undefined ? { fields: head.line, fieldsAt: head.start } : {}) });
       start += length;
     }
   }

@@ -91,13 +91,13 @@ export class ElffRangeScanner {
   }
 
   /**
-   * Goes on with a chunk of a file whose first `#Fields` is `headFields`: the chunk at the
-   * file's start reads it, a later one starts under it. Any other `#Fields` met from now on
-   * sets `mixedFields`.
+   * Goes on with a chunk of a file whose first `#Fields` is `headFields`, on the line starting at
+   * `headFieldsAt`: a chunk starting at or before that line reads it, a later one starts under
+   * it. Any other `#Fields` met from now on sets `mixedFields`.
    */
-  nextChunk(path: string, start: number, headFields: string | undefined): void {
+  nextChunk(path: string, start: number, headFields: string | undefined, headFieldsAt: number): void {
     this.path = path;
-    this.schema = start > 0 && headFields !== undefined ? parseFieldsDirective(headFields) : undefined;
+    this.schema = start > headFieldsAt && headFields !== undefined ? parseFieldsDirective(headFields) : undefined;
     this.expectedFields = headFields;
     this.checkFields = true;
   }

@@ -225,7 +225,7 @@ async function chunkScanner(task: ScanTask, kernel: Kernel): Promise<ChunkScanne
   const { ElffRangeScanner } = await import('./elff-step.js');
   const elff = new ElffRangeScanner(kernel, task.path, undefined);
   return {
-    next: (chunk, _mid, limit) => (elff.nextChunk(chunk.path, chunk.start, chunk.fields), { step: elff.step, loopLimit: limit }),
+    next: (chunk, _mid, limit) => (elff.nextChunk(chunk.path, chunk.start, chunk.fields, chunk.fieldsAt ?? 0), { step: elff.step, loopLimit: limit }),
     mixedFields: () => elff.mixedFields,
     finish: (snapshot) => elff.finish(snapshot),
   };

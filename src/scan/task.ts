@@ -24,6 +24,11 @@ export interface ScanTask {
   /** ELFF: the `#Fields` directive in force at `start`, if known. */
   fields?: string;
   /**
+   * ELFF shared chunks: `fields` is the file's first `#Fields`, and its line starts here. A chunk
+   * starting after it starts under that schema; one starting at or before it reads the line itself.
+   */
+  fieldsAt?: number;
+  /**
    * More whole ProxySG files (plain, or gzip as this one is), scanned after this one into the
    * same snapshot, so a run over many files pays a range's fixed cost once per group (plan/split.ts
    * groupWholeFiles).

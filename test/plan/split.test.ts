@@ -73,7 +73,7 @@ describe('groups of whole files', () => {
 
 describe('shared chunks', () => {
   const file = (path: string, bytes: number): InputFile => ({ path, format: 'proxysg', gzip: false, bytes, mtimeMs: 7 });
-  const heads = new Map([['a.log', '#Fields: date time cs-host']]);
+  const heads = new Map([['a.log', { line: '#Fields: date time cs-host', start: 120 }]]);
 
   it('cover every plain ProxySG file outside a group exactly, each chunk with its file first #Fields', () => {
     const planned = planTasks([file('a.log', 100 * MiB), file('b.log', 20 * MiB)], (n) => defaultRanges(n, 2, 120 * MiB));
@@ -90,7 +90,8 @@ describe('shared chunks', () => {
       expect(mine.at(-1)!.end).toBe(-1);
       mine.forEach((c, i) => {
         if (i > 0) expect(c.start).toBe(mine[i - 1]!.end);
-        expect(c.fields).toBe(heads.get(path));
+        expect(c.fields).toBe(heads.get(path)?.line);
+        expect(c.fieldsAt).toBe(heads.get(path)?.start);
         expect(c.fileBytes).toBe(bytes);
         expect(c.mtimeMs).toBe(7);
       });

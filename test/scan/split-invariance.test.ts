@@ -86,7 +86,11 @@ describe('every record is counted exactly once, wherever ranges split a file', (
     // shared chunks and the files are scanned again in fixed ranges.
     const big = join(dir, 'concatenated.log');
     writeFileSync(big, Buffer.concat((['ssl', 'bluecoat1', 'edgeCases'] as const).map((name) => readFileSync(fixtures[name]))));
-    const sets = [[fixtures.ssl], [fixtures.ssl, fixtures.http, fixtures.ssl], [fixtures.edgeCases], [fixtures.bluecoat4, fixtures.ssl], [big]];
+    // Records before a file's first #Fields have no schema, in whichever chunk they fall.
+    const preFields = join(dir, 'records-before-fields.log');
+    const ssl = readFileSync(fixtures.ssl, 'latin1');
+    writeFileSync(preFields, ssl.split('\n').filter((l) => l !== '' && !l.startsWith('#')).slice(0, 8).join('\n') + '\n' + ssl, 'latin1');
+    const sets = [[fixtures.ssl], [fixtures.ssl, fixtures.http, fixtures.ssl], [fixtures.edgeCases], [fixtures.bluecoat4, fixtures.ssl], [big], [preFields]];
     for (const paths of sets) {
       const whole = await analyzeJson(paths);
       for (const sharedChunkBytes of [7, 1000]) {
