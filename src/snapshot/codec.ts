@@ -189,6 +189,17 @@ export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): Snapshot
   if (version !== SCHEMA_VERSION) {
     throw new CertcrunchError('ERR_SNAPSHOT', `${source}: snapshot schema version ${version} is not supported (expected ${SCHEMA_VERSION})`);
   }
+  try {
+    return snapshotOf(msg);
+  } catch (err) {
+    // Histograms, counters and sketches are checked as they are read: name the file whatever failed.
+    if (err instanceof CertcrunchError && err.message.startsWith(`${source}:`)) throw err;
+    throw new CertcrunchError('ERR_SNAPSHOT', `${source}: corrupt snapshot (${(err as Error).message})`);
+  }
+}
+
+/** The Snapshot a decoded message of the current schema holds. */
+function snapshotOf(msg: Msg): Snapshot {
   const s = new Snapshot();
   const meta = (msg['meta'] as Msg | undefined) ?? {};
   s.meta.toolVersion = String(meta['toolVersion'] ?? '');

@@ -192,6 +192,16 @@ describe('merge is associative and commutative, and encodes canonically', () => 
     expect(rejected).toBeGreaterThan(50);
   });
 
+  it('names the snapshot when a part inside it is corrupt (a histogram), not only its envelope', async () => {
+    const trx6x = join(import.meta.dirname, '..', 'fixtures', 'ejbca', 'trx-6x-docs.log');
+    const { snapshot } = await analyze([trx6x], { workers: 0 });
+    const plain = plainSnapshotType();
+    const object = plain.toObject(plain.decode(encodeSnapshot(snapshot)), { defaults: false }) as { ocsp: { replyTime: { hdrHistogram: Uint8Array } } };
+    object.ocsp.replyTime.hdrHistogram = Buffer.from('not a compressed histogram');
+    const bad = plain.encode(plain.fromObject(object)).finish();
+    expect(() => decodeSnapshot(bad, 'day-7.pb')).toThrow(/^day-7\.pb: corrupt snapshot/);
+  });
+
   it('rejects bytes that are not a snapshot, and other schema versions', () => {
     expect(() => decodeSnapshot(Buffer.from('not a snapshot at all'), 'x.pb')).toThrow(/x\.pb/);
     expect(() => decodeSnapshot(Buffer.from([0x08, 0x07]), 'v7.pb')).toThrow(/schema version 7/);
