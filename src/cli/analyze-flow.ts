@@ -140,31 +140,60 @@ async function gunzipHead(chunk: Buffer): Promise<Buffer> {
   }
 }
 
+/** Whether a whole gzip stream holds no bytes (and is not corrupt). */
+async function isEmptyGzip(whole: Buffer): Promise<boolean> {
+  const { gunzipSync } = await import('node:zlib');
+  try {
+    return gunzipSync(whole).length === 0;
+  } catch {
+    return false;
+  }
+}
+
 function emptyInput(input: InputFile) {
-  return { path: input.path, format: 'empty', bytes: 0, mtimeMs: input.mtimeMs, gzip: false, ranges: [] };
+  return { path: input.path, format: 'empty', bytes: input.bytes, mtimeMs: input.mtimeMs, gzip: input.gzip, ranges: [] };
 }
 
 /** Standard input is scanned in this thread as one stream (gzip recognised by its magic bytes). */
 async function analyzeStdin(options: AnalyzeOptions, flow: Flow): Promise<Snapshot> {
-  const { Snapshot, isGzip, recognise, decodeSnapshot } = flow;
+  const { Snapshot, isGzip, recognise, decodeSnapshot, SNIFF_BYTES } = flow;
   const stdin = options.stdin ?? process.stdin;
   const iterator = stdin[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const first = await iterator.next();
-  const head: Buffer = first.done ? Buffer.alloc(0) : first.value;
+  // A pipe hands over what it has so far (ssh, curl: often a few bytes): the format is sniffed
+  // from as much as a file's would be, or all there is.
+  const parts: Buffer[] = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < SNIFF_BYTES) {
+    const r = await iterator.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    parts.push(r.value);
+    headBytes += r.value.length;
+  }
+  const head = Buffer.concat(parts);
+  let bytesRead = 0;
   const { Readable } = await import('node:stream');
   const rest = Readable.from((async function* () {
+    bytesRead += head.length;
     if (head.length) yield head;
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value;
+    if (ended) return;
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      bytesRead += r.value.length;
+      yield r.value;
+    }
   })());
-  if (head.length === 0) {
-    // Empty input holds no records of any format, as with an empty file.
-    const empty = new Snapshot();
-    empty.meta.addInput({ path: '-', format: 'empty', bytes: 0, mtimeMs: 0, gzip: false, ranges: [] });
-    return empty;
-  }
-  const gzip = isGzip(head);
+  const gzip = head.length > 0 && isGzip(head);
   // A gzip stream is sniffed from its first decompressed bytes.
   const sniffHead = gzip ? await gunzipHead(head) : head;
+  if (head.length === 0 || (gzip && ended && sniffHead.length === 0 && (await isEmptyGzip(head)))) {
+    // Empty input holds no records of any format, as with an empty file.
+    const empty = new Snapshot();
+    empty.meta.addInput({ path: '-', format: 'empty', bytes: head.length, mtimeMs: 0, gzip, ranges: [] });
+    return empty;
+  }
   const detected = recognise(sniffHead, options.format, options.trx ?? {}, options.audit ?? {});
   if (!detected) throw new CertcrunchError('ERR_FORMAT', '-: unknown log format on standard input (use --format)');
   const task: ScanTask = { path: '-', format: detected.format, gzip, start: 0, end: -1, fileBytes: 0, mtimeMs: 0 };
@@ -172,5 +201,9 @@ async function analyzeStdin(options: AnalyzeOptions, flow: Flow): Promise<Snapsh
   if (detected.audit) task.audit = { ...detected.audit, ...auditChecks(options) };
   const { runTask } = await import('../scan/run-task.js');
   const result = await runTask(task, rest);
-  return decodeSnapshot(result.snapshot);
+  const snapshot = decodeSnapshot(result.snapshot);
+  // As for a file, its size as read (compressed, for gzip).
+  const input = snapshot.meta.inputs.get('-');
+  if (input) input.bytes = bytesRead;
+  return snapshot;
 }

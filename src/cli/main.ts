@@ -14,7 +14,7 @@ import { createProgress } from './progress.js';
 import type { TrxEra, TrxLayout } from '../generate/ejbca-trx.js';
 import type { AuditForm, EjbcaAuditGenStats } from '../generate/ejbca-audit.js';
 import { defaultWorkers } from '../scan/pool.js';
-import { terminalSafe } from '../report/text-safety.js';
+import { terminalSafe, terminalSafeJson } from '../report/text-safety.js';
 import type { LogFormat } from '../scan/task.js';
 import type { TrxChoice } from '../input/trx-detect.js';
 import { parseJavaProperties } from '../formats/ejbca/properties.js';
@@ -147,7 +147,7 @@ function buildProgram(): Command {
       } catch (err) {
         throw new CertcrunchError('ERR_FORMAT', `${opts.file ?? 'argument'}: not a decodable OCSP request or response (${(err as Error).message})`);
       }
-      process.stdout.write(opts.json ? `${JSON.stringify(described.json, null, 2)}\n` : described.text.split('\n').map(terminalSafe).join('\n') + '\n');
+      process.stdout.write(opts.json ? `${terminalSafeJson(described.json)}\n` : described.text.split('\n').map(terminalSafe).join('\n') + '\n');
     });
 
   program
@@ -320,6 +320,11 @@ function parseFraction(value: string): number {
 /** Runs a generator into a file and says what it wrote. */
 async function writeGenerated(path: string, generate: (out: NodeJS.WritableStream) => Promise<{ bytes: number; malformed: number } & ({ records: number } | { lines: number })>): Promise<void> {
   const out = createWriteStream(path);
+  try {
+    await once(out, 'open');
+  } catch (err) {
+    throw new CertcrunchError('ERR_INPUT', `${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
   const stats = await generate(out);
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   const records = 'records' in stats ? `${stats.records} records` : `${stats.lines} lines`;
@@ -347,7 +352,8 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`certcrunch: ${terminalSafe(message.split('\n')[0] ?? message)}\n`);
+    // One line, whatever the message holds: a newline in a file name is escaped, not cut at.
+    process.stderr.write(`certcrunch: ${terminalSafe(message)}\n`);
     if (isCertcrunchError(err) && err.code === 'ERR_USAGE') return 2;
     return 1;
   }

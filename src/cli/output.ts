@@ -3,6 +3,7 @@ import { encodeSnapshot } from '../snapshot/codec.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { buildReport } from '../report/model.js';
 import { renderText } from '../report/text.js';
+import { terminalSafeJson } from '../report/text-safety.js';
 
 export interface OutputOptions {
   json?: boolean;
@@ -19,6 +20,6 @@ export async function emitOutputs(snapshot: Snapshot, options: OutputOptions): P
   // CSV and HTML load only when asked for: every run pays for what it imports.
   if (options.csv) await (await import('../report/csv.js')).writeCsvTables(report, options.csv);
   if (options.html) await writeFile(options.html, (await import('../report/html.js')).renderHtml(report));
-  const text = options.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report);
+  const text = options.json ? `${terminalSafeJson(report)}\n` : renderText(report);
   await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
 }

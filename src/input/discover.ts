@@ -151,6 +151,11 @@ export async function describeInputs(
       continue;
     }
     const head = await readHead(path, gzip);
+    if (head.length === 0) {
+      // A gzip of nothing (a rotated log with no traffic): empty, as an empty plain file is.
+      inputs.push({ path, bytes: info.size, mtimeMs: info.mtimeMs, gzip, format: undefined });
+      continue;
+    }
     const detected = recognise(head, format, trx, audit);
     if (!detected) {
       throw new CertcrunchError('ERR_FORMAT', `${path}: unknown log format (use --format to force one)`);

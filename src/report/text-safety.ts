@@ -19,6 +19,14 @@ export function terminalSafe(text: string): string {
   });
 }
 
+/**
+ * JSON for a terminal: JSON.stringify escapes C0 controls but writes C1 controls and bidi
+ * overrides as they are; these become \\u escapes too, so the parsed values are unchanged.
+ */
+export function terminalSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** For HTML text and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -358,6 +358,24 @@ describe('standard input', () => {
     expect(p).toEqual(proxysgOf(parseReport(file)));
   });
 
+  it('analyze - sniffs a pipe that hands over a few bytes first, and counts the bytes it read', async () => {
+    const text = readFileSync(fixtures.ssl);
+    const { analyze } = await import('../../src/cli/analyze-flow.js');
+    const { Readable } = await import('node:stream');
+    const trickle = (bytes: Buffer): Readable =>
+      Readable.from((async function* () {
+        yield bytes.subarray(0, 20);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        yield bytes.subarray(20);
+      })());
+    const whole = await analyze([fixtures.ssl], { workers: 0 });
+    for (const input of [text, gzipSync(text)]) {
+      const { snapshot } = await analyze(['-'], { workers: 0, stdin: trickle(input) });
+      expect(snapshot.proxysg!.requests).toBe(whole.snapshot.proxysg!.requests);
+      expect(snapshot.meta.inputs.get('-')!.bytes).toBe(input.length);
+    }
+  });
+
   it('analyze - reads a gzip log from stdin', async () => {
     const [file, stdin] = await Promise.all([
       runCli(['analyze', fixtures.ssl, '--json']),
@@ -381,6 +399,23 @@ describe('errors and exit codes', () => {
     const file = join(dir, 'hello.txt');
     writeFileSync(file, 'hello world\n');
     expectFatal(await runCli(['analyze', file]), file);
+  });
+
+  it('generate to a path it cannot write: exit 1 naming it, no stack', async () => {
+    const out = join(dir, 'no-such-dir', 'x.log');
+    const r = await runCli(['generate', 'proxysg', '--bytes', '10KiB', '-o', out]);
+    expectFatal(r, out);
+    expect(r.stderr).not.toContain('    at ');
+  });
+
+  it('a file name with a newline and an escape: one line, escaped, with the reason', async () => {
+    const file = join(dir, 'odd\x1b[31mname\nhere.txt');
+    writeFileSync(file, 'hello world\n');
+    const r = await runCli(['analyze', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toContain('\x1b');
+    expect(r.stderr).toContain('unknown log format');
   });
 
   it('--workers abc: exit 2', async () => {
@@ -480,6 +515,16 @@ describe('untrusted text in logs', () => {
     expect(categories.some((row) => row[0]?.includes(FORMULA))).toBe(true);
   });
 
+  it('JSON writes C1 controls and bidi overrides as escapes, keeping the values', async () => {
+    const c1 = join(dir, 'c1.log');
+    writeFileSync(c1, Buffer.concat([Buffer.from(HEADER, 'latin1'), Buffer.from('2024-03-01 10:00:00 10.0.0.1 a\u009b\u202eb.example expired "News" OBSERVED\n', 'utf8')]));
+    const r = await runCli(['analyze', c1, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u0080-\u009f\u202a-\u202e]/);
+    expect(r.stdout).toContain('a\\u009b\\u202eb.example');
+    expect(proxysgOf(parseReport(r)).topHosts[0]!.host).toBe('a\u009b\u202eb.example');
+  });
+
   it('JSON keeps the raw (lower-cased) host and category', async () => {
     const r = await runCli(['analyze', file, '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -507,6 +552,19 @@ describe('files and bytes', () => {
       { path: join(logs, 'ssl.log'), format: 'proxysg', bytes: readFileSync(fixtures.ssl).length },
     ]);
     expect(proxysgOf(report).requests).toBeGreaterThan(0);
+  });
+
+  it('a gzip of nothing (a rotated log without traffic) is listed as empty; the other files are read', async () => {
+    const empty = join(dir, 'quiet.log.gz');
+    writeFileSync(empty, gzipSync(Buffer.alloc(0)));
+    const r = await runCli(['analyze', empty, fixtures.ssl, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = parseReport(r);
+    expect(report.inputs.find((i) => i.path === empty)).toEqual({ path: empty, format: 'empty', bytes: 20 });
+    expect(proxysgOf(report).requests).toBeGreaterThan(0);
+    const piped = await runCli(['analyze', '-', '--json'], { input: gzipSync(Buffer.alloc(0)) });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(parseReport(piped).inputs).toEqual([{ path: '-', format: 'empty', bytes: 20 }]);
   });
 
   it('UTF-8 and Latin-1 spellings of one category read the same and add up', async () => {
