@@ -1,6 +1,7 @@
-/** Stable error codes; the CLI maps them to exit codes (1 fatal, 2 usage). */
+/** Stable error codes; the CLI maps them to exit codes (1 fatal, a bad option's value included; 2 usage). */
 export type ErrorCode =
   | 'ERR_USAGE'
+  | 'ERR_OPTION'
   | 'ERR_INPUT'
   | 'ERR_FORMAT'
   | 'ERR_GZIP'

@@ -291,21 +291,21 @@ async function ejbcaChoices(opts: Record<string, unknown>): Promise<{ trx: TrxCh
     try {
       compileOrder(audit.order, AUDIT_VARIABLES, audit.pattern);
     } catch (err) {
-      throw new CertcrunchError('ERR_USAGE', `--audit-order: ${(err as Error).message}`);
+      throw new CertcrunchError('ERR_OPTION', `--audit-order: ${(err as Error).message}`);
     }
   }
   if (choice.order !== undefined) {
     try {
       compileOrder(choice.order, TRX_VARIABLES, choice.pattern);
     } catch (err) {
-      throw new CertcrunchError('ERR_USAGE', `--trx-order: ${(err as Error).message}`);
+      throw new CertcrunchError('ERR_OPTION', `--trx-order: ${(err as Error).message}`);
     }
   }
   if (choice.layout !== undefined) {
     try {
       compilePrefixProgram(choice.layout);
     } catch (err) {
-      throw new CertcrunchError('ERR_USAGE', `--log4j-pattern: ${(err as Error).message}`);
+      throw new CertcrunchError('ERR_OPTION', `--log4j-pattern: ${(err as Error).message}`);
     }
   }
   return { trx: choice, audit };
@@ -349,7 +349,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return 2;
+      // A bad option value is a fatal error (1); an unknown option or a missing argument is usage (2).
+      return err.code === 'commander.invalidArgument' ? 1 : 2;
     }
     const message = err instanceof Error ? err.message : String(err);
     // One line, whatever the message holds: a newline in a file name is escaped, not cut at.
