@@ -9,7 +9,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyze } from './analyze-flow.js';
 import type { OutputOptions } from './output.js';
-import { parseChunkSize, parseFormat, parseWholeNumber } from './options.js';
+import { MAX_WORKERS, parseChunkSize, parseFormat, parseWholeNumber } from './options.js';
 import { createProgress } from './progress.js';
 import type { TrxEra, TrxLayout } from '../generate/ejbca-trx.js';
 import type { AuditForm, EjbcaAuditGenStats } from '../generate/ejbca-audit.js';
@@ -69,7 +69,7 @@ function buildProgram(): Command {
     .option('--json', 'print the JSON report on stdout instead of text')
     .option('--csv <dir>', 'write every report table as a CSV file into DIR')
     .option('--html <file>', 'write a self-contained HTML report')
-    .option('--workers <n>', 'worker threads (0: scan in the main thread)', parseWholeNumber(0), defaultWorkers())
+    .option('--workers <n>', 'worker threads (0: scan in the main thread)', parseWholeNumber(0, MAX_WORKERS), defaultWorkers())
     .option('--chunk-size <bytes>', 'byte-range size for splitting files (e.g. 64MiB)', parseChunkSize)
     .option('--top <n>', 'rows in ranked tables', parseWholeNumber(1), 20)
     .option('--no-progress', 'no progress bar (also off when stderr is not a terminal)')
@@ -114,7 +114,7 @@ function buildProgram(): Command {
     .option('--json', 'print the JSON report')
     .option('--no-verify-signatures', 'do not check the signatures of audit-logged responses')
     .option('--ca <file>', 'PEM CA certificates that audit-logged response signers must chain to')
-    .option('--workers <n>', 'worker threads (0: the main thread)', parseWholeNumber(0), defaultWorkers())
+    .option('--workers <n>', 'worker threads (0: the main thread)', parseWholeNumber(0, MAX_WORKERS), defaultWorkers())
     .action(async (opts: { trx: string[]; audit: string[]; json?: boolean; verifySignatures: boolean; ca?: string; workers: number }) => {
       const both = await analyze([...opts.trx, ...opts.audit], {
         workers: opts.workers,

@@ -419,7 +419,7 @@ describe('errors and exit codes', () => {
   });
 
   it('a bad option value (--workers abc, --format nope, a layout without %m): exit 1, one line naming the option', async () => {
-    for (const args of [['--workers', 'abc'], ['--format', 'nope'], ['--log4j-pattern', '%d %p'], ['--trx-order', '${SESSION_ID}${LOG_ID}']]) {
+    for (const args of [['--workers', 'abc'], ['--workers', '100000'], ['--format', 'nope'], ['--log4j-pattern', '%d %p'], ['--trx-order', '${SESSION_ID}${LOG_ID}']]) {
       const r = await runCli(['analyze', ...args, FIXTURE_DIR]);
       expectFatal(r, args[0]!);
     }
