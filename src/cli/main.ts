@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { sep } from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -121,11 +122,15 @@ function buildProgram(): Command {
         verifySignatures: opts.verifySignatures,
         ...(opts.ca ? { caPem: await readCaFile(opts.ca) } : {}),
       });
-      const formats = new Map([...both.snapshot.meta.inputs.values()].map((i) => [i.path, i.format]));
-      const wrong = [
-        ...opts.trx.filter((p) => formats.has(p) && formats.get(p) !== 'ejbca-trx').map((p) => `${p} is not a transaction log`),
-        ...opts.audit.filter((p) => formats.has(p) && formats.get(p) !== 'ejbca-audit').map((p) => `${p} is not an audit log`),
-      ];
+      // Each file read, named or found in a named directory, must be of the kind its option says.
+      const within = (file: string, roots: readonly string[]): boolean =>
+        roots.some((root) => file === root || file.startsWith(root.endsWith(sep) ? root : root + sep));
+      const wrong: string[] = [];
+      for (const { path, format } of both.snapshot.meta.inputs.values()) {
+        if (format === 'empty') continue;
+        if (within(path, opts.trx) && format !== 'ejbca-trx') wrong.push(`${path} is not a transaction log`);
+        if (within(path, opts.audit) && format !== 'ejbca-audit') wrong.push(`${path} is not an audit log`);
+      }
       if (wrong.length > 0 || !both.snapshot.reconcile) {
         throw new CertcrunchError('ERR_FORMAT', `reconcile: ${wrong.join('; ') || 'needs both transaction and audit logs'}`);
       }

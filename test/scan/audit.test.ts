@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeOcspRequest } from '../../src/formats/ocsp/ocsp.js';
@@ -217,6 +217,18 @@ describe('reconciliation with the transaction log', () => {
       [2, 'cert status'],
       [7, 'status'],
     ]);
+    // Named through their directories, swapped: each file is checked against its option.
+    const trxDir = join(dir, 'trx-logs');
+    const auditDir = join(dir, 'audit-logs');
+    mkdirSync(trxDir, { recursive: true });
+    mkdirSync(auditDir, { recursive: true });
+    copyFileSync(trx, join(trxDir, 'a.log'));
+    copyFileSync(audit, join(auditDir, 'a.log'));
+    const swapped = await runCli(['reconcile', '--trx', auditDir, '--audit', trxDir, '--no-verify-signatures']);
+    expect(swapped.code).toBe(1);
+    expect(swapped.stderr).toContain(`${join(auditDir, 'a.log')} is not a transaction log`);
+    const right = await runCli(['reconcile', '--trx', trxDir, '--audit', auditDir, '--json', '--no-verify-signatures']);
+    expect(right.code, right.stderr).toBe(0);
   });
 });
 
