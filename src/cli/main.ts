@@ -256,7 +256,8 @@ async function readOcspInput(hex: string | undefined, file: string | undefined):
       throw new CertcrunchError('ERR_INPUT', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
     if (bytes[0] === 0x30) return bytes; // DER
-    text = bytes.toString('latin1');
+    // Hex saved by an editor may open with a UTF-8 byte order mark.
+    text = bytes.toString('latin1').replace(/^\xef\xbb\xbf/, '');
   } else {
     text = hex!;
   }

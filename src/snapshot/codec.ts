@@ -178,6 +178,7 @@ function encodePart(name: string, msg: Msg): Uint8Array {
 
 /** Protobuf bytes → Snapshot; rejects other schema versions with a clear error. */
 export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): Snapshot {
+  if (bytes.length === 0) throw new CertcrunchError('ERR_SNAPSHOT', `${source}: an empty file, not a certcrunch snapshot`);
   const type = snapshotMessage();
   let msg: Msg;
   try {

@@ -204,6 +204,7 @@ describe('merge is associative and commutative, and encodes canonically', () => 
 
   it('rejects bytes that are not a snapshot, and other schema versions', () => {
     expect(() => decodeSnapshot(Buffer.from('not a snapshot at all'), 'x.pb')).toThrow(/x\.pb/);
+    expect(() => decodeSnapshot(Buffer.alloc(0), 'empty.pb')).toThrow(/^empty\.pb: an empty file, not a certcrunch snapshot/);
     expect(() => decodeSnapshot(Buffer.from([0x08, 0x07]), 'v7.pb')).toThrow(/schema version 7/);
   });
 });

@@ -441,6 +441,30 @@ describe('errors and exit codes', () => {
   });
 });
 
+describe('decode', () => {
+  const dir = tempDir();
+
+  it('reads hex as an argument, hex in a file (a byte order mark and line breaks too) and DER in a file', async () => {
+    const arg = await runCli(['decode', '30030a0106']);
+    expect(arg.code, arg.stderr).toBe(0);
+    expect(arg.stdout).toContain('OCSP Response Status: unauthorized (0x6)');
+    const hexFile = join(dir, 'response.hex');
+    writeFileSync(hexFile, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('3003\r\n0a0106\n')]));
+    expect((await runCli(['decode', '--file', hexFile])).stdout).toBe(arg.stdout);
+    const derFile = join(dir, 'response.der');
+    writeFileSync(derFile, Buffer.from('30030a0106', 'hex'));
+    const json = await runCli(['decode', '--file', derFile, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 6 });
+  });
+
+  it('bad hex or DER: exit 1, one line naming where it came from', async () => {
+    const bad = join(dir, 'bad.hex');
+    writeFileSync(bad, '30030a01zz');
+    expectFatal(await runCli(['decode', '--file', bad]), bad);
+    expectFatal(await runCli(['decode', '3003']), 'argument');
+  });
+});
+
 describe('--csv and --html', () => {
   const dir = tempDir();
 
