@@ -2,6 +2,7 @@
 #pragma once
 #include <napi.h>
 
+#include <cmath>
 #include <memory>
 #include <string>
 
@@ -134,7 +135,13 @@ inline bool IntArg(const Napi::CallbackInfo& info, size_t i, int64_t* value) {
     Napi::TypeError::New(info.Env(), "Expected argument " + std::to_string(i + 1) + " to be a number").ThrowAsJavaScriptException();
     return false;
   }
-  *value = info[i].As<Napi::Number>().Int64Value();
+  // Int64Value() would turn NaN and infinities into 0 and drop fractions: refuse them instead.
+  const double d = info[i].As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || d != std::trunc(d) || std::fabs(d) > 9007199254740992.0) {
+    Napi::RangeError::New(info.Env(), "Expected argument " + std::to_string(i + 1) + " to be a whole number").ThrowAsJavaScriptException();
+    return false;
+  }
+  *value = static_cast<int64_t>(d);
   return true;
 }
 

@@ -3,6 +3,8 @@
 #include "glue.h"
 #include "hex_decode.h"
 
+#include <vector>
+
 namespace certcrunch {
 
 // decodeHexSpans(src, starts, ends, count, dst, results) → bytes used.
@@ -34,14 +36,17 @@ Napi::Value JsDecodeHexSpans(const Napi::CallbackInfo& info) {
     Napi::RangeError::New(env, "Span count does not fit the arrays").ThrowAsJavaScriptException();
     return env.Undefined();
   }
+  // Copied before they are checked: the arrays may share memory with dst or results, which the
+  // decoder writes, and a span checked here must be the span decoded.
+  const std::vector<uint32_t> span_starts(starts, starts + count), span_ends(ends, ends + count);
   for (int64_t i = 0; i < count; i++) {
-    if (starts[i] > ends[i] || ends[i] > src_len) {
+    if (span_starts[i] > span_ends[i] || span_ends[i] > src_len) {
       Napi::RangeError::New(env, "Span outside the source buffer").ThrowAsJavaScriptException();
       return env.Undefined();
     }
   }
   static_assert(sizeof(HexSpanResult) == 16, "four 32-bit fields");
-  const size_t used = DecodeHexSpans(src, starts, ends, static_cast<size_t>(count), dst, dst_len,
+  const size_t used = DecodeHexSpans(src, span_starts.data(), span_ends.data(), static_cast<size_t>(count), dst, dst_len,
                                      reinterpret_cast<HexSpanResult*>(results));
   return Napi::Number::New(env, static_cast<double>(used));
 }

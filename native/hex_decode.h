@@ -16,7 +16,8 @@ struct HexSpanResult {
 };
 
 // Decodes spans [starts[i], ends[i]) of src (already bounds-checked by the caller) into dst,
-// one after another. Returns the number of output bytes used.
+// one after another. Returns the number of output bytes used; bytes of dst past them are
+// unspecified (a span found bad part-way may have written some).
 size_t DecodeHexSpans(const uint8_t* src, const uint32_t* starts, const uint32_t* ends, size_t count, uint8_t* dst,
                       size_t dst_len, HexSpanResult* results);
 

@@ -16,7 +16,7 @@ class PatternWrap : public Napi::ObjectWrap<PatternWrap> {
   explicit PatternWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PatternWrap>(info) {
     uint8_t* blob;
     size_t len;
-    if (info.Length() < 1 || !TypedArg(info, 0, napi_uint8_array, &blob, &len)) return;
+    if (!TypedArg(info, 0, napi_uint8_array, &blob, &len)) return;  // throws when missing too
     auto program = std::make_unique<PatternProgram>();
     const std::string error = program->Parse(blob, len);
     if (!error.empty()) {

@@ -128,7 +128,8 @@ int MatchPrefix(const PatternProgram& prog, const uint8_t* p, size_t start, size
     }
   }
   *message = at;
-  return 1;
+  // A prefix that matched no bytes cannot be told from none: a bare line, as the TypeScript twin has it.
+  return at > start ? 1 : 0;
 }
 
 PatternRecordKind MatchOrder(const PatternProgram& prog, const uint8_t* p, size_t at, size_t end, Interner& interner,

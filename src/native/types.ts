@@ -144,7 +144,8 @@ export interface Kernel {
   /**
    * Decodes the hex spans [starts[i], ends[i]) of `src` into `dst`, one after another, in one
    * call. results[4i..4i+3] = HexStatus, offset of the first bad character, output start,
-   * output length. Returns the output bytes used.
+   * output length. Returns the output bytes used; `dst` past them is unspecified (the native
+   * kernel may have written part of a span it then found bad).
    */
   decodeHexSpans(src: Uint8Array, starts: Uint32Array, ends: Uint32Array, count: number, dst: Uint8Array, results: Int32Array): number;
 }

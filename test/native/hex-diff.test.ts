@@ -64,6 +64,27 @@ describe('native and TypeScript hex decoding agree', () => {
     expect(a.results.filter((_, i) => i % 4 === 0 && a.results[i] === HexStatus.NonHex).length).toBeGreaterThan(2500);
   });
 
+  it('decode the spans they were given when the span arrays share memory with the results', () => {
+    // Decoding span 0 writes results[0..3], which here are also ends[0..1]: span 1 must still be
+    // the span checked before decoding began (and never a span reaching past the source).
+    const src = Buffer.alloc(4096, 'a');
+    const mem = new ArrayBuffer(64);
+    const results = new Int32Array(mem, 0, 8);
+    const ends = new Uint32Array(mem, 0, 2);
+    ends[0] = 4;
+    ends[1] = 1;
+    const used = native.decodeHexSpans(src, Uint32Array.from([0, 1]), ends, 2, new Uint8Array(16), results);
+    expect(used).toBe(2);
+    expect([...results.subarray(4, 8)]).toEqual([HexStatus.Ok, 0, 2, 0]);
+  });
+
+  it('refuse counts that are not whole numbers rather than reading them as 0', () => {
+    const src = Buffer.from('00');
+    for (const count of [Number.NaN, Number.POSITIVE_INFINITY, 0.5]) {
+      expect(() => native.decodeHexSpans(src, new Uint32Array(1), new Uint32Array(1), count, new Uint8Array(1), new Int32Array(4))).toThrow(RangeError);
+    }
+  });
+
   it('reject spans outside the source', () => {
     const src = Buffer.from('00');
     for (const kernel of [native, fallbackKernel]) {

@@ -107,6 +107,11 @@ describe('native and TypeScript pattern kernels agree', () => {
     }
   });
 
+  it('agree on a layout whose prefix can match no bytes at all (a bare line either way)', () => {
+    const spec = trxPatternSpec(order, '%d{}%m%n');
+    bothAgree(spec, `garbage\n${ROW_70}\n;x\n`);
+  });
+
   it('reject a spec the native side cannot run', () => {
     const spec = trxPatternSpec(compileOrder('SESSION_ID:${SESSION_ID};LOG ID:${LOG_ID}', AUDIT_VARIABLES), '%m%n');
     expect(() => native.compilePattern({ ...spec, literals: ['a', '', 'b'], fields: [...spec.fields, ...spec.fields].slice(0, 2) })).toThrow(/separator/);
