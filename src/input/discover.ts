@@ -99,10 +99,7 @@ export interface Recognised {
 
 export function recognise(head: Buffer, format: LogFormat | undefined, trx: TrxChoice, audit: AuditChoice = {}): Recognised | undefined {
   if (format === 'proxysg') return { format };
-  if (format === undefined) {
-    const sniffed = sniffFormat(head);
-    if (sniffed) return { format: sniffed };
-  }
+  if (format === undefined && sniffFormat(head, false)) return { format: 'proxysg' };
   if (format === undefined || format === 'ejbca-audit') {
     const found = detectAuditSettings(head, audit);
     if (found) return { format: 'ejbca-audit', audit: found };
@@ -115,6 +112,7 @@ export function recognise(head: Buffer, format: LogFormat | undefined, trx: TrxC
   }
   const settings = detectTrxSettings(head, trx);
   if (settings) return { format: 'ejbca-trx', trx: settings };
+  if (format === undefined && sniffFormat(head)) return { format: 'proxysg' };
   if (format === 'ejbca-trx') {
     // Forced, though no line of the head fits: read it with what is known, or the 7.x defaults.
     return {

@@ -10,11 +10,15 @@ export function isGzip(head: Uint8Array): boolean {
 const ELFF_DIRECTIVE = /^#\s*(Software|Version|Date|Start-Date|Fields|Remark):/;
 const ELFF_DATA = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /;
 
-/** Recognises a format from the first bytes of the (decompressed) content; undefined when unknown. */
-export function sniffFormat(head: Uint8Array): LogFormat | undefined {
+/**
+ * Recognises ELFF from the first bytes of the (decompressed) content. A directive settles it;
+ * data lines alone (`date time ...`) only with `dataLines`, as a last resort once the EJBCA
+ * formats have been ruled out: a log4j layout with `%d{yyyy-MM-dd HH:mm:ss}` starts alike.
+ */
+export function sniffFormat(head: Uint8Array, dataLines = true): LogFormat | undefined {
   const lines = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1').split('\n').slice(0, 200);
   for (const line of lines) {
-    if (ELFF_DIRECTIVE.test(line) || ELFF_DATA.test(line)) return 'proxysg';
+    if (ELFF_DIRECTIVE.test(line) || (dataLines && ELFF_DATA.test(line))) return 'proxysg';
   }
   return undefined;
 }

@@ -132,6 +132,20 @@ describe('a custom order given through ocsp.properties', () => {
   });
 });
 
+describe('a layout whose date prints whole seconds', () => {
+  it('is an EJBCA log, not ELFF data lines, when its pattern is given', async () => {
+    const row = '5f1a3c9b0a000a151b7e44c29d03f1a7;1;0;0"192.0.2.10";"0";"0";0;"2024-07-01:12:30:00:GMT";7;1;0;0;0;0;0;0;0;"CN=ManagementCA,O=EJBCA Sample,C=SE";a9d7641581b76da92fcd48afa8fcb1e81af04f25;6faee9603858141d52e86c3c24dd3f609604265d;1.3.14.3.2.26;008a3f1c2d4e5f60718293;0;1;';
+    const log = join(dir, 'whole-seconds.log');
+    const prefix = '2024-07-01 14:30:00 DEBUG [org.cesecore.certificates.ocsp.logging.TransactionLogger] (default task-3) ';
+    writeFileSync(log, `${prefix}${row}\n${prefix}${row.replace(';1;0;0', ';2;0;0')}\n`);
+    const out = await runCli(['analyze', log, '--json', '--log4j-pattern', '%d{yyyy-MM-dd HH:mm:ss} %-5p [%c] (%t) %s%e%n']);
+    expect(out.stderr).toBe('');
+    const r = JSON.parse(out.stdout) as Report;
+    expect(r.inputs[0]!.format).toBe('ejbca-trx');
+    expect([r.records.malformed, r.ocsp!.requests]).toEqual([0, 2]);
+  });
+});
+
 describe('values EJBCA leaves unset, and values no responder writes', () => {
   it('records no latency for a time of -1 and counts a NUM_CERT_ID that is no count as 0, however split', async () => {
     const props = join(dir, 'ocsp-unset.properties');
