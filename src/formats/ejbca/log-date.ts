@@ -14,8 +14,10 @@ interface Fields {
   minute: number;
   second: number;
   ms: number;
-  /** Minutes east of UTC from the text, when the text names a zone. */
+  /** Minutes east of UTC from the text, when the text gives an offset (GMT+02:00, +0200). */
   offset: number | undefined;
+  /** A zone's name from the text (CET, BST, Central European Standard Time), upper-cased. */
+  zoneName: string | undefined;
 }
 
 /** Stores one captured group into the fields; false when the value is invalid. */
@@ -33,15 +35,22 @@ const MONTH_NAMES = [
 ];
 const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
-/** Offsets (minutes) of the zone abbreviations SimpleDateFormat prints for `z`. */
+/** Names that mean UTC whatever the zone configured. */
+const UTC_NAMES: ReadonlySet<string> = new Set(['GMT', 'UTC', 'UT', 'Z', 'GREENWICH MEAN TIME', 'COORDINATED UNIVERSAL TIME']);
+
+/**
+ * Offsets (minutes) of common abbreviations, for a log whose zone was not given: the names are
+ * ambiguous (CST is US Central, China and Cuba; BST is London and Dhaka), so the zone
+ * configured (ocsp.log-timezone), whose names Java prints, wins whenever there is one.
+ */
 const ZONE_ABBREVIATIONS: Readonly<Record<string, number>> = {
-  GMT: 0, UTC: 0, UT: 0, Z: 0, WET: 0, WEST: 60, CET: 60, CEST: 120, EET: 120, EEST: 180,
+  WET: 0, WEST: 60, CET: 60, CEST: 120, EET: 120, EEST: 180,
   EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
   JST: 540,
 };
 
 /** Largest number of digits each numeric letter can print. */
-const MAX_DIGITS: Readonly<Record<string, number>> = { y: 4, M: 2, d: 2, H: 2, h: 2, m: 2, s: 2, S: 3 };
+const MAX_DIGITS: Readonly<Record<string, number>> = { y: 4, M: 2, d: 2, H: 2, h: 2, k: 2, K: 2, m: 2, s: 2, S: 3 };
 
 function numberPart(letter: string, count: number, store: (f: Fields, v: number, text: string) => boolean): Part {
   const max = MAX_DIGITS[letter]!;
@@ -89,12 +98,25 @@ function isoOffset(text: string): number | undefined {
   return iso ? signedOffset(iso[1]!, iso[2]!, iso[3]) : undefined;
 }
 
-/** General zone text for z: abbreviations, GMT/UTC±h[h][[:]mm], RFC 822. */
-function generalOffset(text: string): number | undefined {
-  const fixed = ZONE_ABBREVIATIONS[text.toUpperCase()];
-  if (fixed !== undefined) return fixed;
+/** An offset written out for z (GMT/UTC±h[h][[:]mm], RFC 822), or undefined for a zone's name. */
+function writtenOffset(text: string): number | undefined {
   const gmt = /^(?:GMT|UTC)([+-])(\d{1,2})(?::?(\d{2}))?$/i.exec(text);
   return gmt ? signedOffset(gmt[1]!, gmt[2]!, gmt[3]) : isoOffset(text);
+}
+
+/** z: an offset is taken as written; a name is kept, to be read with the zone configured. */
+function generalZonePart(source: string): Part {
+  return {
+    source,
+    parse: (f, text) => {
+      if (/^[A-Za-z][A-Za-z ]*$/.test(text)) {
+        f.zoneName = text.toUpperCase();
+        return true;
+      }
+      f.offset = writtenOffset(text);
+      return f.offset !== undefined;
+    },
+  };
 }
 
 function zonePart(source: string, toOffset: (text: string) => number | undefined): Part {
@@ -115,6 +137,7 @@ const NUMBER_FIELDS: Readonly<Record<string, [NumberField, number, number]>> = {
   d: ['day', 1, 31],
   H: ['hour', 0, 23],
   h: ['hour12', 1, 12],
+  K: ['hour12', 0, 11],
   m: ['minute', 0, 59],
   s: ['second', 0, 59],
   S: ['ms', 0, 999],
@@ -131,6 +154,11 @@ function fieldPart(letter: string, count: number): Part | undefined {
     });
   }
   switch (letter) {
+    case 'k': // 1-24, 24 being midnight
+      return numberPart('k', count, (f, v) => {
+        f.hour = v % 24;
+        return v >= 1 && v <= 24;
+      });
     case 'y':
       return numberPart('y', count, (f, v, text) => {
         f.year = count <= 2 && text.length === 2 ? windowYear(v) : v;
@@ -143,7 +171,10 @@ function fieldPart(letter: string, count: number): Part | undefined {
     case 'E':
       return namePart(lookupDay);
     case 'z':
-      return zonePart('([A-Za-z]{1,5}(?:[+-]\\d{1,2}(?::?\\d{2})?)?|[+-]\\d{4})', generalOffset);
+      // zzzz prints long names ("Central European Standard Time"), shorter runs abbreviations.
+      return count >= 4
+        ? generalZonePart('((?:GMT|UTC)[+-]\\d{1,2}(?::?\\d{2})?|[A-Za-z][A-Za-z ]*[A-Za-z]|[A-Za-z]|[+-]\\d{4})')
+        : generalZonePart('([A-Za-z]{1,5}(?:[+-]\\d{1,2}(?::?\\d{2})?)?|[+-]\\d{4})');
     case 'Z':
       return zonePart('([+-]\\d{4})', isoOffset);
     case 'X':
@@ -245,15 +276,15 @@ function ianaOffsetAt(fmt: Intl.DateTimeFormat, utcMs: number): number {
 
 /**
  * Resolves a Java zone id to a function from wall-clock time (as if UTC) to the
- * zone's offset in minutes. Unknown ids fall back to GMT, as Java does.
+ * zone's offset in minutes; undefined for GMT, which unknown ids fall back to, as in Java.
  */
-function javaZoneOffset(zone: string): (wallMs: number) => number {
+function javaZoneOffset(zone: string): ((wallMs: number) => number) | undefined {
   const id = JAVA_SHORT_IDS[zone] ?? zone;
-  if (id === 'GMT' || id === 'UTC') return () => 0;
+  if (id === 'GMT' || id === 'UTC') return undefined;
   const custom = customZoneOffset(id);
   if (custom !== undefined) return () => custom;
   const fmt = ianaFormatter(id);
-  if (!fmt) return () => 0;
+  if (!fmt) return undefined;
   // Offsets only change on quarter-hour boundaries in practice: cache per bucket.
   const cache = new Map<number, number>();
   return (wallMs) => {
@@ -267,6 +298,23 @@ function javaZoneOffset(zone: string): (wallMs: number) => number {
     }
     return offset;
   };
+}
+
+/**
+ * The offset a zone's name stands for. The responder prints the names of the zone it is
+ * configured with (ocsp.log-timezone), so with a zone given the time is read in that zone,
+ * whatever else the name can mean (CST is China's as well as US Central); an abbreviation that
+ * is one of the zone's offsets around that time picks between them (the repeated hour of
+ * autumn). Without a zone given, the common meaning of the abbreviation; NaN when unknown.
+ */
+function namedZoneOffset(name: string, wall: number, zoneOffset: ((wallMs: number) => number) | undefined): number {
+  if (UTC_NAMES.has(name)) return 0;
+  const named = ZONE_ABBREVIATIONS[name];
+  if (!zoneOffset) return named ?? NaN;
+  const here = zoneOffset(wall);
+  const halfDay = 43_200_000;
+  if (named !== undefined && named !== here && (named === zoneOffset(wall - halfDay) || named === zoneOffset(wall + halfDay))) return named;
+  return here;
 }
 
 /**
@@ -285,7 +333,7 @@ export function compileJavaDateFormat(pattern: string, zone: string): (text: str
     if (!m) return NaN;
     const f: Fields = {
       year: 1970, month: 1, day: 1, hour: 0, hour12: undefined, pm: undefined,
-      minute: 0, second: 0, ms: 0, offset: undefined,
+      minute: 0, second: 0, ms: 0, offset: undefined, zoneName: undefined,
     };
     for (let g = 0; g < parsers.length; g++) {
       if (!parsers[g]!(f, m[g + 1]!)) return NaN;
@@ -294,6 +342,7 @@ export function compileJavaDateFormat(pattern: string, zone: string): (text: str
     const hour = f.hour12 !== undefined ? (f.hour12 % 12) + (f.pm ? 12 : 0) : f.hour;
     const wall = wallClockMs(f, hour);
     if (f.offset !== undefined) return wall - f.offset * 60_000;
-    return wall - zoneOffset(wall) * 60_000;
+    if (f.zoneName !== undefined) return wall - namedZoneOffset(f.zoneName, wall, zoneOffset) * 60_000;
+    return wall - (zoneOffset ? zoneOffset(wall) : 0) * 60_000;
   };
 }

@@ -38,7 +38,8 @@ describe('compileJavaDateFormat: EJBCA defaults (spec §3.4, §7)', () => {
 });
 
 describe('compileJavaDateFormat: zones in the text', () => {
-  const z = compileJavaDateFormat('yyyy-MM-dd HH:mm:ss z', 'Europe/Stockholm');
+  // No zone configured (GMT): a name is read as what it most often means.
+  const z = compileJavaDateFormat('yyyy-MM-dd HH:mm:ss z', 'GMT');
   it.each([
     ['GMT', '2020-06-01T12:00:00Z'],
     ['UTC', '2020-06-01T12:00:00Z'],
@@ -114,9 +115,27 @@ describe('compileJavaDateFormat: the configured zone', () => {
     );
   });
 
-  it('lets a zone in the text win over the configured zone', () => {
+  it('lets an offset or GMT in the text win over the configured zone', () => {
     const parse = compileJavaDateFormat('yyyy-MM-dd:HH:mm:ss:z', 'Europe/Stockholm');
     expect(parse('2017-02-21:12:28:55:GMT')).toBe(utc('2017-02-21T12:28:55Z'));
+    expect(parse('2017-02-21:12:28:55:GMT+03:00')).toBe(utc('2017-02-21T09:28:55Z'));
+  });
+
+  it("reads a zone's name in the zone configured, as the responder printed it (CST in China, BST in London)", () => {
+    const at = (zone: string, text: string): number => compileJavaDateFormat('yyyy-MM-dd:HH:mm:ss:z', zone)(text);
+    expect(at('Asia/Shanghai', '2024-07-01:07:30:00:CST')).toBe(utc('2024-06-30T23:30:00Z'));
+    expect(at('America/Chicago', '2024-01-10:07:30:00:CST')).toBe(utc('2024-01-10T13:30:00Z'));
+    expect(at('Europe/London', '2024-07-01:00:30:00:BST')).toBe(utc('2024-06-30T23:30:00Z'));
+    expect(at('Asia/Kolkata', '2024-07-01:05:30:00:IST')).toBe(utc('2024-07-01T00:00:00Z'));
+    expect(at('Europe/Stockholm', '2020-06-01:12:00:00:CEST')).toBe(utc('2020-06-01T10:00:00Z'));
+    const long = compileJavaDateFormat('yyyy-MM-dd HH:mm:ss zzzz', 'Europe/Berlin');
+    expect(long('2024-01-10 12:00:00 Central European Standard Time')).toBe(utc('2024-01-10T11:00:00Z'));
+  });
+
+  it('tells the repeated hour of autumn apart by the name printed', () => {
+    const parse = compileJavaDateFormat('yyyy-MM-dd HH:mm:ss z', 'Europe/Stockholm');
+    expect(parse('2020-10-25 02:30:00 CEST')).toBe(utc('2020-10-25T00:30:00Z'));
+    expect(parse('2020-10-25 02:30:00 CET')).toBe(utc('2020-10-25T01:30:00Z'));
   });
 });
 
@@ -129,6 +148,17 @@ describe('compileJavaDateFormat: other letters and literals', () => {
     expect(parse("2020.06.01 at 13:05 PM 'x'")).toBeNaN();
     const oclock = compileJavaDateFormat("HH 'o''clock' yyyy", 'GMT');
     expect(oclock("07 o'clock 2020")).toBe(utc('2020-01-01T07:00:00Z'));
+  });
+
+  it('handles k (1-24) and K (0-11 with a)', () => {
+    const k = compileJavaDateFormat('yyyy-MM-dd kk:mm:ss', 'GMT');
+    expect(k('2024-07-01 13:30:00')).toBe(utc('2024-07-01T13:30:00Z'));
+    expect(k('2024-07-01 24:30:00')).toBe(utc('2024-07-01T00:30:00Z'));
+    expect(k('2024-07-01 00:30:00')).toBeNaN();
+    const bigK = compileJavaDateFormat('yyyy-MM-dd KK:mm:ss a', 'GMT');
+    expect(bigK('2024-07-01 00:30:00 PM')).toBe(utc('2024-07-01T12:30:00Z'));
+    expect(bigK('2024-07-01 11:30:00 AM')).toBe(utc('2024-07-01T11:30:00Z'));
+    expect(bigK('2024-07-01 12:30:00 AM')).toBeNaN();
   });
 
   it('handles month and day names', () => {
