@@ -146,6 +146,24 @@ describe('a layout whose date prints whole seconds', () => {
   });
 });
 
+describe('layouts that print the logger padded or abbreviated, or a date with its offset', () => {
+  const row = '5f1a3c9b0a000a151b7e44c29d03f1a7;1;0;0"192.0.2.10";"0";"0";0;"2024-07-01:12:30:00:GMT";7;1;0;0;0;0;0;0;0;"CN=ManagementCA,O=EJBCA Sample,C=SE";a9d7641581b76da92fcd48afa8fcb1e81af04f25;6faee9603858141d52e86c3c24dd3f609604265d;1.3.14.3.2.26;008a3f1c2d4e5f60718293;0;1;';
+  it.each([
+    ['%d %-5p [%-20c{1}] %m%n', `2024-07-01 14:30:00,001 DEBUG [TransactionLogger   ] ${row}\n2024-07-01 14:30:00,002 DEBUG [Other               ] hello\n`],
+    ['%d{HH:mm:ss,SSS} %-5p [%c{1.}] (%t) %s%E%n', `12:30:00,001 DEBUG [o.c.c.o.l.TransactionLogger] (default task-1) ${row}\n`],
+    ['%d{yyyy-MM-dd HH:mm:ss,SSS Z} %m%n', `2024-07-01 14:30:00,001 +0200 ${row}\n`],
+  ])('%s', async (layout, text) => {
+    const log = join(dir, 'layout.log');
+    writeFileSync(log, text);
+    for (const env of [{}, { CERTCRUNCH_NATIVE: '0' }]) {
+      const out = await runCli(['analyze', log, '--json', '--format', 'ejbca-trx', '--log4j-pattern', layout], { env });
+      expect(out.stderr).toBe('');
+      const r = JSON.parse(out.stdout) as Report;
+      expect([r.records.malformed, r.ocsp!.requests]).toEqual([0, 1]);
+    }
+  });
+});
+
 describe('values EJBCA leaves unset, and values no responder writes', () => {
   it('records no latency for a time of -1 and counts a NUM_CERT_ID that is no count as 0, however split', async () => {
     const props = join(dir, 'ocsp-unset.properties');

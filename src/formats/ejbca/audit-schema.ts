@@ -34,7 +34,7 @@ export function compileAuditProgram(settings: AuditSettings): AuditProgram {
     fields: order.fields,
     lines: order.literals.join('').split('\n').length,
     prefix: prefix.steps,
-    categories: AUDIT_CATEGORIES.map((c) => printedCategory(c, prefix.categoryPrecision)),
+    categories: AUDIT_CATEGORIES.map((c) => printedCategory(c, prefix.category)),
     suffix: prefix.suffix,
   };
 }

@@ -57,7 +57,7 @@ export function trxPatternSpec(order: CompiledOrder, layout: string, reconcile =
     literals: order.literals,
     fields: order.fields.map(kindOf),
     prefix: prefix.steps,
-    categories: TRX_CATEGORIES.map((c) => printedCategory(c, prefix.categoryPrecision)),
+    categories: TRX_CATEGORIES.map((c) => printedCategory(c, prefix.category)),
     suffix: prefix.suffix,
     slots: TRX_SLOTS,
     nums: TRX_NUMS,
