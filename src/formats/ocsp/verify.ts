@@ -78,7 +78,7 @@ export function verifyOcspResponse(basic: BasicResponseInfo, options: VerifyOpti
   if (keyCheck !== undefined) return { result: 'invalid', reason: keyCheck };
   if (!checkSignature(basic, key, scheme)) return { result: 'invalid', reason: 'bad signature' };
   if (options.caCerts === undefined) return { result: 'valid', reason: 'signature verified' };
-  return checkAuthorized(signer, caCerts);
+  return checkAuthorized(signer, caCerts, basic);
 }
 
 /**
@@ -133,6 +133,11 @@ interface CertificateFields {
   subject: string;
   /** SHA-1 of the subjectPublicKey bits, in hex: a ResponderID byKey. */
   keyHash: string;
+  /** The subject Name's DER and the subjectPublicKey bits: what a CertID hashes of its issuer. */
+  subjectDer: Uint8Array;
+  keyBits: Uint8Array;
+  /** This certificate's CertID issuer hashes (name, key) by hash algorithm, made on first use. */
+  issuerHashes: Map<string, [string, string]>;
 }
 
 const fieldsOf = new WeakMap<X509Certificate, CertificateFields | undefined>();
@@ -151,10 +156,17 @@ function readCertificateFields(cert: X509Certificate): CertificateFields | undef
     const fields = readChildren(raw, expectTag(tbs, TAG.SEQUENCE));
     // tbsCertificate: [0] version (optional), serial, signature, issuer, validity, subject, spki
     const skip = fields[0]?.class === 'context' ? 1 : 0;
-    const subject = formatName(raw, expectTag(fields[skip + 4], TAG.SEQUENCE));
+    const name = expectTag(fields[skip + 4], TAG.SEQUENCE);
+    const subject = formatName(raw, name);
     const spki = readChildren(raw, expectTag(fields[skip + 5], TAG.SEQUENCE));
     const publicKeyBits = readBitString(raw, expectTag(spki[1], TAG.BIT_STRING)).bytes;
-    return { subject, keyHash: toHex(createHash('sha1').update(publicKeyBits).digest()) };
+    return {
+      subject,
+      keyHash: toHex(createHash('sha1').update(publicKeyBits).digest()),
+      subjectDer: raw.subarray(name.start, name.end),
+      keyBits: publicKeyBits,
+      issuerHashes: new Map(),
+    };
   } catch (err) {
     if (err instanceof DerError) return undefined;
     throw err;
@@ -235,10 +247,39 @@ function checkSignature(basic: BasicResponseInfo, key: KeyObject, scheme: Scheme
   }
 }
 
-/** The signer must be one of the CAs, or be issued by one and be allowed to sign OCSP responses. */
-function checkAuthorized(signer: X509Certificate, caCerts: readonly X509Certificate[]): VerifyResult {
-  if (caCerts.some((ca) => ca.raw.equals(signer.raw))) return { result: 'valid', reason: 'signed by the CA' };
-  const issued = caCerts.some((ca) => {
+/**
+ * Whether every SingleResponse is about a certificate `ca` issued, by its CertID's issuer name
+ * and key hashes: a CA, or its delegated responder, answers for that CA's certificates only
+ * (RFC 6960 §4.2.2.2).
+ */
+function answersFor(ca: X509Certificate, basic: BasicResponseInfo): boolean {
+  const fields = certificateFields(ca);
+  if (fields === undefined) return false;
+  return basic.responses.every(({ certId }) => {
+    if (certId.hashName === 'other') return false;
+    let hashes = fields.issuerHashes.get(certId.hashName);
+    if (hashes === undefined) {
+      const digest = (bytes: Uint8Array): string => toHex(createHash(certId.hashName).update(bytes).digest());
+      hashes = [digest(fields.subjectDer), digest(fields.keyBits)];
+      fields.issuerHashes.set(certId.hashName, hashes);
+    }
+    return hashes[0] === certId.issuerNameHash && hashes[1] === certId.issuerKeyHash;
+  });
+}
+
+/**
+ * The signer must have been valid when the response was produced, and be one of the CAs, or be
+ * issued by one and allowed to sign OCSP responses; either way for that CA's certificates only.
+ */
+function checkAuthorized(signer: X509Certificate, caCerts: readonly X509Certificate[], basic: BasicResponseInfo): VerifyResult {
+  const producedAt = Date.parse(basic.producedAt);
+  if (!(producedAt >= Date.parse(signer.validFrom) && producedAt <= Date.parse(signer.validTo))) {
+    return { result: 'invalid', reason: 'signer certificate not valid when the response was produced' };
+  }
+  if (caCerts.some((ca) => ca.raw.equals(signer.raw))) {
+    return answersFor(signer, basic) ? { result: 'valid', reason: 'signed by the CA' } : { result: 'invalid', reason: 'signed by a CA for certificates of another CA' };
+  }
+  const issuers = caCerts.filter((ca) => {
     const caKey = publicKeyOf(ca);
     try {
       return caKey !== undefined && signer.verify(caKey);
@@ -246,9 +287,12 @@ function checkAuthorized(signer: X509Certificate, caCerts: readonly X509Certific
       return false;
     }
   });
-  if (!issued) return { result: 'invalid', reason: 'signer not issued by the given CA' };
+  if (issuers.length === 0) return { result: 'invalid', reason: 'signer not issued by the given CA' };
   if (!(signer.keyUsage ?? []).includes(OID_OCSP_SIGNING)) {
     return { result: 'invalid', reason: 'signer lacks the OCSP signing extended key usage' };
+  }
+  if (!issuers.some((ca) => answersFor(ca, basic))) {
+    return { result: 'invalid', reason: 'delegated responder of a CA for certificates of another CA' };
   }
   return { result: 'valid', reason: 'signed by a delegated responder of the CA' };
 }

@@ -280,6 +280,26 @@ describe('verifyOcspResponse', () => {
     expect(verifyOcspResponse(basicOf('resp-no-ocsp-eku.der'), { caCerts: [ca] }).result).toBe('invalid');
   });
 
+  it('rejects a CA, or its delegated responder, answering for certificates of another CA (RFC 6960 4.2.2.2)', () => {
+    // The signature covers tbsResponseData as received; the decoded CertIDs are what is checked.
+    const otherIssuer = (name: string) => {
+      const basic = basicOf(name);
+      return { ...basic, responses: basic.responses.map((r) => ({ ...r, certId: { ...r.certId, issuerKeyHash: '00'.repeat(r.certId.issuerKeyHash.length / 2) } })) };
+    };
+    expect(verifyOcspResponse(basicOf('resp-multi.der'), { caCerts: [ca] }).result).toBe('valid');
+    expect(verifyOcspResponse(otherIssuer('resp-multi.der'), { caCerts: [ca] }))
+      .toEqual({ result: 'invalid', reason: 'delegated responder of a CA for certificates of another CA' });
+    expect(verifyOcspResponse(otherIssuer('resp-ca-signed.der'), { caCerts: [ca] }))
+      .toEqual({ result: 'invalid', reason: 'signed by a CA for certificates of another CA' });
+  });
+
+  it('rejects a signer whose certificate was not valid when the response was produced', () => {
+    for (const producedAt of ['2200-01-01T00:00:00Z', '1999-01-01T00:00:00Z']) {
+      expect(verifyOcspResponse({ ...basicOf('resp-multi.der'), producedAt }, { caCerts: [ca] }))
+        .toEqual({ result: 'invalid', reason: 'signer certificate not valid when the response was produced' });
+    }
+  });
+
   it('says unverifiable for an unsupported signature algorithm', () => {
     const basic = { ...basicOf('resp-multi.der'), signatureAlgorithm: '1.2.3.4' };
     expect(verifyOcspResponse(basic)).toEqual({ result: 'unverifiable', reason: 'unsupported signature algorithm 1.2.3.4' });
