@@ -125,8 +125,10 @@ function readAt(bytes: Uint8Array, offset: number, end: number, depth: number): 
   }
   let length = lengthByte;
   if (lengthByte > 0x80) {
-    const count = lengthByte & 0x7f;
-    // Four bytes cover any blob we can hold; 0xff is reserved by X.690.
+    if (lengthByte === 0xff) throw new DerError('bad-length', offset, 'reserved length byte');
+    let count = lengthByte & 0x7f;
+    // BER allows leading zero octets; past them, four bytes cover any blob we can hold.
+    while (count > 4 && byteAt(bytes, pos, end) === 0) pos++, count--;
     if (count > 4) throw new DerError('bad-length', offset, `${count}-byte length`);
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + byteAt(bytes, pos++, end);

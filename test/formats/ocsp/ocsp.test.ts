@@ -376,10 +376,13 @@ describe('der reader', () => {
   it('reads high tag numbers, long and non-minimal lengths', () => {
     expect(readTlv(fromHex('9f810000'), 0, 4)).toMatchObject({ tag: 128, class: 'context', constructed: false, length: 0 });
     expect(readTlv(fromHex('04820001aa'), 0, 5)).toMatchObject({ headerLength: 4, length: 1, end: 5 });
+    // BER: any number of length octets, the leading ones zero (X.690 8.1.3.5), as OpenSSL reads them.
+    expect(readTlv(fromHex('0485000000000100'), 0, 8)).toMatchObject({ headerLength: 7, length: 1, end: 8 });
   });
 
   it.each([
-    ['0485000000000100', 'bad-length'],
+    ['04850100000000', 'bad-length'],
+    ['04ff00', 'bad-length'],
     ['0403aabb', 'truncated'],
     ['0480aa0000', 'bad-length'],
     ['3080020100', 'truncated'],
