@@ -230,7 +230,7 @@ uint32_t ParseElffTime(const uint8_t* p, size_t len) {
     return kNoId;
   }
   if (h > 23 || m > 59 || s > 60) return kNoId;
-  return h * 3600 + m * 60 + s;
+  return h * 3600 + m * 60 + (s > 59 ? 59 : s);  // a leap second stays in its minute
 }
 
 size_t ScanElff(const ElffScanInput& in, ElffTally& tally, ElffScanOutput& out) {

@@ -24,7 +24,8 @@ constexpr int64_t kDayBias = 1 << 20;
 
 // `YYYY-MM-DD` (a real calendar date) → days since 1970-01-01 + kDayBias, else kNoId.
 uint32_t ParseElffDate(const uint8_t* p, size_t len);
-// `HH:MM:SS` (hour <= 23, minute <= 59, second <= 60) → seconds since midnight, else kNoId.
+// `HH:MM:SS` (hour <= 23, minute <= 59, second <= 60) → seconds since midnight, else kNoId;
+// a leap second (:60) counts as :59.
 uint32_t ParseElffTime(const uint8_t* p, size_t len);
 
 struct ElffScanInput {

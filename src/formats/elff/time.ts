@@ -33,12 +33,15 @@ export function parseElffDate(s: string): number {
   return Math.round(date.getTime() / 86_400_000) + DAY_BIAS;
 }
 
-/** `HH:MM:SS` (hour <= 23, minute <= 59, second <= 60) → seconds since midnight, else NO_ID. */
+/**
+ * `HH:MM:SS` (hour <= 23, minute <= 59, second <= 60) → seconds since midnight, else NO_ID. A
+ * leap second (:60) counts as :59, in the minute, hour and day it is written in.
+ */
 export function parseElffTime(s: string): number {
   if (s.length !== 8 || s[2] !== ':' || s[5] !== ':') return NO_ID;
   const h = digits(s, 0, 2);
   const m = digits(s, 3, 2);
   const sec = digits(s, 6, 2);
   if (h < 0 || m < 0 || sec < 0 || h > 23 || m > 59 || sec > 60) return NO_ID;
-  return h * 3600 + m * 60 + sec;
+  return h * 3600 + m * 60 + Math.min(sec, 59);
 }
