@@ -25,4 +25,10 @@ describe('reconcile', () => {
     expect(backward).toEqual(forward);
     expect(forward.samples[0]!.problem).toBe('cert status: trx good, response revoked');
   });
+
+  it('matches a revoked certificate whatever reasons the two logs give, as the contract compares statuses only', () => {
+    const trx = side([{ sessionId: 'aa', logId: 1, status: 0, certId: 5, certStatus: 1, reason: 1 }]);
+    const audit = side([{ sessionId: 'aa', logId: 1, status: 0, responseStatus: 0, certId: 5, certStatus: 1, reason: 4 }]);
+    expect(reconcile(trx, audit)).toMatchObject({ matched: 1, mismatched: 0 });
+  });
 });
