@@ -1,7 +1,7 @@
 import { ejbcaSections } from './ocsp-tables.js';
 import type { PolicyRow, ProxySgReport, Report } from './model.js';
 import { formatNumber, truncate } from './table.js';
-import { counts, percent, timelineBuckets } from './text.js';
+import { counts, percent, timelineBuckets, type TimelineBucket } from './text.js';
 import { escapeHtml, terminalSafe } from './text-safety.js';
 import { rankedByRequests, rankedEntries } from './ranking.js';
 
@@ -57,11 +57,15 @@ function timelineChart(p: ProxySgReport): string {
   const W = 960, H = 240, left = 64, right = 8, top = 10, bottom = 34;
   const plotW = W - left - right, plotH = H - top - bottom;
   const max = Math.max(1, ...buckets.map((b) => b.requests));
-  const step = plotW / buckets.length;
+  // Bars stand at their time, so hours or days without requests show as gaps.
+  const unitMs = unit === 'hour' ? 3_600_000 : 86_400_000;
+  const t0 = Date.parse(buckets[0]!.start);
+  const slot = (b: TimelineBucket): number => Math.round((Date.parse(b.start) - t0) / unitMs);
+  const step = plotW / (slot(buckets[buckets.length - 1]!) + 1);
   const barW = Math.max(1, step * 0.85);
   const y = (v: number): number => top + plotH - (v / max) * plotH;
-  const bars = buckets.map((b, i) => {
-    const x = left + i * step;
+  const bars = buckets.map((b) => {
+    const x = left + slot(b) * step;
     const label = unit === 'hour' ? b.start.slice(0, 13).replace('T', ' ') + ':00' : b.start;
     return (
       `<g><title>${h(label)}: ${h(b.requests)} requests, ${h(b.certErrorRequests)} with cert errors</title>` +

@@ -201,6 +201,17 @@ describe('renderHtml', () => {
     expect(html).toContain('Per hour (UTC)');
   });
 
+  it('places bars at their time, so hours without requests show as gaps', () => {
+    const s = new Snapshot();
+    const p = (s.proxysg = new ProxySgStats());
+    for (const hour of [0, 1, 3]) p.hourRequests.add(BASE_HOUR + hour, 10);
+    p.requests = 30;
+    const x = [...renderHtml(buildReport(s)).matchAll(/<rect class="req" x="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(x).toHaveLength(3);
+    // Four hour-slots from the first to the last: the bars at 0, 1 and 3 leave the slot of hour 2 empty.
+    expect(x[2]! - x[1]!).toBeCloseTo(2 * (x[1]! - x[0]!), 0);
+  });
+
   it('charts days past 72 hours', () => {
     expect(renderHtml(hostileReport(72))).toContain('Per hour (UTC)');
     const days = renderHtml(hostileReport(73));
