@@ -36,6 +36,9 @@ async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<
 async function readSnapshots(paths: readonly string[]): Promise<Snapshot> {
   const [{ decodeSnapshot }, { Snapshot }] = await Promise.all([import('../snapshot/codec.js'), import('../snapshot/snapshot.js')]);
   const merged = new Snapshot();
+  // Reconciliation rows exist only in snapshots of runs that read both EJBCA logs.
+  let reconciled = 0;
+  let ejbcaWithout = 0;
   for (const path of paths) {
     let bytes: Buffer;
     try {
@@ -43,7 +46,16 @@ async function readSnapshots(paths: readonly string[]): Promise<Snapshot> {
     } catch (err) {
       throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
-    merged.merge(decodeSnapshot(bytes, path));
+    const part = decodeSnapshot(bytes, path);
+    if (part.reconcile) reconciled++;
+    else if (part.ocsp || part.audit) ejbcaWithout++;
+    merged.merge(part);
+  }
+  if (reconciled > 0 && ejbcaWithout > 0) {
+    process.stderr.write(`certcrunch: warning: ${ejbcaWithout} EJBCA snapshot(s) made from one kind of log only are left out of the reconciliation\n`);
+  }
+  for (const input of merged.meta.overlaps) {
+    process.stderr.write(`certcrunch: warning: more than one snapshot read the same bytes of ${terminalSafe(input)}; its records count once per snapshot\n`);
   }
   return merged;
 }

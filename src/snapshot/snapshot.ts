@@ -33,6 +33,11 @@ export class Meta {
   readonly inputs = new Map<string, InputInfo>();
   fileErrors: FileError[] = [];
   distinctExactLimit = EXACT_DISTINCT_LIMIT;
+  /**
+   * Paths that parts merged here had read the same bytes of (the same log analysed twice, or a
+   * growing one at two sizes): their records are counted once per part. Not kept in snapshots.
+   */
+  readonly overlaps = new Set<string>();
 
   addInput(input: InputInfo): void {
     const known = this.inputs.get(input.path);
@@ -40,7 +45,11 @@ export class Meta {
       this.inputs.set(input.path, { ...input, ranges: coalesce(input.ranges) });
       return;
     }
+    if (input.ranges.some(([s, e]) => known.ranges.some(([ks, ke]) => s < ke && ks < e))) this.overlaps.add(input.path);
     known.ranges = coalesce([...known.ranges, ...input.ranges]);
+    // The largest size and latest time seen, whatever order the parts come in.
+    known.bytes = Math.max(known.bytes, input.bytes);
+    known.mtimeMs = Math.max(known.mtimeMs, input.mtimeMs);
   }
 
   addFileError(error: FileError): void {
@@ -54,6 +63,7 @@ export class Meta {
     if (other.createdAt < this.createdAt) this.createdAt = other.createdAt;
     this.elapsedMs += other.elapsedMs;
     for (const input of other.inputs.values()) this.addInput(input);
+    for (const path of other.overlaps) this.overlaps.add(path);
     this.fileErrors = sortErrors([...this.fileErrors, ...other.fileErrors]);
     return this;
   }

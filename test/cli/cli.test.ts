@@ -250,6 +250,25 @@ describe('snapshots: -o, report, merge', () => {
     const reportBoth = await runCli(['report', a, b, '--json']);
     expect(reportBoth.code, reportBoth.stderr).toBe(0);
     expect(reportBoth.stdout).toBe(together.stdout);
+    expect(reportBoth.stderr).toBe('');
+  });
+
+  it('warns when snapshots read the same bytes of a log (a growing log analysed twice), whatever their order', async () => {
+    const log = join(dir, 'growing.log');
+    const text = readFileSync(fixtures.ssl, 'latin1');
+    writeFileSync(log, text.slice(0, text.lastIndexOf('\n', text.length / 2) + 1), 'latin1');
+    const early = join(dir, 'early.pb');
+    expect((await runCli(['analyze', log, '-o', early])).code).toBe(0);
+    writeFileSync(log, text, 'latin1');
+    const late = join(dir, 'late.pb');
+    expect((await runCli(['analyze', log, '-o', late])).code).toBe(0);
+    const forward = await runCli(['report', early, late, '--json']);
+    const backward = await runCli(['report', late, early, '--json']);
+    expect(forward.code, forward.stderr).toBe(0);
+    expect(forward.stderr).toContain(`warning: more than one snapshot read the same bytes of ${log}`);
+    // The input is listed at its larger size either way.
+    expect(parseReport(forward).inputs).toEqual(parseReport(backward).inputs);
+    expect(parseReport(forward).inputs[0]!.bytes).toBe(Buffer.byteLength(text, 'latin1'));
   });
 });
 

@@ -211,6 +211,12 @@ describe('reconciliation with the transaction log', () => {
     const analyzed = await runCli(['analyze', trx, audit, '--json', '--no-verify-signatures', '-o', snapshot]);
     expect(analyzed.stdout).toBe(out.stdout);
     expect((await runCli(['report', snapshot, '--json'])).stdout).toBe(out.stdout);
+    // A transaction log analysed on its own has no reconciliation rows: merging it in says so.
+    const trxOnly = join(dir, 'trx-only.pb');
+    expect((await runCli(['analyze', trx, '-o', trxOnly])).code).toBe(0);
+    const mixed = await runCli(['report', snapshot, trxOnly, '--json']);
+    expect(mixed.code).toBe(0);
+    expect(mixed.stderr).toContain('warning: 1 EJBCA snapshot(s) made from one kind of log only are left out of the reconciliation');
     const r = (JSON.parse(out.stdout) as Report).reconcile!;
     expect([r.matched, r.mismatched, r.trxOnly, r.auditOnly]).toEqual([6, 2, 1, 1]);
     expect(r.samples.map((s) => [s.logId, s.problem.split(':')[0]])).toEqual([
