@@ -110,7 +110,7 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
 }
 
 function headFieldsOf(inputs: readonly InputFile[]): Map<string, HeadFields> {
-  return new Map(inputs.flatMap((i) => (i.headFields !== undefined ? [[i.path, { line: i.headFields, start: i.headFieldsAt ?? 0 }] as const] : [])));
+  return new Map(inputs.flatMap((i) => (i.headFields !== undefined ? [[i.path, i.headFields] as const] : [])));
 }
 
 function bytesDone(tasks: readonly ScanTask[], done: Float64Array): number {

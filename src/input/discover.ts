@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { CertcrunchError } from '../errors.js';
 import type { LogFormat } from '../scan/task.js';
-import { firstFieldsDirective, isGzip, SNIFF_BYTES, sniffFormat } from './sniff.js';
+import { firstFieldsDirective, isGzip, SNIFF_BYTES, sniffFormat, type HeadFields } from './sniff.js';
 import { detectTrxSettings, type TrxChoice } from './trx-detect.js';
 import { AUDIT_ORDER_DEFAULTS, DEFAULT_ORDER_PATTERN, TRX_ORDER_DEFAULTS } from '../formats/ejbca/order.js';
 import type { AuditSettings } from '../formats/ejbca/audit-schema.js';
@@ -19,9 +19,7 @@ export interface InputFile {
   /** undefined only for an empty file, which holds no records of any format. */
   format: LogFormat | undefined;
   /** ELFF: first `#Fields` directive found in the head. */
-  headFields?: string;
-  /** ELFF: where the line of `headFields` starts. */
-  headFieldsAt?: number;
+  headFields?: HeadFields;
   /** EJBCA transaction log: the order and layout it was written with. */
   trx?: TrxSettings;
   /** EJBCA audit log: likewise. */
@@ -163,8 +161,7 @@ export async function describeInputs(
     if (detected.audit) input.audit = detected.audit;
     const fields = detected.format === 'proxysg' ? firstFieldsDirective(head) : undefined;
     if (fields !== undefined) {
-      input.headFields = fields.line;
-      input.headFieldsAt = fields.start;
+      input.headFields = fields;
     }
     inputs.push(input);
   }

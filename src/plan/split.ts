@@ -71,7 +71,7 @@ export function planTasks(
       const end = Math.min(input.bytes, start + length);
       const task: ScanTask = { ...base, start, end: end === input.bytes ? -1 : end };
       // Ranges past the first start with the file's first #Fields as a guess, checked after the scan.
-      if (start > 0 && input.headFields !== undefined) task.fields = input.headFields;
+      if (start > 0 && input.headFields !== undefined) task.fields = input.headFields.line;
       tasks.push(task);
       start = end;
     }
