@@ -60,11 +60,15 @@ const NAMED_DATES: Record<string, string> = {
   DATE: 'dd MMM yyyy HH:mm:ss,SSS',
 };
 
+/** A SimpleDateFormat pattern's parts: quoted text, runs of one letter, other literal text. */
+function dateFormatParts(format: string): string[] {
+  return format.match(/'[^']*'|([a-zA-Z])\1*|[^a-zA-Z']+/g) ?? [];
+}
+
 /** Printed width of a SimpleDateFormat pattern when every part has a fixed width, else undefined. */
 export function fixedDateWidth(format: string): number | undefined {
   let width = 0;
-  const parts = format.match(/'[^']*'|([a-zA-Z])\1*|[^a-zA-Z']+/g) ?? [];
-  for (const part of parts) {
+  for (const part of dateFormatParts(format)) {
     if (part.startsWith("'")) width += part === "''" ? 1 : part.length - 2;
     else if (!/^[a-zA-Z]/.test(part)) width += part.length;
     else if (/^[yMdHhmsSkK]+$/.test(part) && !(part[0] === 'M' && part.length >= 4)) width += part[0] === 'y' && part.length === 2 ? 2 : part.length;
@@ -87,8 +91,7 @@ function varWidth(item: Extract<Item, { type: 'var' }>): number | undefined {
 
 /** How often `text` occurs in the fixed text a date format prints (its separators and quoted parts). */
 function occurrencesInDate(format: string, text: string): number {
-  const parts = format.match(/'[^']*'|([a-zA-Z])\1*|[^a-zA-Z']+/g) ?? [];
-  const printed = parts.map((p) => (p.startsWith("'") ? (p === "''" ? "'" : p.slice(1, -1)) : /^[a-zA-Z]/.test(p) ? '\0' : p)).join('');
+  const printed = dateFormatParts(format).map((p) => (p.startsWith("'") ? (p === "''" ? "'" : p.slice(1, -1)) : /^[a-zA-Z]/.test(p) ? '\0' : p)).join('');
   let count = 0;
   for (let at = printed.indexOf(text); at >= 0; at = printed.indexOf(text, at + text.length)) count++;
   return count;
