@@ -13,7 +13,6 @@ import { X509Certificate } from 'node:crypto';
 const LF = 0x0a;
 /** Records decoded together: few enough that their texts stay in cache and their objects die young. */
 const DECODE_BATCH = 64;
-const INTEGER = /^-?\d+$/;
 
 interface Line {
   start: number;
@@ -170,9 +169,7 @@ export class AuditRangeScanner {
       this.malformed(buf, first, base, error);
       return next;
     }
-    const logId = this.value(text, this.field.logId);
-    const status = this.value(text, this.field.status);
-    if ((logId !== undefined && !INTEGER.test(logId)) || (status !== undefined && !INTEGER.test(status))) {
+    if (!this.isInteger(text, this.field.logId) || !this.isInteger(text, this.field.status)) {
       this.textEnd = recordStart;
       this.malformed(buf, first, base, 'bad-number');
       return next;
@@ -181,7 +178,14 @@ export class AuditRangeScanner {
     this.records.wellFormed++;
     const [requestStart, requestEnd] = this.span(recordStart, this.field.request);
     const [responseStart, responseEnd] = this.span(recordStart, this.field.response);
-    pending.push({ sessionId: this.value(text, this.field.session), logId, status, requestStart, requestEnd, responseStart, responseEnd });
+    // The short fields become strings only for reconciliation, the one thing that reads them.
+    const keyed = this.decoder.reconcile !== undefined;
+    pending.push({
+      sessionId: keyed ? this.value(text, this.field.session) : undefined,
+      logId: keyed ? this.value(text, this.field.logId) : undefined,
+      status: keyed ? this.value(text, this.field.status) : undefined,
+      requestStart, requestEnd, responseStart, responseEnd,
+    });
     return next;
   }
 
@@ -205,6 +209,17 @@ export class AuditRangeScanner {
   /** Field f of a split record as text; undefined when the order has no such field. */
   private value(text: Buffer, f: number): string | undefined {
     return f < 0 ? undefined : text.toString('latin1', this.spans[2 * f]!, this.spans[2 * f + 1]!);
+  }
+
+  /** Whether field f of a split record is a whole number, as /^-?\d+$/ tells; true when the order has no such field. */
+  private isInteger(text: Buffer, f: number): boolean {
+    if (f < 0) return true;
+    let i = this.spans[2 * f]!;
+    const end = this.spans[2 * f + 1]!;
+    if (i < end && text[i] === 0x2d) i++; // '-'
+    if (i >= end) return false;
+    for (; i < end; i++) if (text[i]! < 0x30 || text[i]! > 0x39) return false;
+    return true;
   }
 
   /** Field f of a split record as [start, end) in the batch's text; empty when the order has no such field. */

@@ -118,6 +118,32 @@ describe('EJBCA audit logs built from OpenSSL blobs', () => {
     expectAudit(JSON.parse(out.stdout) as Report);
   });
 
+  it('takes a LOG_ID or STATUS that is no whole number as malformed (bad-number), with or without reconciliation', async () => {
+    const path = join(dir, 'audit-numbers.log');
+    const form = (id: string, status: string) => `${SESSION}|${id}|${status}|${hexOf('req-multi')}|${hexOf('resp-multi')}\n`;
+    const good = [['0', '0'], ['-7', '1'], ['0042', '-0']];
+    const bad = [['', '0'], ['-', '0'], ['1a', '0'], ['+1', '0'], ['1 ', '0'], ['\u0663', '0'], ['1', ''], ['1', '6-'], ['1', '--1']];
+    writeFileSync(path, [...good, ...bad].map(([id, status]) => form(id!, status!)).join(''), 'latin1');
+    const order = '${SESSION_ID}|${LOG_ID}|${STATUS}|${OCSPREQUEST}|${OCSPRESPONSE}';
+    const [input] = await describeInputs([path], 'ejbca-audit', {}, { order });
+    const size = statSync(path).size;
+    for (const reconcile of [false, true]) {
+      const result = await runTask({
+        path, format: 'ejbca-audit', gzip: false, start: 0, end: -1, fileBytes: size, mtimeMs: 0,
+        audit: { ...input!.audit!, verifySignatures: false }, reconcile,
+      });
+      const snapshot = decodeSnapshot(result.snapshot);
+      expect(snapshot.audit!.records).toBe(good.length);
+      expect(Object.fromEntries(snapshot.records.malformed.map)).toEqual({ 'bad-number': bad.length });
+      if (reconcile) {
+        const side = snapshot.reconcile!.audit;
+        expect(side.sessions).toEqual([SESSION]);
+        expect([...new Set(side.logId.values())].sort((a, b) => a - b)).toEqual([-7, 0, 42]);
+        expect([...new Set(side.status.values())].sort((a, b) => a - b)).toEqual([0, 1]);
+      }
+    }
+  });
+
   it('CRLF line ends and a layout that writes text after the message', async () => {
     const path = join(dir, 'audit-crlf-suffix.log');
     const form = (id: number, req: string, resp: string, status: number) =>
