@@ -2,7 +2,8 @@ import { escapeExcerpt, RecordStats, SAMPLE_EXCERPT_BYTES } from '../aggregate/r
 import { AuditStats } from '../aggregate/audit.js';
 import { compileAuditProgram, type AuditSettings } from '../formats/ejbca/audit-schema.js';
 import { splitOrder } from '../formats/ejbca/order-match.js';
-import { bytesAt, PrefixMatcher } from '../formats/log4j/prefix-match.js';
+import { PrefixMatcher } from '../formats/log4j/prefix-match.js';
+import { bytesAt, indexOfByte, indexOfBytes } from '../util/bytes.js';
 import type { Kernel } from '../native/types.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { AuditDecoder, type AuditRecord } from './audit-decode.js';
@@ -140,8 +141,7 @@ export class AuditRangeScanner {
     // An order that starts with a field: the separator after it must be on the line.
     const mark = this.firstLineMark;
     if (mark.length === 0) return false;
-    const hit = buf.subarray(line.start, line.end).indexOf(mark, prefix);
-    return hit >= 0;
+    return indexOfBytes(buf, mark, line.start + prefix, line.end) >= 0;
   }
 
   /** Reads the record opened by `first`; returns where the next line starts, or -1 for "need more bytes". */
@@ -253,8 +253,8 @@ export function parsePemCertificates(pem: string): X509Certificate[] {
 /** The whole line at `pos`, or undefined when it is incomplete (or there is none). */
 function nextLine(buf: Buffer, pos: number, to: number, atEof: boolean): Line | undefined {
   if (pos >= to) return undefined;
-  let nl = buf.indexOf(LF, pos);
-  if (nl < 0 || nl >= to) {
+  let nl = indexOfByte(buf, LF, pos, to);
+  if (nl < 0) {
     if (!atEof) return undefined;
     nl = to;
   }

@@ -1,4 +1,4 @@
-import { bytesAt } from '../log4j/prefix-match.js';
+import { bytesAt, indexOfBytes } from '../../util/bytes.js';
 
 /**
  * Splits one record's text (latin1 bytes) at an order's literal separators, with the same rules
@@ -17,7 +17,7 @@ export function splitOrder(text: Buffer, literals: readonly Buffer[], spans: Int
       end = text.length - next.length;
       if (end < at || !bytesAt(text, end, text.length, next)) return f === 0 ? 'garbage' : 'truncated';
     } else {
-      end = text.indexOf(next, at);
+      end = indexOfBytes(text, next, at, text.length);
       if (end < 0) return f === 0 ? 'garbage' : 'truncated';
     }
     spans[2 * f] = at;

@@ -1,4 +1,5 @@
 import { PrefixOp, type PrefixStep } from '../pattern-spec.js';
+import { bytesAt, indexOfBytes } from '../../util/bytes.js';
 
 /**
  * Runs a prefix program over one line of bytes (latin1), as the pattern kernels do. Works on the
@@ -25,8 +26,6 @@ export class PrefixMatcher {
    */
   match(buf: Uint8Array, start: number, end: number): number {
     let at = start;
-    // Searches need a view: Buffer.indexOf has no end bound, and a line's end is not the block's.
-    let line: Buffer | undefined;
     for (let i = 0; i < this.steps.length; i++) {
       const step = this.steps[i]!;
       const text = this.texts[i]!;
@@ -41,11 +40,10 @@ export class PrefixMatcher {
           break;
         case PrefixOp.SkipUntil:
         case PrefixOp.CategoryUntil: {
-          line ??= Buffer.from(buf.buffer, buf.byteOffset + start, end - start);
-          const hit = line.indexOf(text, at - start);
+          const hit = indexOfBytes(buf, text, at, end);
           if (hit < 0) return 0;
-          if (step.op === PrefixOp.CategoryUntil && !this.isCategory(buf, at, start + hit)) return -1;
-          at = start + hit + text.length;
+          if (step.op === PrefixOp.CategoryUntil && !this.isCategory(buf, at, hit)) return -1;
+          at = hit + text.length;
           break;
         }
       }
@@ -57,11 +55,4 @@ export class PrefixMatcher {
     for (const c of this.categories) if (c.length === to - from && bytesAt(buf, from, to, c)) return true;
     return false;
   }
-}
-
-/** buf[at, end) starts with `text`. */
-export function bytesAt(buf: Uint8Array, at: number, end: number, text: Uint8Array): boolean {
-  if (at < 0 || end - at < text.length) return false;
-  for (let i = 0; i < text.length; i++) if (buf[at + i] !== text[i]) return false;
-  return true;
 }
