@@ -179,7 +179,14 @@ export function readChildren(bytes: Uint8Array, parent: Tlv): Tlv[] {
 
 /** The value inside an EXPLICIT context tag. */
 export function readExplicit(bytes: Uint8Array, wrapper: Tlv): Tlv {
-  const [inner] = readChildren(bytes, wrapper);
+  if (!wrapper.constructed) throw new DerError('unexpected-tag', wrapper.start, 'expected a constructed value');
+  // Every child is read, as readChildren would, so a malformed one after the first fails alike.
+  let inner: Tlv | undefined;
+  for (let pos = wrapper.contentStart; pos < wrapper.contentEnd; ) {
+    const child = readTlv(bytes, pos, wrapper.contentEnd);
+    inner ??= child;
+    pos = child.end;
+  }
   if (inner === undefined) throw new DerError('truncated', wrapper.start, 'empty explicit tag');
   return inner;
 }
@@ -198,33 +205,30 @@ function expectPrimitive(node: Tlv, tag: number): void {
   if (node.constructed) throw new DerError('unexpected-tag', node.start, 'expected a primitive value');
 }
 
-function primitiveContent(bytes: Uint8Array, node: Tlv, tag: number): Uint8Array {
-  expectPrimitive(node, tag);
-  return bytes.subarray(node.contentStart, node.contentEnd);
-}
+// Integers are read from the node's content in place: a view per value costs more than the
+// arithmetic on it.
 
-function signedValue(content: Uint8Array, node: Tlv): bigint {
-  if (content.length === 0) throw new DerError('bad-value', node.start, 'empty integer');
-  if (content.length <= 6) return BigInt(smallSigned(content));
+function signedValue(bytes: Uint8Array, node: Tlv): bigint {
+  const { contentStart: start, contentEnd: end } = node;
+  if (end === start) throw new DerError('bad-value', node.start, 'empty integer');
+  if (end - start <= 6) return BigInt(smallSigned(bytes, start, end));
   // Hex keeps this linear; shifting a bigint per byte is quadratic on long input.
-  const value = BigInt(`0x${toHex(content)}`);
-  return (content[0] ?? 0) & 0x80 ? value - (1n << BigInt(content.length * 8)) : value;
+  const value = BigInt(`0x${hexOf(bytes, start, end)}`);
+  return bytes[start]! & 0x80 ? value - (1n << BigInt((end - start) * 8)) : value;
 }
 
-/** Two's-complement value of 1 to 6 bytes: exact as a number. */
-function smallSigned(content: Uint8Array): number {
+/** Two's-complement value of bytes[start, end), 1 to 6 bytes: exact as a number. */
+function smallSigned(bytes: Uint8Array, start: number, end: number): number {
   let value = 0;
-  for (let i = 0; i < content.length; i++) value = value * 256 + content[i]!;
-  return (content[0]! & 0x80) !== 0 ? value - 2 ** (8 * content.length) : value;
+  for (let i = start; i < end; i++) value = value * 256 + bytes[i]!;
+  return (bytes[start]! & 0x80) !== 0 ? value - 2 ** (8 * (end - start)) : value;
 }
 
 /** A signed value that must fit a number exactly (versions, statuses, reasons). */
-function signedNumber(content: Uint8Array, node: Tlv): number {
-  if (content.length >= 1 && content.length <= 6) return smallSigned(content);
-  return toSafeNumber(signedValue(content, node), node);
-}
-
-function toSafeNumber(value: bigint, node: Tlv): number {
+function signedNumber(bytes: Uint8Array, node: Tlv): number {
+  const length = node.contentEnd - node.contentStart;
+  if (length >= 1 && length <= 6) return smallSigned(bytes, node.contentStart, node.contentEnd);
+  const value = signedValue(bytes, node);
   if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
     throw new DerError('bad-value', node.start, 'integer too large');
   }
@@ -233,17 +237,20 @@ function toSafeNumber(value: bigint, node: Tlv): number {
 
 /** INTEGER as a signed bigint. */
 export function readInteger(bytes: Uint8Array, node: Tlv): bigint {
-  return signedValue(primitiveContent(bytes, node, TAG.INTEGER), node);
+  expectPrimitive(node, TAG.INTEGER);
+  return signedValue(bytes, node);
 }
 
 /** A small INTEGER (versions) as a number. */
 export function readSmallInteger(bytes: Uint8Array, node: Tlv): number {
-  return signedNumber(primitiveContent(bytes, node, TAG.INTEGER), node);
+  expectPrimitive(node, TAG.INTEGER);
+  return signedNumber(bytes, node);
 }
 
 /** ENUMERATED (response status, CRL reason) as a number. */
 export function readEnumerated(bytes: Uint8Array, node: Tlv): number {
-  return signedNumber(primitiveContent(bytes, node, TAG.ENUMERATED), node);
+  expectPrimitive(node, TAG.ENUMERATED);
+  return signedNumber(bytes, node);
 }
 
 /**
@@ -252,14 +259,17 @@ export function readEnumerated(bytes: Uint8Array, node: Tlv): number {
  * sign bytes from a non-minimal encoding are dropped, as Java would.
  */
 export function readIntegerHex(bytes: Uint8Array, node: Tlv): string {
-  let content = primitiveContent(bytes, node, TAG.INTEGER);
-  if (content.length === 0) throw new DerError('bad-value', node.start, 'empty integer');
-  while (content.length > 1) {
-    const [a = 0, b = 0] = content;
-    if ((a === 0x00 && b < 0x80) || (a === 0xff && b >= 0x80)) content = content.subarray(1);
+  expectPrimitive(node, TAG.INTEGER);
+  let start = node.contentStart;
+  const end = node.contentEnd;
+  if (start === end) throw new DerError('bad-value', node.start, 'empty integer');
+  while (end - start > 1) {
+    const a = bytes[start]!;
+    const b = bytes[start + 1]!;
+    if ((a === 0x00 && b < 0x80) || (a === 0xff && b >= 0x80)) start++;
     else break;
   }
-  return toHex(content);
+  return hexOf(bytes, start, end);
 }
 
 // Longer arcs than this (a 2.25 UUID needs 19 bytes) are treated as hostile.
@@ -294,9 +304,10 @@ class RecentTexts {
   }
 }
 
+/** Compared from the end: times differ in their seconds, and related OIDs in their last arcs. */
 function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
   if (a.length !== end - start) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[start + i]) return false;
   return true;
 }
 
@@ -393,12 +404,13 @@ export function readOctetString(bytes: Uint8Array, node: Tlv, depth = 0): Uint8A
 
 /** BIT STRING content: the bytes after the unused-bits count (primitive form only). */
 export function readBitString(bytes: Uint8Array, node: Tlv): { unusedBits: number; bytes: Uint8Array } {
-  const content = primitiveContent(bytes, node, TAG.BIT_STRING);
-  const unusedBits = content[0];
-  if (unusedBits === undefined || unusedBits > 7 || (content.length === 1 && unusedBits !== 0)) {
+  expectPrimitive(node, TAG.BIT_STRING);
+  const { contentStart: start, contentEnd: end } = node;
+  const unusedBits = start < end ? bytes[start]! : undefined;
+  if (unusedBits === undefined || unusedBits > 7 || (end - start === 1 && unusedBits !== 0)) {
     throw new DerError('bad-value', node.start, 'malformed bit string');
   }
-  return { unusedBits, bytes: content.subarray(1) };
+  return { unusedBits, bytes: bytes.subarray(start + 1, end) };
 }
 
 const latin1 = (c: Buffer): string => c.toString('latin1');
@@ -422,14 +434,28 @@ export function readString(bytes: Uint8Array, node: Tlv): string | undefined {
   return decode(content);
 }
 
-const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** Where short hex is spelled out before it becomes one string. */
+const hexScratch = Buffer.alloc(128);
 
-/** Lowercase hex of a byte array. Short ones (hashes, serials) by table: no Buffer view and runtime call apiece. */
+/** Lowercase hex of a byte array. */
 export function toHex(bytes: Uint8Array): string {
-  if (bytes.length > 64) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-  let hex = '';
-  for (let i = 0; i < bytes.length; i++) hex += HEX_PAIRS[bytes[i]!]!;
-  return hex;
+  return hexOf(bytes, 0, bytes.length);
+}
+
+/**
+ * Lowercase hex of bytes[start, end). Short ones (hashes, serials, nonces) are spelled out in a
+ * scratch buffer and read back as one flat string: no Buffer view, no string per byte.
+ */
+function hexOf(bytes: Uint8Array, start: number, end: number): string {
+  const length = end - start;
+  if (length > 64) return Buffer.from(bytes.buffer, bytes.byteOffset + start, length).toString('hex');
+  for (let i = 0; i < length; i++) {
+    const b = bytes[start + i]!;
+    hexScratch[2 * i] = HEX_DIGITS[b >> 4]!;
+    hexScratch[2 * i + 1] = HEX_DIGITS[b & 15]!;
+  }
+  return hexScratch.toString('latin1', 0, 2 * length);
 }
 
 const recentHashes = new RecentTexts(8);
