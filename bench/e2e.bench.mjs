@@ -1,7 +1,9 @@
 // End-to-end throughput on a seeded generated file: certcrunch analyze against cat, wc -l and two
 // baselines answering the same report questions (DuckDB, a naive Node readline parser). Each
-// command runs in its own process, page cache warm; the best of `repeats` runs counts. Peak RSS
-// comes from GNU time for every case alike (null when /usr/bin/time is missing).
+// command runs in its own process, page cache warm; the best of `repeats` runs counts. The runs
+// go round by round, every case once a round, so a machine that slows down for a while slows
+// all the cases alike and the ratios stay fair. Peak RSS comes from GNU time for every case alike
+// (null when /usr/bin/time is missing).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,12 +42,19 @@ export async function runE2eBench({ file, bytes, repeats = 3 }) {
     { name: 'duckdb, load + queries, 2 threads', cmd: process.execPath, args: [join(baselines, 'duckdb.mjs'), file], capture: 'baseline' },
     { name: 'node readline, naive', cmd: process.execPath, args: [join(baselines, 'naive-readline.mjs'), file], capture: 'baseline' },
   ];
-  const results = [];
   const unavailable = [];
+  const runsOf = new Map(cases.map((c) => [c, []]));
+  for (let round = 0; round < repeats; round++) {
+    for (const c of cases) {
+      const runs = runsOf.get(c);
+      if (runs[0]?.unavailable) continue;
+      runs.push(timed(c.cmd, c.args, c));
+    }
+  }
+  const results = [];
   let records = null;
   for (const c of cases) {
-    const runs = [];
-    for (let i = 0; i < repeats && !runs[0]?.unavailable; i++) runs.push(timed(c.cmd, c.args, c));
+    const runs = runsOf.get(c);
     if (runs[0].unavailable) {
       unavailable.push({ name: c.name, reason: runs[0].unavailable });
       continue;

@@ -1,6 +1,7 @@
 // End-to-end throughput on EJBCA logs: a generated transaction log (7.8+, WildFly layout) and a
 // generated audit log of real signed responses with its matching transaction log (reconciled).
-// Each case runs in its own process, page cache warm, best of `repeats`.
+// Each case runs in its own process, page cache warm, best of `repeats`, round by round (every
+// case once a round, as in e2e.bench.mjs).
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,11 +28,13 @@ export async function runEjbcaBench({ dir, trxBytes, auditBytes, repeats = 3 }) 
     { name: 'audit log, no signature checks, 1 worker', files: [audit], workers: 1, size: auditSize, unit: 'records', count: (r) => r.audit.records, extra: ['--no-verify-signatures'] },
     { name: 'audit + trx, reconciled, 2 workers', files: [audit, auditTrx], workers: 2, size: auditSize + statSync(auditTrx).size, unit: 'requests', count: (r) => r.reconcile.matched + r.reconcile.mismatched + r.reconcile.trxOnly + r.reconcile.auditOnly, extra: ['--no-verify-signatures'] },
   ];
+  for (const f of [trx, audit, auditTrx]) timed('cat', [f]); // warm the page cache
+  const argsOf = (c) => [cli, 'analyze', ...c.files, '--json', '--no-progress', '--workers', String(c.workers), ...(c.extra ?? [])];
+  const runsOf = new Map(cases.map((c) => [c, []]));
+  for (let round = 0; round < repeats; round++) for (const c of cases) runsOf.get(c).push(timed(process.execPath, argsOf(c), { capture: true }));
   const results = [];
   for (const c of cases) {
-    for (const f of c.files) timed('cat', [f]); // warm the page cache
-    const args = [cli, 'analyze', ...c.files, '--json', '--no-progress', '--workers', String(c.workers), ...(c.extra ?? [])];
-    const runs = Array.from({ length: repeats }, () => timed(process.execPath, args, { capture: true }));
+    const runs = runsOf.get(c);
     const best = Math.min(...runs.map((r) => r.seconds));
     const count = c.count(JSON.parse(runs[0].stdout));
     const rss = runs.map((r) => r.peakRssMiB).filter((m) => m !== null);
