@@ -10,7 +10,7 @@ import type { TrxRangeScanner } from './trx-step.js';
 import type { AuditRangeScanner } from './audit-step.js';
 import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
 import { CertcrunchError } from '../errors.js';
-import { fileSource, gzipFileSource, streamSource, type ByteSource } from './sources.js';
+import { fileSource, gzipFileSource, streamSource, type ByteSource, type ListedFile } from './sources.js';
 import type { ScanResult, ScanTask, SharedChunks } from './task.js';
 
 function requireAudit(task: ScanTask): NonNullable<ScanTask['audit']> {
@@ -57,6 +57,32 @@ async function readClosing(source: ByteSource, ...loop: BlockLoopArgs): Promise<
   } finally {
     await source.close();
   }
+}
+
+/** How a task's file was listed, for its source to check (tasks made by hand, in tests, have no identity). */
+function listedOf(file: ScanTask): ListedFile | undefined {
+  return file.identity === undefined ? undefined : { bytes: file.fileBytes, identity: file.identity };
+}
+
+type Opened = { source: ByteSource } | { failed: NonNullable<BlockLoopResult['error']> };
+
+/**
+ * Opens the file of a range. One that cannot be opened any more (deleted, or replaced since it
+ * was listed) fails its range alone: the run records why and goes on with the others.
+ */
+async function openFile(file: ScanTask, readFrom: number): Promise<Opened> {
+  try {
+    return { source: file.gzip ? gzipFileSource(file.path, listedOf(file)) : await fileSource(file.path, readFrom, listedOf(file)) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { failed: { offset: file.start, message: code ? `cannot read (${code})` : (err as Error).message } };
+  }
+}
+
+/** Reads an opened range through the block loop; a range that could not be opened ends where it starts, with its error. */
+async function readOpened(opened: Opened, ...loop: BlockLoopArgs): Promise<BlockLoopResult> {
+  if ('failed' in opened) return { end: opened.failed.offset, error: opened.failed };
+  return readClosing(opened.source, ...loop);
 }
 
 /** Lists the range of `file` a block loop read in the snapshot's inputs, and the error that cut it short, if any. */
@@ -108,13 +134,11 @@ async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snap
   const loopLimit = auditScanner ? Number.POSITIVE_INFINITY : limit;
   const isDone = auditScanner ? () => auditScanner.done : undefined;
   // Opened once the scanner exists, so a bad setting cannot leave a file handle open.
-  const source: ByteSource = stream
-    ? streamSource(task.gzip ? stream.pipe((await import('node:zlib')).createGunzip()) : stream)
-    : task.gzip
-      ? gzipFileSource(task.path)
-      : await fileSource(task.path, readFrom);
+  const opened: Opened = stream
+    ? { source: streamSource(task.gzip ? stream.pipe((await import('node:zlib')).createGunzip()) : stream) }
+    : await openFile(task, readFrom);
   const publish = progressOf(task);
-  const loop = await readClosing(source, readFrom, loopLimit, step, publish, blockSize(task), isDone);
+  const loop = await readOpened(opened, readFrom, loopLimit, step, publish, blockSize(task), isDone);
 
   const snapshot = newSnapshot(kernel);
   recordRange(snapshot, task, loop);
@@ -146,8 +170,7 @@ async function scanGroupRest(
     }
     elff.nextFile(file.path);
     const before = doneBefore;
-    const source = file.gzip ? gzipFileSource(file.path) : await fileSource(file.path, 0);
-    const loop = await readClosing(source, 0, Number.POSITIVE_INFINITY, elff.step, publish && ((at) => publish(before + at)), blockSize(file));
+    const loop = await readOpened(await openFile(file, 0), 0, Number.POSITIVE_INFINITY, elff.step, publish && ((at) => publish(before + at)), blockSize(file));
     recordRange(snapshot, file, loop);
     error ??= loop.error;
     doneBefore += file.fileBytes;
@@ -181,8 +204,8 @@ async function scanShared(task: ScanTask, shared: SharedChunks): Promise<{ snaps
     const { step, loopLimit, isDone } = scanner.next(chunk, skipFirstLine, limit);
     const before = done;
     const publish = publishDone && ((at: number) => publishDone(before + Math.min(Math.max(0, at - chunk.start), limit - chunk.start)));
-    const source = await fileSource(chunk.path, readFrom);
-    const loop = await readClosing(source, readFrom, loopLimit, skipFirstLine ? afterPartialFirstLine(step) : step, publish, blockSize(chunk), isDone, block);
+    const opened = await openFile(chunk, readFrom);
+    const loop = await readOpened(opened, readFrom, loopLimit, skipFirstLine ? afterPartialFirstLine(step) : step, publish, blockSize(chunk), isDone, block);
     done += (chunk.end < 0 ? chunk.fileBytes : chunk.end) - chunk.start;
     recordRange(snapshot, chunk, loop);
     error ??= loop.error;

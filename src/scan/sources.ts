@@ -1,6 +1,7 @@
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { fileIdentity } from '../input/identity.js';
 
 /** Sequential bytes for the block loop: a file from an offset, or a (decompressed) stream. */
 export interface ByteSource {
@@ -9,16 +10,47 @@ export interface ByteSource {
   close(): Promise<void>;
 }
 
+/** A file as input discovery saw it: its size, and its device and inode (fileIdentity). */
+export interface ListedFile {
+  bytes: number;
+  identity: string;
+}
+
+/**
+ * Opens a file for reading without blocking (a FIFO put in its place would block an open) and
+ * checks it is still the regular file that was listed, no shorter. Returns the descriptor.
+ */
+function openListed(path: string, listed: ListedFile | undefined): number {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new Error('no longer a regular file');
+    if (listed && fileIdentity(info) !== listed.identity) throw new Error('replaced by another file since it was listed');
+    if (listed && info.size < listed.bytes) throw new Error(`shrank from ${listed.bytes} to ${info.size} bytes since it was listed`);
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+  return fd;
+}
+
 /**
  * A plain file from `position`. Reads are synchronous: a scan worker has nothing else to do
  * while it waits, and a blocking read skips the hand-off to the libuv thread pool.
+ *
+ * A listed file is read as it was listed: up to its size then (bytes appended since are left for
+ * the next run), and a file that ends before that, truncated during the scan, is an error.
  */
-export async function fileSource(path: string, position: number): Promise<ByteSource> {
-  const fd = openSync(path, 'r');
+export async function fileSource(path: string, position: number, listed?: ListedFile): Promise<ByteSource> {
+  const fd = openListed(path, listed);
+  const end = listed ? listed.bytes : Number.POSITIVE_INFINITY;
   let pos = position;
   return {
     async read(into, offset, length) {
-      const bytesRead = readSync(fd, into, offset, length, pos);
+      const want = Math.min(length, end - pos);
+      if (want <= 0) return 0;
+      const bytesRead = readSync(fd, into, offset, want, pos);
+      if (bytesRead === 0 && listed) throw new Error(`cut short during the scan (listed at ${end} bytes)`);
       pos += bytesRead;
       return bytesRead;
     },
@@ -60,8 +92,9 @@ export function streamSource(stream: Readable): ByteSource {
 }
 
 /** A gzip file, decompressed as a stream (multi-member files included). */
-export function gzipFileSource(path: string): ByteSource {
+export function gzipFileSource(path: string, listed?: ListedFile): ByteSource {
+  const fd = openListed(path, listed);
   // zlib's default 16 KiB output chunks: on a corrupt stream the chunk being inflated is lost,
   // so a small chunk keeps everything decoded before the damage.
-  return streamSource(createReadStream(path, { highWaterMark: 1 << 20 }).pipe(createGunzip()));
+  return streamSource(createReadStream(path, { fd, highWaterMark: 1 << 20 }).pipe(createGunzip()));
 }

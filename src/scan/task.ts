@@ -15,6 +15,8 @@ export interface ScanTask {
   /** File facts for the snapshot metadata. */
   fileBytes: number;
   mtimeMs: number;
+  /** Device and inode when the file was listed (input/identity.ts): reads check they still match. */
+  identity?: string;
   /** EJBCA transaction log: how it was written. */
   trx?: TrxSettings;
   /** EJBCA logs: keep rows and records keyed by request, to reconcile transaction and audit logs. */
