@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { sep } from 'node:path';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -32,6 +32,8 @@ function versionText(): string {
 async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<void> {
   await (await import('./output.js')).emitOutputs(snapshot, options);
 }
+
+const outputModule = () => import('./output.js');
 
 async function readSnapshots(paths: readonly string[]): Promise<Snapshot> {
   const [{ decodeSnapshot }, { Snapshot }] = await Promise.all([import('../snapshot/codec.js'), import('../snapshot/snapshot.js')]);
@@ -100,6 +102,7 @@ function buildProgram(): Command {
         ...(opts['chunkSize'] ? { chunkBytes: opts['chunkSize'] as number } : {}),
         onProgress: progress.update,
       }).finally(progress.stop);
+      await (await outputModule()).refuseInputsAsOutputs(outputOptions(opts), result.snapshot.meta.inputs.keys());
       await emitOutputs(result.snapshot, outputOptions(opts));
       if (result.fileErrors.length > 0) {
         const e = result.fileErrors[0]!;
@@ -164,7 +167,7 @@ function buildProgram(): Command {
       } catch (err) {
         throw new CertcrunchError('ERR_FORMAT', `${opts.file ?? 'argument'}: not a decodable OCSP request or response (${(err as Error).message})`);
       }
-      process.stdout.write(opts.json ? `${terminalSafeJson(described.json)}\n` : described.text.split('\n').map(terminalSafe).join('\n') + '\n');
+      await (await outputModule()).writeStdout(opts.json ? `${terminalSafeJson(described.json)}\n` : described.text.split('\n').map(terminalSafe).join('\n') + '\n');
     });
 
   program
@@ -174,7 +177,7 @@ function buildProgram(): Command {
     .requiredOption('-o, --out <file>', 'the merged snapshot')
     .action(async (paths: string[], opts: { out: string }) => {
       const { encodeSnapshot } = await import('../snapshot/codec.js');
-      await writeFile(opts.out, encodeSnapshot(await readSnapshots(paths)));
+      await (await outputModule()).writeWhole(opts.out, encodeSnapshot(await readSnapshots(paths)));
     });
 
   const generate = program.command('generate').description('write synthetic logs for tests and benchmarks');
@@ -343,8 +346,14 @@ async function writeGenerated(path: string, generate: (out: NodeJS.WritableStrea
   } catch (err) {
     throw new CertcrunchError('ERR_INPUT', `${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const stats = await generate(out);
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  let stats;
+  try {
+    stats = await generate(out);
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  } catch (err) {
+    out.destroy();
+    throw new CertcrunchError('ERR_INPUT', `${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
   const records = 'records' in stats ? `${stats.records} records` : `${stats.lines} lines`;
   process.stderr.write(`wrote ${stats.bytes} bytes, ${records} (${stats.malformed} malformed) to ${path}\n`);
 }
@@ -361,6 +370,9 @@ function outputOptions(opts: Record<string, unknown>) {
 
 /** Exit codes: 0 done, 1 fatal error (one line naming the file), 2 usage. */
 async function main(argv: string[]): Promise<number> {
+  // Errors writing to stdout reach the write callbacks (output.ts writeStdout); without a
+  // listener the same error would also be thrown as an unhandled event, with a stack trace.
+  process.stdout.on('error', () => undefined);
   try {
     await buildProgram().parseAsync(argv);
     return 0;

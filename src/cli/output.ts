@@ -1,9 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { lstat, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { encodeSnapshot } from '../snapshot/codec.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { buildReport } from '../report/model.js';
 import { renderText } from '../report/text.js';
 import { terminalSafeJson } from '../report/text-safety.js';
+import { CertcrunchError } from '../errors.js';
+import { fileIdentity } from '../input/identity.js';
 
 export interface OutputOptions {
   json?: boolean;
@@ -15,11 +17,56 @@ export interface OutputOptions {
 
 /** Writes what the options ask for: snapshot file, CSV tables, HTML, and JSON or text on stdout. */
 export async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<void> {
-  if (options.out) await writeFile(options.out, encodeSnapshot(snapshot));
+  if (options.out) await writeWhole(options.out, encodeSnapshot(snapshot));
   const report = buildReport(snapshot, options.top === undefined ? {} : { top: options.top });
   // CSV and HTML load only when asked for: every run pays for what it imports.
   if (options.csv) await (await import('../report/csv.js')).writeCsvTables(report, options.csv);
-  if (options.html) await writeFile(options.html, (await import('../report/html.js')).renderHtml(report));
-  const text = options.json ? `${terminalSafeJson(report)}\n` : renderText(report);
-  await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+  if (options.html) await writeWhole(options.html, (await import('../report/html.js')).renderHtml(report));
+  await writeStdout(options.json ? `${terminalSafeJson(report)}\n` : renderText(report));
+}
+
+/**
+ * Writes a file whole or not at all: into a temporary file beside it, renamed over it once
+ * complete, so a full disk or an interrupted run never leaves a cut-off snapshot where a good
+ * one was. What is not a plain file (a device, a pipe, a symbolic link) is written in place,
+ * never replaced. An error names the file.
+ */
+export async function writeWhole(path: string, data: string | Uint8Array): Promise<void> {
+  const existing = await lstat(path).catch(() => undefined);
+  const temporary = existing && !existing.isFile() ? undefined : `${path}.${process.pid}.tmp`;
+  try {
+    if (temporary === undefined) return await writeFile(path, data);
+    await writeFile(temporary, data, { flag: 'wx' });
+    await rename(temporary, path);
+  } catch (err) {
+    if (temporary !== undefined) await unlink(temporary).catch(() => undefined);
+    throw new CertcrunchError('ERR_INPUT', `${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/**
+ * Writes to stdout. A reader that has gone (`| head`) ends the output quietly, as with other
+ * command-line tools; the run still ends with its own exit code.
+ */
+export function writeStdout(text: string): Promise<void> {
+  return new Promise<void>((resolve, reject) =>
+    process.stdout.write(text, (err) => (err && (err as NodeJS.ErrnoException).code !== 'EPIPE' ? reject(err) : resolve())),
+  );
+}
+
+/** Refuses output paths that name one of the inputs: `-o` onto a log would replace it. */
+export async function refuseInputsAsOutputs(options: OutputOptions, inputs: Iterable<string>): Promise<void> {
+  const targets = [options.out, options.html].filter((p): p is string => p !== undefined);
+  if (targets.length === 0) return;
+  const identities = new Set<string>();
+  for (const path of inputs) {
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isFile()) identities.add(fileIdentity(info));
+  }
+  for (const target of targets) {
+    const info = await stat(target).catch(() => undefined);
+    if (info && identities.has(fileIdentity(info))) {
+      throw new CertcrunchError('ERR_USAGE', `${target}: is one of the inputs; write the output elsewhere`);
+    }
+  }
 }

@@ -1,10 +1,11 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { writeToPath } from 'fast-csv';
 import { ejbcaSections } from './ocsp-tables.js';
 import type { ProxySgReport, Report } from './model.js';
 import { csvSafe } from './text-safety.js';
 import { rankedByRequests, rankedEntries } from './ranking.js';
+import { CertcrunchError } from '../errors.js';
 
 /** A CSV cell before escaping: strings are made formula-safe, numbers are written as they are. */
 type CsvCell = string | number | boolean | null;
@@ -136,7 +137,7 @@ function proxySgTables(p: ProxySgReport): CsvTable[] {
  * tables are written only when the report has a ProxySG section. Returns the paths written.
  */
 export async function writeCsvTables(report: Report, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   const tables = [
     ...baseTables(report),
     ...(report.proxysg ? proxySgTables(report.proxysg) : []),
@@ -150,4 +151,30 @@ export async function writeCsvTables(report: Report, dir: string): Promise<strin
     paths.push(path);
   }
   return paths;
+}
+
+/**
+ * Creates `dir` and any missing parents. Not mkdir's own `recursive`, which never settles where a
+ * parent exists and a child still cannot be made there (under /proc).
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  const fail = (err: unknown): never => {
+    throw new CertcrunchError('ERR_INPUT', `${dir}: cannot create directory (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await mkdir(dir);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') {
+        if ((await stat(dir)).isDirectory()) return;
+        fail(new Error('not a directory'));
+      }
+      const parent = dirname(dir);
+      // A missing parent is made once; missing still after that, or at the root, is an error.
+      if (code !== 'ENOENT' || attempt > 0 || parent === dir) fail(err);
+      await makeDirectory(parent);
+    }
+  }
 }

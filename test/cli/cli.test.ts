@@ -2,13 +2,14 @@
  * Integration tests of the built CLI (dist/cli/main.js) run as a child process, against the
  * contract in shared/contract.md: commands, options, exit codes, the JSON report, outputs.
  */
-import { copyFileSync, existsSync, linkSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, linkSync, readdirSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtures } from '../fixtures/index.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { CLI, runCli, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 interface HostRow {
@@ -404,6 +405,14 @@ describe('standard input', () => {
     expect(stdin.code, stdin.stderr).toBe(0);
     expect(proxysgOf(parseReport(stdin))).toEqual(proxysgOf(parseReport(file)));
   });
+
+  it('analyze - on a gzip cut short or corrupt before any data: a corrupt gzip, as for a file, not an unknown format', async () => {
+    const gz = gzipSync(readFileSync(fixtures.ssl));
+    const corrupt = Buffer.concat([gz.subarray(0, 10), Buffer.from('not deflate data at all')]);
+    for (const input of [gz.subarray(0, 10), gz.subarray(0, 12), corrupt]) {
+      expectFatal(await runCli(['analyze', '-'], { input }), '-: corrupt gzip on standard input');
+    }
+  });
 });
 
 describe('errors and exit codes', () => {
@@ -450,6 +459,57 @@ describe('errors and exit codes', () => {
 
   it('analyze with no paths: exit 2', async () => {
     expectUsage(await runCli(['analyze']));
+  });
+
+  it('-o or --html naming one of the inputs: refused (exit 2), the log untouched', async () => {
+    const inputs = join(dir, 'inputs');
+    mkdirSync(inputs);
+    const log = join(inputs, 'same.log');
+    copyFileSync(fixtures.ssl, log);
+    for (const option of ['-o', '--html']) {
+      const r = await runCli(['analyze', inputs, option, log]);
+      expectUsage(r);
+      expect(r.stderr).toContain(`${log}: is one of the inputs`);
+      expect(readFileSync(log)).toEqual(readFileSync(fixtures.ssl));
+    }
+  });
+
+  it('an output that cannot be written (a full device): exit 1 naming it; a good snapshot is never replaced by a cut-off one', async () => {
+    const out = join(dir, 'kept.pb');
+    expect((await runCli(['analyze', fixtures.ssl, '-o', out])).code).toBe(0);
+    const good = readFileSync(out);
+    for (const args of [['analyze', fixtures.ssl, '-o', '/dev/full'], ['analyze', fixtures.ssl, '--html', '/dev/full'],
+      ['merge', out, '-o', '/dev/full'], ['generate', 'proxysg', '--bytes', '100KiB', '-o', '/dev/full']]) {
+      expectFatal(await runCli(args), '/dev/full: cannot write (ENOSPC)');
+    }
+    // A directory where the snapshot should go: the write fails, and leaves nothing behind.
+    const blocked = join(dir, 'blocked');
+    mkdirSync(join(blocked, 'kept.pb'), { recursive: true });
+    expectFatal(await runCli(['analyze', fixtures.ssl, '-o', join(blocked, 'kept.pb')]), join(blocked, 'kept.pb'));
+    expect(readFileSync(out)).toEqual(good);
+    expect(readdirSync(blocked)).toEqual(['kept.pb']);
+  });
+
+  it('--csv where no directory can be made: exit 1 naming it, without hanging', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    expectFatal(await runCli(['analyze', fixtures.ssl, '--csv', file]), `${file}: cannot create directory (not a directory)`);
+    expectFatal(await runCli(['analyze', fixtures.ssl, '--csv', '/proc/certcrunch-csv']), '/proc/certcrunch-csv: cannot create directory');
+    expect((await runCli(['analyze', fixtures.ssl, '--csv', join(dir, 'new', 'nested', 'csv')])).code).toBe(0);
+    expect(existsSync(join(dir, 'new', 'nested', 'csv', 'top-hosts.csv'))).toBe(true);
+  });
+
+  it('a reader that stops early (| head): no stack trace, the run ends as it would have', async () => {
+    // A report far larger than a pipe holds, so that writing goes on after the reader has gone.
+    const log = join(dir, 'many-hosts.log');
+    expect((await runCli(['generate', 'proxysg', '--bytes', '2MiB', '-o', log])).code).toBe(0);
+    expect((await runCli(['analyze', log, '--json', '--top', '1000000'])).stdout.length).toBeGreaterThan(1 << 17);
+    const errFile = join(dir, 'head.stderr');
+    const script = `"$0" "$1" analyze "$2" --json --top 1000000 2> "$3" | head -c 100 > /dev/null; exit \${PIPESTATUS[0]}`;
+    const shell = spawnSync('bash', ['-c', script, process.execPath, CLI, log, errFile]);
+    const r = { code: shell.status, stderr: readFileSync(errFile, 'utf8') };
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
   });
 
   it('report of a file that is not a snapshot: exit 1 naming it', async () => {
