@@ -43,14 +43,12 @@ export class TaskRunner {
       // The scanners load here only for in-thread runs; with a pool they load in the workers.
       const next = this.inThread.then(async () => (await import('./run-task.js')).runTask(task));
       this.inThread = next.catch(() => undefined);
-      return next;
+      return next.catch((err: unknown) => failed(task, err));
     }
     try {
       return (await this.pool.run(task)) as ScanResult;
     } catch (err) {
-      if (err instanceof CertcrunchError) throw err;
-      const what = task.shared ? `scan of shared chunks (${sharedFiles(task.shared.chunks)})` : `${task.path}: scan of bytes ${task.start}..${task.end < 0 ? 'end' : task.end}`;
-      throw new CertcrunchError('ERR_WORKER', `${what} failed: ${(err as Error).message}`, { cause: err });
+      return failed(task, err);
     }
   }
 
@@ -60,6 +58,13 @@ export class TaskRunner {
     this.pool = undefined;
     await pool?.destroy();
   }
+}
+
+/** An unexpected error of a scan, as one naming what was being scanned. */
+function failed(task: ScanTask, err: unknown): never {
+  if (err instanceof CertcrunchError) throw err;
+  const what = task.shared ? `scan of shared chunks (${sharedFiles(task.shared.chunks)})` : `${task.path}: scan of bytes ${task.start}..${task.end < 0 ? 'end' : task.end}`;
+  throw new CertcrunchError('ERR_WORKER', `${what} failed: ${(err as Error).message}`, { cause: err });
 }
 
 /** The files of a set of shared chunks, for an error message: a failed thread held any of them. */
