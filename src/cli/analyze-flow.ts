@@ -129,14 +129,14 @@ function auditChecks(options: AnalyzeOptions): { verifySignatures: boolean; caPe
   return { verifySignatures: options.verifySignatures ?? true, ...(options.caPem ? { caPem: options.caPem } : {}) };
 }
 
-/** Decompresses what a first stdin chunk holds (a partial stream is fine for sniffing). */
-async function gunzipHead(chunk: Buffer): Promise<Buffer> {
+/** Decompresses what a first stdin chunk holds (a partial stream is fine for sniffing), or says why nothing. */
+async function gunzipHead(chunk: Buffer): Promise<{ head: Buffer; error?: string }> {
   const { gunzipSync, constants } = await import('node:zlib');
   try {
     // Sync flush: the output so far, without failing on the stream's missing end.
-    return gunzipSync(chunk, { finishFlush: constants.Z_SYNC_FLUSH });
-  } catch {
-    return Buffer.alloc(0); // corrupt from the start: reported by the scan itself
+    return { head: gunzipSync(chunk, { finishFlush: constants.Z_SYNC_FLUSH }) };
+  } catch (err) {
+    return { head: Buffer.alloc(0), error: (err as Error).message };
   }
 }
 
@@ -187,12 +187,17 @@ async function analyzeStdin(options: AnalyzeOptions, flow: Flow): Promise<Snapsh
   })());
   const gzip = head.length > 0 && isGzip(head);
   // A gzip stream is sniffed from its first decompressed bytes.
-  const sniffHead = gzip ? await gunzipHead(head) : head;
+  const unzipped = gzip ? await gunzipHead(head) : { head };
+  const sniffHead = unzipped.head;
   if (head.length === 0 || (gzip && ended && sniffHead.length === 0 && (await isEmptyGzip(head)))) {
     // Empty input holds no records of any format, as with an empty file.
     const empty = new Snapshot();
     empty.meta.addInput({ path: '-', format: 'empty', bytes: head.length, mtimeMs: 0, gzip, ranges: [] });
     return empty;
+  }
+  if (gzip && sniffHead.length === 0) {
+    // Nothing decompresses from its head: as with a file, a corrupt gzip, not an unknown format.
+    throw new CertcrunchError('ERR_GZIP', `-: corrupt gzip on standard input (${unzipped.error ?? 'unexpected end of file'})`);
   }
   const detected = recognise(sniffHead, options.format, options.trx ?? {}, options.audit ?? {});
   if (!detected) throw new CertcrunchError('ERR_FORMAT', '-: unknown log format on standard input (use --format)');
