@@ -9,15 +9,14 @@ import { detectTrxSettings, type TrxChoice } from './trx-detect.js';
 import { AUDIT_ORDER_DEFAULTS, DEFAULT_ORDER_PATTERN, TRX_ORDER_DEFAULTS } from '../formats/ejbca/order.js';
 import type { AuditSettings } from '../formats/ejbca/audit-schema.js';
 import { detectAuditSettings, type AuditChoice } from './audit-detect.js';
-import { fileIdentity } from './identity.js';
 import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
 
 export interface InputFile {
   path: string;
   bytes: number;
   mtimeMs: number;
-  /** Device and inode (fileIdentity), which the scan checks before reading. */
-  identity?: string;
+  /** Its inode, which the scan checks before reading (a file put at the path since has another). */
+  inode?: number;
   gzip: boolean;
   /** undefined only for an empty file, which holds no records of any format. */
   format: LogFormat | undefined;
@@ -159,7 +158,7 @@ export async function describeInputs(
     if (!detected) {
       throw new CertcrunchError('ERR_FORMAT', `${path}: unknown log format (use --format to force one)`);
     }
-    const input: InputFile = { path, bytes: info.size, mtimeMs: info.mtimeMs, identity: fileIdentity(info), gzip, format: detected.format };
+    const input: InputFile = { path, bytes: info.size, mtimeMs: info.mtimeMs, inode: info.ino, gzip, format: detected.format };
     if (detected.trx) input.trx = detected.trx;
     if (detected.audit) input.audit = detected.audit;
     const fields = detected.format === 'proxysg' ? firstFieldsDirective(head) : undefined;

@@ -58,7 +58,7 @@ export function planTasks(
     if (!input.format) continue;
     const base = {
       path: input.path, format: input.format, gzip: input.gzip, fileBytes: input.bytes, mtimeMs: input.mtimeMs,
-      ...(input.identity ? { identity: input.identity } : {}),
+      ...(input.inode !== undefined ? { inode: input.inode } : {}),
       ...(input.trx ? { trx: input.trx } : {}),
       ...(input.audit ? { audit: { ...input.audit, ...check } } : {}),
       ...(reconcile ? { reconcile } : {}),

@@ -59,9 +59,9 @@ async function readClosing(source: ByteSource, ...loop: BlockLoopArgs): Promise<
   }
 }
 
-/** How a task's file was listed, for its source to check (tasks made by hand, in tests, have no identity). */
+/** How a task's file was listed, for its source to check (tasks made by hand, in tests, have no inode). */
 function listedOf(file: ScanTask): ListedFile | undefined {
-  return file.identity === undefined ? undefined : { bytes: file.fileBytes, identity: file.identity };
+  return file.inode === undefined ? undefined : { bytes: file.fileBytes, inode: file.inode };
 }
 
 type Opened = { source: ByteSource } | { failed: NonNullable<BlockLoopResult['error']> };

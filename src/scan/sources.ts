@@ -1,7 +1,6 @@
 import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { fileIdentity } from '../input/identity.js';
 
 /** Sequential bytes for the block loop: a file from an offset, or a (decompressed) stream. */
 export interface ByteSource {
@@ -10,10 +9,10 @@ export interface ByteSource {
   close(): Promise<void>;
 }
 
-/** A file as input discovery saw it: its size, and its device and inode (fileIdentity). */
+/** A file as input discovery saw it: its size and inode. */
 export interface ListedFile {
   bytes: number;
-  identity: string;
+  inode: number;
 }
 
 /**
@@ -25,7 +24,7 @@ function openListed(path: string, listed: ListedFile | undefined): number {
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) throw new Error('no longer a regular file');
-    if (listed && fileIdentity(info) !== listed.identity) throw new Error('replaced by another file since it was listed');
+    if (listed && info.ino !== listed.inode) throw new Error('replaced by another file since it was listed');
     if (listed && info.size < listed.bytes) throw new Error(`shrank from ${listed.bytes} to ${info.size} bytes since it was listed`);
   } catch (err) {
     closeSync(fd);

@@ -15,8 +15,11 @@ export interface ScanTask {
   /** File facts for the snapshot metadata. */
   fileBytes: number;
   mtimeMs: number;
-  /** Device and inode when the file was listed (input/identity.ts): reads check they still match. */
-  identity?: string;
+  /**
+   * The file's inode when it was listed: reads check it still matches. The device is not
+   * compared: on some overlay filesystems stat and fstat of one file give different ones.
+   */
+  inode?: number;
   /** EJBCA transaction log: how it was written. */
   trx?: TrxSettings;
   /** EJBCA logs: keep rows and records keyed by request, to reconcile transaction and audit logs. */

@@ -64,8 +64,8 @@ describe('files that change after they are listed', () => {
 
   it('a file cut short while its range is read: an error at the byte where it ends', async () => {
     const { path } = await planned();
-    const { bytes, identity } = (await describeInputs([path]))[0]!;
-    const source = await fileSource(path, 0, { bytes, identity: identity! });
+    const { bytes, inode } = (await describeInputs([path]))[0]!;
+    const source = await fileSource(path, 0, { bytes, inode: inode! });
     const block = Buffer.alloc(1000);
     expect(await source.read(block, 0, 1000)).toBe(1000);
     truncateSync(path, 1500);
