@@ -11,20 +11,45 @@ export function displayText(latin1: string): string {
   return isUtf8(bytes) ? bytes.toString('utf8') : latin1;
 }
 
-/** For terminals: control characters (C0, DEL, C1) become visible escapes, so logs cannot drive the terminal. */
+/**
+ * Characters that drive a terminal or that no one sees: controls (C0, DEL, C1), line and
+ * paragraph separators, format characters (bidi overrides and marks, zero-width spaces and
+ * joiners, the byte order mark, tags) and the other default-ignorable ones (soft hyphen, fillers).
+ * Shown, two hosts that differ only by one of these would read the same.
+ */
+const UNSEEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+/** The same but C0 controls, which JSON.stringify escapes in strings and uses (LF) between them. */
+const UNSEEN_IN_JSON = /[\x7f-\x9f\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+
+const escapeCode = (c: string): string => {
+  const code = c.codePointAt(0)!;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
+};
+
+/**
+ * For terminals: unseen characters (UNSEEN) become visible escapes, so logs cannot drive the
+ * terminal or pass one value off as another; a backslash is doubled, so an escape cannot be
+ * forged with backslashes.
+ */
 export function terminalSafe(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+  return text.replace(/\\/g, '\\\\').replace(UNSEEN, escapeCode);
+}
+
+/** Unseen characters as visible escapes, backslashes left as they are: for data files (CSV). */
+export function unseenEscaped(text: string): string {
+  return text.replace(UNSEEN, escapeCode);
 }
 
 /**
- * JSON for a terminal: JSON.stringify escapes C0 controls but writes C1 controls and bidi
- * overrides as they are; these become \\u escapes too, so the parsed values are unchanged.
+ * JSON for a terminal: JSON.stringify escapes C0 controls but writes the other unseen
+ * characters as they are; these become \\u escapes too, so the parsed values are unchanged.
  */
 export function terminalSafeJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, 2).replace(UNSEEN_IN_JSON, (c) =>
+    [...c].length === 1 && c.length === 2
+      ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}\\u${c.charCodeAt(1).toString(16).padStart(4, '0')}`
+      : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** For HTML text and attribute values. */
@@ -33,10 +58,14 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * For CSV cells opened in spreadsheets: a cell starting with = + - @ tab or CR could run as a
- * formula, so it gets a leading apostrophe. Plain numbers and a lone "-" are left as they are.
+ * For CSV cells opened in spreadsheets. Unseen characters are escaped as for a terminal (a CSV
+ * file is often read with `cat`; a leading tab or CR, which a spreadsheet may drop before a
+ * formula, included); backslashes stay single, as data. A cell that then starts with = + - @,
+ * also after spaces (which an import may trim), could run as a formula, so it gets a leading
+ * apostrophe. Plain numbers and a lone "-" are left as they are.
  */
 export function csvSafe(text: string): string {
-  if (/^[=+\-@\t\r]/.test(text) && text !== '-' && !/^[-+]?\d+(\.\d+)?$/.test(text)) return `'${text}`;
-  return text;
+  const shown = unseenEscaped(text);
+  if (/^[ \u00a0\u3000]*[=+\-@]/.test(shown) && shown !== '-' && !/^[-+]?\d+(\.\d+)?$/.test(shown)) return `'${shown}`;
+  return shown;
 }
