@@ -81,7 +81,7 @@ export function ocspReport(stats: OcspStats, top: number): OcspReport {
       .map((h) => ({ start: new Date(h * 3_600_000).toISOString().replace('.000Z', 'Z'), requests: o.hourRequests.get(h) })),
     charging: [...o.chargingRequests.map.entries()]
       .map(([key, requests]) => {
-        const cut = key.indexOf('\u0000');
+        const cut = key.lastIndexOf('\u0000'); // a client may hold NUL; the month never does
         return { client: key.slice(0, cut), month: key.slice(cut + 1), requests, certIds: o.chargingCertIds.get(key) };
       })
       .sort((a, b) => compareKeys(a.client, b.client) || compareKeys(a.month, b.month))
