@@ -11,35 +11,54 @@ import { DAY_BIAS } from '../formats/elff/time.js';
 const EMPTY: readonly number[] = [];
 
 /**
- * Per error host, by dense indices; turned into an ErrorHost at the end. A host sees few
- * distinct error tokens, categories and filter results, so each is counted in a short list of
- * (id, count) pairs searched from the start: a record with certificate errors bumps several, and
- * a Map costs a lookup and a store each.
+ * Counts by dense id for one error host. A host sees few distinct error tokens, categories and
+ * filter results, so they are counted in a short list of (id, count) pairs searched from the
+ * start: a record with certificate errors bumps several, and a Map costs a lookup and a store
+ * each. Past SHORT_LIST ids (a forged field listing thousands) a Map takes over, so a host's
+ * counting stays linear.
  */
+class IdCounts {
+  private pairs: number[] | undefined = [];
+  private map: Map<number, number> | undefined;
+
+  bump(id: number): void {
+    const pairs = this.pairs;
+    if (!pairs) {
+      this.map!.set(id, (this.map!.get(id) ?? 0) + 1);
+      return;
+    }
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] === id) {
+        pairs[i + 1]!++;
+        return;
+      }
+    }
+    pairs.push(id, 1);
+    if (pairs.length > 2 * SHORT_LIST) {
+      this.map = new Map();
+      for (let i = 0; i < pairs.length; i += 2) this.map.set(pairs[i]!, pairs[i + 1]!);
+      this.pairs = undefined;
+    }
+  }
+
+  /** The (id, count) pairs, first-seen order. */
+  *entries(): Generator<[number, number]> {
+    if (this.map) return yield* this.map.entries();
+    const pairs = this.pairs!;
+    for (let i = 0; i < pairs.length; i += 2) yield [pairs[i]!, pairs[i + 1]!];
+  }
+}
+const SHORT_LIST = 32;
+
+/** Per error host, by dense indices; turned into an ErrorHost at the end. */
 interface ErrorHostAcc {
-  errors: number[];
+  errors: IdCounts;
   clients: Set<number>;
-  categories: number[];
-  filterResults: number[];
+  categories: IdCounts;
+  filterResults: IdCounts;
   maxThreatRisk: number;
   firstSeen: number;
   lastSeen: number;
-}
-
-/** Adds one to `key`'s count in a list of (id, count) pairs. */
-function bump(pairs: number[], key: number): void {
-  for (let i = 0; i < pairs.length; i += 2) {
-    if (pairs[i] === key) {
-      pairs[i + 1]!++;
-      return;
-    }
-  }
-  pairs.push(key, 1);
-}
-
-/** The (id, count) pairs of a list. */
-function* counted(pairs: readonly number[]): Generator<[number, number]> {
-  for (let i = 0; i < pairs.length; i += 2) yield [pairs[i]!, pairs[i + 1]!];
 }
 
 /**
@@ -144,14 +163,14 @@ export class ElffAggregator {
   ): void {
     let acc = this.errorHosts[host];
     if (!acc) {
-      acc = { errors: [], clients: new Set(), categories: [], filterResults: [], maxThreatRisk: -1, firstSeen: -1, lastSeen: -1 };
+      acc = { errors: new IdCounts(), clients: new Set(), categories: new IdCounts(), filterResults: new IdCounts(), maxThreatRisk: -1, firstSeen: -1, lastSeen: -1 };
       this.errorHosts[host] = acc;
     }
-    for (let i = 0; i < toks.length; i++) bump(acc.errors, toks[i]!);
+    for (let i = 0; i < toks.length; i++) acc.errors.bump(toks[i]!);
     if (client !== NO_ID) acc.clients.add(client);
-    for (let i = 0; i < cats.length; i++) bump(acc.categories, cats[i]!);
+    for (let i = 0; i < cats.length; i++) acc.categories.bump(cats[i]!);
     const filter = ids[base + Slot.FilterResult]!;
-    if (filter !== NO_ID) bump(acc.filterResults, filter);
+    if (filter !== NO_ID) acc.filterResults.bump(filter);
     const risk = ids[base + Slot.ThreatRisk]!;
     const certRisk = ids[base + Slot.CertHostnameThreatRisk]!;
     if (risk !== NO_ID) acc.maxThreatRisk = Math.max(acc.maxThreatRisk, this.riskOfRaw[0]![risk]!);
@@ -195,10 +214,10 @@ export class ElffAggregator {
     this.errorHosts.forEach((acc, host) => {
       if (!acc) return;
       const h = new ErrorHost();
-      for (const [t, n] of counted(acc.errors)) h.errors.add(this.tokens.names[t]!, n);
+      for (const [t, n] of acc.errors.entries()) h.errors.add(this.tokens.names[t]!, n);
       h.clients = DistinctCount.fromParts([...acc.clients].map((c) => this.clientOf(c)));
-      for (const [c, n] of counted(acc.categories)) h.categories.add(this.categories.names[c]!, n);
-      for (const [f, n] of counted(acc.filterResults)) h.filterResults.add(v[Slot.FilterResult]![f]!, n);
+      for (const [c, n] of acc.categories.entries()) h.categories.add(this.categories.names[c]!, n);
+      for (const [f, n] of acc.filterResults.entries()) h.filterResults.add(v[Slot.FilterResult]![f]!, n);
       h.maxThreatRisk = acc.maxThreatRisk;
       h.firstSeen = acc.firstSeen;
       h.lastSeen = acc.lastSeen;

@@ -10,23 +10,23 @@ export function asciiLower(value: string): string {
 
 /** `x-rs-certificate-observed-errors` → error tokens: split on ';' and ',', trimmed, lower-cased, no '-'/'none'/empties. */
 export function certErrorTokens(raw: string): string[] {
-  const tokens: string[] = [];
+  // A Set keeps each once in first-seen order, in linear time however long a forged field is.
+  const tokens = new Set<string>();
   for (const part of raw.split(/[;,]/)) {
     const token = asciiLower(part.replace(/^ +| +$/g, ''));
-    if (token === '' || token === '-' || token === 'none') continue;
-    if (!tokens.includes(token)) tokens.push(token);
+    if (token !== '' && token !== '-' && token !== 'none') tokens.add(token);
   }
-  return tokens;
+  return [...tokens];
 }
 
-/** `cs-categories` → categories: split on ';', trimmed of spaces, empties dropped. */
+/** `cs-categories` → categories: split on ';', trimmed of spaces, empties dropped, each once. */
 export function categoryList(raw: string): string[] {
-  const list: string[] = [];
+  const list = new Set<string>();
   for (const part of raw.split(';')) {
     const category = part.replace(/^ +| +$/g, '');
-    if (category !== '' && !list.includes(category)) list.push(category);
+    if (category !== '') list.add(category);
   }
-  return list;
+  return [...list];
 }
 
 /** Threat risk as an integer 0–10, or -1 when it is not a number (`-`, `unavailable`). */
