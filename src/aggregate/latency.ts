@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { inflateSync } from 'node:zlib';
 import type * as Hdr from 'hdr-histogram-js';
 
 // Loaded on first use: only transaction logs have latencies, and the library takes longer to
@@ -92,7 +93,10 @@ export class LatencyStats {
   static decode(parts: { histogram: Uint8Array; count: number; sum: number; min: number; max: number }): LatencyStats {
     const stats = new LatencyStats();
     if (parts.count === 0) return stats;
+    if (![parts.count, parts.sum, parts.min, parts.max].every(Number.isFinite)) throw new RangeError('latency: count, sum, min and max must be finite');
+    checkEncodedHistogram(parts.histogram, stats.hdr);
     const decoded = hdrLib().decodeFromCompressedBase64(Buffer.from(parts.histogram).toString('base64'), 64, false);
+    if (decoded.totalCount !== parts.count) throw new RangeError(`latency: the histogram holds ${decoded.totalCount} values, not the ${parts.count} counted`);
     stats.hdr.add(decoded);
     stats.count = parts.count;
     stats.sum = parts.sum;
@@ -114,5 +118,51 @@ export class LatencyStats {
       p999: at(99.9),
       max: this.max,
     };
+  }
+}
+
+const V2_COMPRESSED_COOKIE = 0x1c849304;
+const V2_COOKIE = 0x1c849303;
+const cookieBase = (cookie: number): number => (cookie & ~0xf0) >>> 0;
+
+/**
+ * Checks an encoded histogram before the library reads it. The library trusts the encoding: a
+ * run of empty counts as long as a varint can say is walked slot by slot (a 56-byte snapshot
+ * that never finishes), and its inflate has no output limit (a zip bomb). Here the histogram must
+ * have this module's settings, inflate to no more than its counts can need, and keep every count
+ * inside `like`'s counts array.
+ */
+function checkEncodedHistogram(bytes: Uint8Array, like: Hdr.Histogram): void {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.length < 8 || cookieBase(b.readUInt32BE(0)) !== V2_COMPRESSED_COOKIE) throw new RangeError('latency histogram: not an HdrHistogram V2 compressed encoding');
+  const compressed = b.readInt32BE(4);
+  if (compressed < 0 || compressed > b.length - 8) throw new RangeError('latency histogram: runs past its bytes');
+  const slots = (like as unknown as { countsArrayLength: number }).countsArrayLength;
+  let raw: Buffer;
+  try {
+    // 40 header bytes and at most 9 bytes a count.
+    raw = inflateSync(b.subarray(8, 8 + compressed), { maxOutputLength: 40 + 9 * slots });
+  } catch (err) {
+    throw new RangeError(`latency histogram: ${(err as Error).message}`);
+  }
+  if (raw.length < 40 || cookieBase(raw.readUInt32BE(0)) !== V2_COOKIE) throw new RangeError('latency histogram: not an HdrHistogram V2 encoding');
+  if (raw.readInt32BE(12) !== HISTOGRAM_DIGITS || raw.readBigInt64BE(16) !== BigInt(HISTOGRAM_LOWEST_MS) || raw.readBigInt64BE(24) !== BigInt(HISTOGRAM_HIGHEST_MS)) {
+    throw new RangeError(`latency histogram: not ${HISTOGRAM_LOWEST_MS} ms to ${HISTOGRAM_HIGHEST_MS} ms at ${HISTOGRAM_DIGITS} digits`);
+  }
+  if (raw.readInt32BE(4) !== raw.length - 40) throw new RangeError('latency histogram: its payload length is not its size');
+  // ZigZag LEB128 counts; a negative one is a run of empty counts.
+  let index = 0;
+  for (let at = 40; at < raw.length; ) {
+    let value = 0n;
+    let shift = 0n;
+    for (let i = 0; i < 9 && at < raw.length; i++) {
+      const byte = raw[at++]!;
+      value |= BigInt(i === 8 ? byte : byte & 0x7f) << shift;
+      if (i === 8 || (byte & 0x80) === 0) break;
+      shift += 7n;
+    }
+    const count = (value >> 1n) ^ -(value & 1n);
+    index += count < 0n ? Number(-count) : 1;
+    if (index > slots) throw new RangeError('latency histogram: counts run past the histogram');
   }
 }

@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { HISTOGRAM_DIGITS, HISTOGRAM_HIGHEST_MS, HISTOGRAM_LOWEST_MS, LatencyStats } from '../../src/aggregate/latency.js';
 
@@ -98,5 +98,53 @@ describe('latency histograms on the wire', () => {
     expect(d.values).toEqual(expected);
     // Small values are exact.
     for (const v of [0, 1, 2, 3, 999, 1000, 2047]) expect(d.values.has(v)).toBe(true);
+  });
+});
+
+describe('latency histograms read from snapshots', () => {
+  const header = (payload: number): Buffer => {
+    const h = Buffer.alloc(40);
+    h.writeUInt32BE(V2_COOKIE_BASE | 0x10, 0);
+    h.writeInt32BE(payload, 4);
+    h.writeInt32BE(HISTOGRAM_DIGITS, 12);
+    h.writeBigInt64BE(BigInt(HISTOGRAM_LOWEST_MS), 16);
+    h.writeBigInt64BE(BigInt(HISTOGRAM_HIGHEST_MS), 24);
+    h.writeDoubleBE(1, 32);
+    return h;
+  };
+  const compressed = (raw: Buffer): Uint8Array => {
+    const body = deflateSync(raw);
+    const out = Buffer.alloc(8);
+    out.writeUInt32BE(V2_COMPRESSED_COOKIE_BASE | 0x10, 0);
+    out.writeInt32BE(body.length, 4);
+    return Buffer.concat([out, body]);
+  };
+  const decode = (histogram: Uint8Array, count = 1) => LatencyStats.decode({ histogram, count, sum: 1, min: 1, max: 1 });
+
+  it('refuse a run of empty counts past the histogram (the library would walk it slot by slot, for ever)', () => {
+    // ZigZag of -2^50 (a run of 2^50 empty counts), then a count of 1.
+    const run = Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x03, 0x02]);
+    expect(() => decode(compressed(Buffer.concat([header(run.length), run])))).toThrow('counts run past the histogram');
+  });
+
+  it('refuse a histogram that inflates past what its counts can need (a zip bomb)', () => {
+    const zeros = Buffer.alloc(8 << 20);
+    expect(() => decode(compressed(Buffer.concat([header(zeros.length), zeros])))).toThrow(/latency histogram: .*(larger|exceed|buffer)/i);
+  });
+
+  it('refuse other settings, a payload length that is not the size, and a count the histogram does not hold', () => {
+    const good = new LatencyStats();
+    for (const v of [1, 5, 9]) good.record(v);
+    const bytes = good.encodeHistogram();
+    expect(decode(bytes, 3).count).toBe(3);
+    expect(() => decode(bytes, 4)).toThrow('holds 3 values, not the 4 counted');
+    expect(() => LatencyStats.decode({ histogram: bytes, count: 3, sum: Number.NaN, min: 1, max: 9 })).toThrow('finite');
+    const raw = inflateSync(Buffer.from(bytes).subarray(8));
+    const otherDigits = Buffer.from(raw);
+    otherDigits.writeInt32BE(5, 12);
+    expect(() => decode(compressed(otherDigits), 3)).toThrow('at 3 digits');
+    const badLength = Buffer.from(raw);
+    badLength.writeInt32BE(0x7fffffff, 4);
+    expect(() => decode(compressed(badLength), 3)).toThrow('payload length');
   });
 });
