@@ -40,7 +40,8 @@ export function table(headers: string[], rows: Cell[][], align: Align[] = []): s
   const cols = headers.length;
   const body = rows.map((row) => headers.map((_, i) => cellText(row[i] ?? '')));
   const head = headers.map((h) => cellText(h));
-  const widths = head.map((h, i) => Math.max(textWidth(h), ...body.map((r) => textWidth(r[i] ?? ''))));
+  // A reduce, not a spread: a table can have more rows than a call takes arguments.
+  const widths = head.map((h, i) => body.reduce((w, r) => Math.max(w, textWidth(r[i] ?? '')), textWidth(h)));
   const aligns: Align[] = headers.map(
     (_, i) => align[i] ?? (rows.every((r) => typeof r[i] === 'number') ? 'right' : 'left'),
   );
