@@ -208,19 +208,18 @@ function snapshotOf(msg: Msg): Snapshot {
   s.meta.createdAt = String(meta['createdAt'] ?? '');
   s.meta.elapsedMs = Number(meta['elapsedMs'] ?? 0);
   s.meta.distinctExactLimit = Number(meta['distinctExactLimit'] ?? 0);
-  for (const i of (meta['inputs'] as Msg[] | undefined) ?? []) {
-    s.meta.addInput({
-      path: String(i['path'] ?? ''),
-      format: String(i['format'] ?? ''),
-      bytes: Number(i['bytes'] ?? 0),
-      mtimeMs: Number(i['mtimeMs'] ?? 0),
-      gzip: Boolean(i['gzip']),
-      ranges: ((i['ranges'] as Msg[] | undefined) ?? []).map((r) => [Number(r['start'] ?? 0), Number(r['end'] ?? 0)]),
-    });
-  }
-  for (const e of (meta['fileErrors'] as Msg[] | undefined) ?? []) {
-    s.meta.addFileError({ path: String(e['path'] ?? ''), offset: Number(e['offset'] ?? 0), message: String(e['message'] ?? '') });
-  }
+  // All at once: one sort for thousands of entries, not one per entry.
+  s.meta.addInputs(((meta['inputs'] as Msg[] | undefined) ?? []).map((i) => ({
+    path: String(i['path'] ?? ''),
+    format: String(i['format'] ?? ''),
+    bytes: Number(i['bytes'] ?? 0),
+    mtimeMs: Number(i['mtimeMs'] ?? 0),
+    gzip: Boolean(i['gzip']),
+    ranges: ((i['ranges'] as Msg[] | undefined) ?? []).map((r): [number, number] => [Number(r['start'] ?? 0), Number(r['end'] ?? 0)]),
+  })));
+  s.meta.addFileErrors(((meta['fileErrors'] as Msg[] | undefined) ?? []).map((e) => ({
+    path: String(e['path'] ?? ''), offset: Number(e['offset'] ?? 0), message: String(e['message'] ?? ''),
+  })));
   const records = (msg['records'] as Msg | undefined) ?? {};
   s.records.wellFormed = Number(records['wellFormed'] ?? 0);
   decodeCounter(records['malformedByReason'] as StringCounterMsg | undefined, s.records.malformed);

@@ -40,20 +40,41 @@ export class Meta {
   readonly overlaps = new Set<string>();
 
   addInput(input: InputInfo): void {
-    const known = this.inputs.get(input.path);
-    if (!known) {
-      this.inputs.set(input.path, { ...input, ranges: coalesce(input.ranges) });
-      return;
+    this.addInputs([input]);
+  }
+
+  /**
+   * Adds many inputs at once (a decoded snapshot's), in time linear in their ranges but for one
+   * sort per path: a snapshot may list one path thousands of times.
+   */
+  addInputs(inputs: readonly InputInfo[]): void {
+    const byPath = new Map<string, InputInfo[]>();
+    for (const input of inputs) {
+      const list = byPath.get(input.path);
+      if (list) list.push(input);
+      else byPath.set(input.path, [input]);
     }
-    if (input.ranges.some(([s, e]) => known.ranges.some(([ks, ke]) => s < ke && ks < e))) this.overlaps.add(input.path);
-    known.ranges = coalesce([...known.ranges, ...input.ranges]);
-    // The largest size and latest time seen, whatever order the parts come in.
-    known.bytes = Math.max(known.bytes, input.bytes);
-    known.mtimeMs = Math.max(known.mtimeMs, input.mtimeMs);
+    for (const [path, list] of byPath) {
+      const known = this.inputs.get(path);
+      const parts = known ? [known, ...list] : list;
+      if (rangesOverlap(parts.map((p) => p.ranges))) this.overlaps.add(path);
+      const first = parts[0]!;
+      this.inputs.set(path, {
+        ...first,
+        ranges: coalesce(parts.flatMap((p) => p.ranges)),
+        // The largest size and latest time seen, whatever order the parts come in.
+        bytes: parts.reduce((m, p) => Math.max(m, p.bytes), first.bytes),
+        mtimeMs: parts.reduce((m, p) => Math.max(m, p.mtimeMs), first.mtimeMs),
+      });
+    }
   }
 
   addFileError(error: FileError): void {
-    this.fileErrors = sortErrors([...this.fileErrors, error]);
+    this.addFileErrors([error]);
+  }
+
+  addFileErrors(errors: readonly FileError[]): void {
+    this.fileErrors = sortErrors([...this.fileErrors, ...errors]);
   }
 
   merge(other: Meta): this {
@@ -97,6 +118,25 @@ export class Snapshot {
     }
     return this;
   }
+}
+
+/** Whether a range of one part overlaps a range of another (each part's own ranges apart). */
+function rangesOverlap(parts: readonly (readonly [number, number][])[]): boolean {
+  if (parts.length < 2) return false;
+  const all = parts.flatMap((ranges, part) => ranges.map(([s, e]) => ({ s, e, part })));
+  all.sort((a, b) => a.s - b.s || a.e - b.e);
+  // Sweep by start: a range that starts before the furthest end so far, reached by another
+  // part, overlaps it. Only the two furthest ends of different parts need keeping.
+  let best = { e: Number.NEGATIVE_INFINITY, part: -1 };
+  let other = { e: Number.NEGATIVE_INFINITY, part: -1 };
+  for (const r of all) {
+    const reach = best.part !== r.part ? best.e : other.e;
+    if (r.s < reach && r.s < r.e) return true;
+    if (r.part === best.part) best = r.e > best.e ? { e: r.e, part: r.part } : best;
+    else if (r.e > best.e) [other, best] = [best, { e: r.e, part: r.part }];
+    else if (r.e > other.e) other = { e: r.e, part: r.part };
+  }
+  return false;
 }
 
 function coalesce(ranges: [number, number][]): [number, number][] {
