@@ -8,6 +8,8 @@ export class HyperLogLog {
   constructor(registers?: Uint8Array) {
     const m = 1 << HyperLogLog.PRECISION;
     if (registers && registers.length !== m) throw new RangeError(`HyperLogLog expects ${m} registers, got ${registers.length}`);
+    // A register holds a leading-zero count plus one of a 32-bit hash: 33 at most.
+    if (registers && registers.some((r) => r > 33)) throw new RangeError('HyperLogLog register above 33');
     this.registers = registers ? Uint8Array.from(registers) : new Uint8Array(m);
   }
 

@@ -6,6 +6,7 @@ import { edgePlace, OcspStats, requestKey } from '../aggregate/ocsp.js';
 import { AuditStats } from '../aggregate/audit.js';
 import { ReconcileSide } from '../aggregate/reconcile.js';
 import { snapshotMessage } from './schema.js';
+import { checkedHour } from './proxysg-wire.js';
 import { SCHEMA_VERSION, Snapshot } from './snapshot.js';
 import { writeSnapshot, type EjbcaPartWriter } from './snapshot-writer.js';
 
@@ -80,6 +81,7 @@ function decodeOcsp(msg: Msg): OcspStats {
   o.certIds = Number(msg['certIds'] ?? 0);
   for (const key of OCSP_STRING_COUNTERS) decodeCounter(msg[key] as StringCounterMsg | undefined, o[key]);
   for (const key of OCSP_INT_COUNTERS) decodeIntCounter(msg[key] as IntCounterMsg | undefined, o[key]);
+  for (const hour of o.hourRequests.map.keys()) checkedHour(hour);
   o.replyTime.merge(decodeLatency(msg['replyTime'] as Msg | undefined));
   o.processTime.merge(decodeLatency(msg['processTime'] as Msg | undefined));
   for (const e of (msg['edges'] as Msg[] | undefined) ?? []) {
@@ -90,7 +92,7 @@ function decodeOcsp(msg: Msg): OcspStats {
       certIds: Number(e['certIds'] ?? 0),
       replyTime: Number(e['replyTime'] ?? 0),
       processTime: e['processTime'] === undefined ? 0 : Number(e['processTime']),
-      hour: Number(e['hour'] ?? 0),
+      hour: checkedHour(Number(e['hour'] ?? 0)),
       month: String(e['month'] ?? ''),
       issuer: text('issuer'),
       requestor: text('requestor'),

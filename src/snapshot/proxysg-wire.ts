@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import { DistinctCount } from '../aggregate/distinct.js';
+import { DistinctCount, EXACT_DISTINCT_LIMIT } from '../aggregate/distinct.js';
 import { HyperLogLog } from '../aggregate/hyperloglog.js';
 import { ErrorHost, ProxySgStats } from '../aggregate/proxysg.js';
 import {
@@ -51,6 +51,7 @@ export function installProxySgWire(type: protobuf.Type, stringCounter: protobuf.
         else p.errorHosts.set(host, h);
       } else if (hours && wire === LEN) {
         decodeIntCounter(intCounter.toObject(intCounter.decode(r, r.uint32())) as IntCounterMsg, p[hours]);
+        for (const hour of p[hours].map.keys()) checkedHour(hour);
       } else {
         r.skipType(wire);
       }
@@ -87,8 +88,8 @@ function decodeErrorHost(r: protobuf.Reader, stringCounter: protobuf.Type): [str
         const t = r.uint32();
         if (t === ((1 << 3) | LEN)) exact = r.bytes();
         else if (t === ((3 << 3) | LEN)) hll = r.bytes();
-        else if (t === ((2 << 3) | LEN)) for (const packedEnd = r.uint32() + r.pos; r.pos < packedEnd;) exactLengths.push(readVarint(r));
-        else if (t === ((2 << 3) | VARINT)) exactLengths.push(readVarint(r));
+        else if (t === ((2 << 3) | LEN)) for (const packedEnd = r.uint32() + r.pos; r.pos < packedEnd;) pushExactLength(exactLengths, readVarint(r));
+        else if (t === ((2 << 3) | VARINT)) pushExactLength(exactLengths, readVarint(r));
         else r.skipType(t & 7);
       }
       if (r.pos !== stop) throw new RangeError('DistinctCount runs past its length');
@@ -96,8 +97,8 @@ function decodeErrorHost(r: protobuf.Reader, stringCounter: protobuf.Type): [str
       const n = readVarint(r);
       const value = n % 2 === 0 ? n / 2 : -(n + 1) / 2;
       if (field === 6) h.maxThreatRisk = value;
-      else if (field === 7) h.firstSeen = value;
-      else h.lastSeen = value;
+      else if (field === 7) h.firstSeen = checkedSeconds(value);
+      else h.lastSeen = checkedSeconds(value);
     } else {
       r.skipType(wire);
     }
@@ -105,4 +106,22 @@ function decodeErrorHost(r: protobuf.Reader, stringCounter: protobuf.Type): [str
   if (r.pos !== end) throw new RangeError('ErrorHost runs past its length');
   h.clients = DistinctCount.fromParts(unpackStrings(exact, exactLengths), hll && hll.length > 0 ? new HyperLogLog(hll) : undefined);
   return [host, h];
+}
+
+/** Past the limit a writer keeps the sketch instead: more exact values are no snapshot's. */
+function pushExactLength(lengths: number[], length: number): void {
+  if (lengths.length === EXACT_DISTINCT_LIMIT) throw new RangeError(`more than ${EXACT_DISTINCT_LIMIT} exact distinct values`);
+  lengths.push(length);
+}
+
+/** Epoch seconds a date can show (±8.64e12): a time out of that range is no log's. */
+export function checkedSeconds(value: number): number {
+  if (Math.abs(value) > 8.64e12) throw new RangeError(`time ${value} out of range`);
+  return value;
+}
+
+/** Hours since the epoch a date can show (±2.4e9). */
+export function checkedHour(value: number): number {
+  if (Math.abs(value) > 2.4e9) throw new RangeError(`hour ${value} out of range`);
+  return value;
 }

@@ -79,6 +79,7 @@ export function readVarint(r: protobuf.Reader): number {
     if (r.pos >= r.len) throw new RangeError('varint runs past the end');
     const b = r.buf[r.pos++]!;
     value += (b & 0x7f) * scale;
+    if (value > Number.MAX_SAFE_INTEGER) throw new RangeError('varint above 2^53');
     if (b < 0x80) return value;
     scale *= 128;
   }
