@@ -27,6 +27,13 @@ class Column<T extends Int32Array | Uint32Array | Int8Array> {
   get(i: number): number {
     return this.data[i]!;
   }
+  private probe: T | undefined;
+  /** Whether `v` is stored as it is (a typed array wraps what does not fit). */
+  readonly fits = (v: number): boolean => {
+    const probe = (this.probe ??= this.make(1));
+    probe[0] = v;
+    return probe[0] === v;
+  };
   /** Appends many values at once (a merge), mapping each through `map` when given. */
   append(values: ArrayLike<number>, map?: (v: number) => number): void {
     const need = this.length + values.length;
@@ -104,6 +111,13 @@ export class ReconcileSide {
       if (columns.session[i]! >= sessions.length) throw new RangeError('reconcile entry names an unknown session');
     }
     const other = new ReconcileSide();
+    // Each value must fit its column as it is: a status of 300 would be stored as 44.
+    for (const name of ['logId', 'status', 'responseStatus', 'certId', 'certStatus', 'reason'] as const) {
+      const fits = other[name].fits;
+      for (let i = 0; i < columns[name].length; i++) {
+        if (!fits(columns[name][i]!)) throw new RangeError(`reconcile ${name} ${columns[name][i]} out of range`);
+      }
+    }
     sessions.forEach((s) => other.sessionOf(s));
     other.session.append(columns.session);
     other.logId.append(columns.logId);

@@ -42,3 +42,13 @@ describe('hostile snapshots', () => {
     expect(() => new HyperLogLog(registers)).toThrow('register above 33');
   });
 });
+
+describe('hostile reconciliation columns', () => {
+  it('a status that does not fit its column is refused, not stored wrapped (300 as 44)', async () => {
+    const { ReconcileSide } = await import('../../src/aggregate/reconcile.js');
+    const columns = (status: number) => ({ session: [0], logId: [1], status: [status], responseStatus: [0], certId: [0], certStatus: [0], reason: [-1] });
+    expect(ReconcileSide.fromColumns(['s'], columns(6)).status.get(0)).toBe(6);
+    expect(() => ReconcileSide.fromColumns(['s'], columns(300))).toThrow('reconcile status 300 out of range');
+    expect(() => ReconcileSide.fromColumns(['s'], columns(1.5))).toThrow('out of range');
+  });
+});
