@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { ADDON_ABI_VERSION, type NativeAddon } from './addon-types.js';
@@ -7,7 +8,7 @@ import { encodePatternSpec, type PatternSpec } from '../formats/pattern-spec.js'
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** src/native and dist/native both sit two levels below the package root. */
-const ADDON_PATH = join(here, '..', '..', 'build', 'Release', 'certcrunch.node');
+export const ADDON_PATH = join(here, '..', '..', 'build', 'Release', 'certcrunch.node');
 
 export interface KernelChoice {
   kernel: Kernel;
@@ -34,7 +35,37 @@ export function selectKernel(): KernelChoice {
   return chosen;
 }
 
+/**
+ * Refuses an addon file cut short (an interrupted copy or install): the loader maps it whole,
+ * and the first touch of a page past its end kills the process with SIGBUS, beyond any catch.
+ * Checks that a 64-bit little-endian ELF file holds its loaded segments and section table;
+ * other formats are left to the loader.
+ */
+export function checkAddonFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(64);
+    if (readSync(fd, head, 0, 64, 0) < 64 || head.readUInt32BE(0) !== 0x7f454c46 || head[4] !== 2 || head[5] !== 1) return;
+    const cut = new Error(`${path} is cut short; run npm run build:native`);
+    const programs = Number(head.readBigUInt64LE(0x20));
+    const programSize = head.readUInt16LE(0x36);
+    const programCount = head.readUInt16LE(0x38);
+    const sections = Number(head.readBigUInt64LE(0x28));
+    if (programs + programSize * programCount > size || sections + head.readUInt16LE(0x3a) * head.readUInt16LE(0x3c) > size) throw cut;
+    const table = Buffer.alloc(programSize * programCount);
+    readSync(fd, table, 0, table.length, programs);
+    for (let at = 0; at + 40 <= table.length; at += programSize) {
+      const loaded = table.readUInt32LE(at) === 1; // PT_LOAD
+      if (loaded && Number(table.readBigUInt64LE(at + 8)) + Number(table.readBigUInt64LE(at + 32)) > size) throw cut;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function loadAddon(): NativeAddon {
+  checkAddonFile(ADDON_PATH);
   const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
   if (addon.abiVersion !== ADDON_ABI_VERSION) {
     throw new Error(`addon ABI ${addon.abiVersion} does not match ${ADDON_ABI_VERSION}; run npm run build:native`);
