@@ -12,6 +12,8 @@ export function certIdDigest(hashAlgorithm: string, issuerNameHash: string, issu
   return hash64(`${hashAlgorithm}|${issuerNameHash.toLowerCase()}|${issuerKeyHash.toLowerCase()}|${serial.toLowerCase()}`)[0];
 }
 
+const clamp = (v: number, min: number, max: number): number => (v < min ? min : v > max ? max : v);
+
 /** A growable typed column. */
 class Column<T extends Int32Array | Uint32Array | Int8Array> {
   length = 0;
@@ -81,14 +83,19 @@ export class ReconcileSide {
     return this.sessionIds.id(sessionId);
   }
 
+  /**
+   * A value past its column's range (only a forged log has one: EJBCA's LOG_ID is a Java int and
+   * its statuses are small) is held at the nearest end rather than wrapped, so that a STATUS of
+   * 300 cannot pass for 44.
+   */
   add(e: { sessionId: string; logId: number; status: number; responseStatus?: number; certId?: number; certStatus?: number; reason?: number }): void {
     this.session.push(this.sessionOf(e.sessionId));
-    this.logId.push(e.logId);
-    this.status.push(e.status);
-    this.responseStatus.push(e.responseStatus ?? -1);
+    this.logId.push(clamp(e.logId, -(2 ** 31), 2 ** 31 - 1));
+    this.status.push(clamp(e.status, -128, 127));
+    this.responseStatus.push(clamp(e.responseStatus ?? -1, -128, 127));
     this.certId.push(e.certId ?? 0);
-    this.certStatus.push(e.certStatus ?? -1);
-    this.reason.push(e.reason ?? -1);
+    this.certStatus.push(clamp(e.certStatus ?? -1, -128, 127));
+    this.reason.push(clamp(e.reason ?? -1, -128, 127));
   }
 
   merge(other: ReconcileSide): this {

@@ -31,4 +31,14 @@ describe('reconcile', () => {
     const audit = side([{ sessionId: 'aa', logId: 1, status: 0, responseStatus: 0, certId: 5, certStatus: 1, reason: 4 }]);
     expect(reconcile(trx, audit)).toMatchObject({ matched: 1, mismatched: 0 });
   });
+
+  it('a status past its column (a forged log) is held at the end, not wrapped: 300 is no match for 44', () => {
+    const trx = side([{ sessionId: 'aa', logId: 1, status: 300, certId: 5, certStatus: 0 }, { sessionId: 'aa', logId: 2, status: 300, certId: 5, certStatus: 0 }]);
+    const audit = side([
+      { sessionId: 'aa', logId: 1, status: 44, responseStatus: 44, certId: 5, certStatus: 0 },
+      { sessionId: 'aa', logId: 2, status: 300, responseStatus: 300, certId: 5, certStatus: 0 },
+    ]);
+    expect(reconcile(trx, audit)).toMatchObject({ matched: 1, mismatched: 1 });
+    expect(trx.status.get(0)).toBe(127);
+  });
 });
