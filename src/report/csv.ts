@@ -34,8 +34,6 @@ function joinCounts(entries: Record<string, number>): string {
     .join(';');
 }
 
-const countRows = (entries: Record<string, number>): CsvCell[][] => rankedEntries(entries).map(([k, n]) => [k, n]);
-
 function writeTable(path: string, t: CsvTable): Promise<void> {
   // The header is the first row, so an empty table is still a valid file with its columns.
   const rows = [t.headers, ...t.rows].map((r) => r.map(cell));
@@ -49,7 +47,7 @@ function writeTable(path: string, t: CsvTable): Promise<void> {
 function baseTables(report: Report): CsvTable[] {
   return [
     { file: 'inputs.csv', headers: ['path', 'format', 'bytes'], rows: report.inputs.map((i) => [i.path, i.format, i.bytes]) },
-    { file: 'records.csv', headers: ['reason', 'count'], rows: countRows(report.records.malformedByReason) },
+    { file: 'records.csv', headers: ['reason', 'count'], rows: rankedEntries(report.records.malformedByReason) },
     {
       file: 'malformed-samples.csv',
       headers: ['path', 'offset', 'reason', 'excerpt'],
@@ -66,7 +64,7 @@ function baseTables(report: Report): CsvTable[] {
 function proxySgTables(p: ProxySgReport): CsvTable[] {
   const policy = [...p.policyCandidates.exempt, ...p.policyCandidates.block];
   return [
-    { file: 'cert-errors.csv', headers: ['error', 'count'], rows: countRows(p.certErrors) },
+    { file: 'cert-errors.csv', headers: ['error', 'count'], rows: rankedEntries(p.certErrors) },
     {
       file: 'top-hosts.csv',
       headers: ['host', 'requests', 'certErrorRequests', 'clients', 'clientsEstimated', 'errors', 'firstSeen', 'lastSeen'],
@@ -113,12 +111,12 @@ function proxySgTables(p: ProxySgReport): CsvTable[] {
       headers: ['category', 'requests', 'certErrorRequests'],
       rows: rankedByRequests(p.byCategory).map(([c, v]) => [c, v.requests, v.certErrorRequests]),
     },
-    { file: 'by-cipher-strength.csv', headers: ['cipherStrength', 'count'], rows: countRows(p.byCipherStrength) },
-    { file: 'by-filter-result.csv', headers: ['filterResult', 'count'], rows: countRows(p.byFilterResult) },
-    { file: 'by-action.csv', headers: ['action', 'count'], rows: countRows(p.byAction) },
-    { file: 'by-exception.csv', headers: ['exception', 'count'], rows: countRows(p.byException) },
-    { file: 'by-threat-risk.csv', headers: ['threatRisk', 'count'], rows: countRows(p.byThreatRisk) },
-    { file: 'ocsp-errors.csv', headers: ['error', 'count'], rows: countRows(p.ocspErrors) },
+    { file: 'by-cipher-strength.csv', headers: ['cipherStrength', 'count'], rows: rankedEntries(p.byCipherStrength) },
+    { file: 'by-filter-result.csv', headers: ['filterResult', 'count'], rows: rankedEntries(p.byFilterResult) },
+    { file: 'by-action.csv', headers: ['action', 'count'], rows: rankedEntries(p.byAction) },
+    { file: 'by-exception.csv', headers: ['exception', 'count'], rows: rankedEntries(p.byException) },
+    { file: 'by-threat-risk.csv', headers: ['threatRisk', 'count'], rows: rankedEntries(p.byThreatRisk) },
+    { file: 'ocsp-errors.csv', headers: ['error', 'count'], rows: rankedEntries(p.ocspErrors) },
     {
       file: 'top-clients.csv',
       headers: ['client', 'requests', 'certErrorRequests'],

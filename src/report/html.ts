@@ -47,7 +47,6 @@ function htmlTable(headers: string[], rows: HtmlCell[][], numeric: boolean[] = [
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body.join('\n')}\n</tbody></table>`;
 }
 
-const countRows = (entries: Record<string, number>): HtmlCell[][] => rankedEntries(entries).map(([k, n]) => [k, n]);
 const fmt = (x: number): string => x.toFixed(1);
 
 /** Vertical bars per bucket: all requests behind, cert-error requests in front (always a subset). */
@@ -145,12 +144,12 @@ function card(value: string, caption: string): string {
 
 function proxySgSections(p: ProxySgReport): string[] {
   const simple = (title: string, column: string, entries: Record<string, number>): string =>
-    `<h3>${title}</h3>${htmlTable([column, 'requests'], countRows(entries))}`;
+    `<h3>${title}</h3>${htmlTable([column, 'requests'], rankedEntries(entries))}`;
   return [
     '<h2>ProxySG</h2>',
     `<h3>Requests over time</h3>${timelineChart(p)}`,
     `<h3>Certificate errors</h3>${barChart(rankedEntries(p.certErrors), 'certificate errors')}`,
-    htmlTable(['error', 'requests'], countRows(p.certErrors)),
+    htmlTable(['error', 'requests'], rankedEntries(p.certErrors)),
     `<h3>Top hosts presenting invalid certificates</h3>`,
     barChart(
       p.topHosts.map((t) => [t.host, t.certErrorRequests]),
@@ -220,7 +219,7 @@ export function renderHtml(report: Report): string {
     '<h2>Inputs</h2>',
     htmlTable(['path', 'format', 'bytes'], report.inputs.map((i) => [i.path, i.format, i.bytes])),
     '<h3>Malformed records by reason</h3>',
-    htmlTable(['reason', 'records'], countRows(report.records.malformedByReason)),
+    htmlTable(['reason', 'records'], rankedEntries(report.records.malformedByReason)),
     '<h3>File errors</h3>',
     htmlTable(['path', 'offset', 'message'], report.fileErrors.map((e) => [e.path, e.offset, e.message])),
     '<h3>Malformed samples</h3>',

@@ -11,8 +11,6 @@ export interface ReportTable {
   rows: (string | number)[][];
 }
 
-const countRows = (entries: Record<string, number>): (string | number)[][] => rankedEntries(entries).map(([k, n]) => [k, n]);
-
 function latencyRows(name: string, l: LatencySummary): (string | number)[] {
   return [name, l.count, l.min, l.mean, l.p50, l.p90, l.p99, l.p999, l.max];
 }
@@ -22,18 +20,18 @@ export function ocspTables(o: OcspReport): ReportTable[] {
   const latency = [latencyRows('REPLY_TIME', o.replyTimeMs)];
   if (o.processTimeMs) latency.push(latencyRows('PROCESS_TIME', o.processTimeMs));
   const tables: ReportTable[] = [
-    { title: 'OCSP responses by status (per request)', file: 'ocsp-by-status.csv', headers: ['status', 'requests'], rows: countRows(o.byStatus) },
-    { title: 'Certificate status (rows of successful requests)', file: 'ocsp-by-cert-status.csv', headers: ['cert status', 'rows'], rows: countRows(o.byCertStatus) },
+    { title: 'OCSP responses by status (per request)', file: 'ocsp-by-status.csv', headers: ['status', 'requests'], rows: rankedEntries(o.byStatus) },
+    { title: 'Certificate status (rows of successful requests)', file: 'ocsp-by-cert-status.csv', headers: ['cert status', 'rows'], rows: rankedEntries(o.byCertStatus) },
   ];
   if (o.byRevocationReason) {
-    tables.push({ title: 'Revocation reasons', file: 'ocsp-by-revocation-reason.csv', headers: ['reason', 'rows'], rows: countRows(o.byRevocationReason) });
+    tables.push({ title: 'Revocation reasons', file: 'ocsp-by-revocation-reason.csv', headers: ['reason', 'rows'], rows: rankedEntries(o.byRevocationReason) });
   }
   tables.push(
     { title: 'Latency (ms, one value per request)', file: 'ocsp-latency.csv', headers: ['metric', 'count', 'min', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], rows: latency },
     { title: 'Top clients', file: 'ocsp-by-client.csv', headers: ['client', 'requests', 'cert IDs'], rows: o.byClient.map((c) => [c.client, c.requests, c.certIds]) },
     { title: 'Charging (per client and month of LOG_TIME, UTC)', file: 'ocsp-charging.csv', headers: ['client', 'month', 'requests', 'cert IDs'], rows: o.charging.map((c) => [c.client, c.month, c.requests, c.certIds]) },
     { title: 'Issuers (ISSUER_NAME_DN)', file: 'ocsp-by-issuer.csv', headers: ['issuer', 'requests'], rows: o.byIssuer.map((i) => [i.issuer, i.requests]) },
-    { title: 'Requestors of signed requests', file: 'ocsp-requestors.csv', headers: ['requestor', 'requests'], rows: countRows(o.requestors) },
+    { title: 'Requestors of signed requests', file: 'ocsp-requestors.csv', headers: ['requestor', 'requests'], rows: rankedEntries(o.requestors) },
     { title: 'Requests per hour (LOG_TIME, UTC)', file: 'ocsp-timeline.csv', headers: ['hour', 'requests'], rows: o.timeline.map((t) => [t.start, t.requests]) },
   );
   return tables;
@@ -48,10 +46,10 @@ export function ocspSummary(o: OcspReport): string {
 /** The EJBCA audit-log tables. */
 export function auditTables(a: AuditReport): ReportTable[] {
   return [
-    { title: 'Audit: responses by status', file: 'audit-by-response-status.csv', headers: ['status', 'records'], rows: countRows(a.byResponseStatus) },
-    { title: 'Audit: certificate status (every SingleResponse)', file: 'audit-by-cert-status.csv', headers: ['cert status', 'responses'], rows: countRows(a.byCertStatus) },
-    { title: 'Audit: response signatures', file: 'audit-signatures.csv', headers: ['result', 'responses'], rows: countRows(a.signatures) },
-    { title: 'Audit: undecodable records by reason', file: 'audit-undecodable.csv', headers: ['reason', 'records'], rows: countRows(a.undecodableByReason) },
+    { title: 'Audit: responses by status', file: 'audit-by-response-status.csv', headers: ['status', 'records'], rows: rankedEntries(a.byResponseStatus) },
+    { title: 'Audit: certificate status (every SingleResponse)', file: 'audit-by-cert-status.csv', headers: ['cert status', 'responses'], rows: rankedEntries(a.byCertStatus) },
+    { title: 'Audit: response signatures', file: 'audit-signatures.csv', headers: ['result', 'responses'], rows: rankedEntries(a.signatures) },
+    { title: 'Audit: undecodable records by reason', file: 'audit-undecodable.csv', headers: ['reason', 'records'], rows: rankedEntries(a.undecodableByReason) },
   ];
 }
 

@@ -2,6 +2,7 @@
  * The rows of a report's `{ key: n }` tables in the order the model ranks them: count
  * descending, then key ascending. Read back from an object, keys that look like array indices
  * ("128", "256", "2") would otherwise come first, in numeric order, whatever their counts.
+ * The [key, count] pairs are the rows of those tables in every renderer.
  */
 
 const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,6 +1,6 @@
 import { ejbcaSections } from './ocsp-tables.js';
 import type { PolicyRow, ProxySgReport, Report } from './model.js';
-import { formatNumber, indent, table, type Cell } from './table.js';
+import { formatNumber, indent, table } from './table.js';
 import { terminalSafe } from './text-safety.js';
 import { rankedByRequests, rankedEntries } from './ranking.js';
 
@@ -50,11 +50,6 @@ export function counts(entries: Record<string, number>): string {
   return rankedEntries(entries)
     .map(([k, n]) => `${k} ${formatNumber(n)}`)
     .join(', ');
-}
-
-/** Rows of a `{ value: n }` table, keeping the model's ranked order. */
-function countRows(entries: Record<string, number>): Cell[][] {
-  return rankedEntries(entries).map(([k, n]) => [k, n]);
 }
 
 /** Width of the timeline's "#" bar at its largest bucket. */
@@ -118,7 +113,7 @@ function renderProxySg(
       (p.recordsWithoutTime > 0 ? `, ${formatNumber(p.recordsWithoutTime)} without a readable time` : ''),
   );
 
-  section('Certificate errors', table(['error', 'requests'], countRows(p.certErrors)));
+  section('Certificate errors', table(['error', 'requests'], rankedEntries(p.certErrors)));
 
   section(
     'Top hosts presenting invalid certificates',
@@ -147,12 +142,12 @@ function renderProxySg(
       rankedByRequests(p.byCategory).map(([c, v]) => [c, v.requests, v.certErrorRequests]),
     ),
   );
-  section('Cipher strength', table(['strength', 'requests'], countRows(p.byCipherStrength)));
-  section('Filter result', table(['result', 'requests'], countRows(p.byFilterResult)));
-  section('Action', table(['action', 'requests'], countRows(p.byAction)));
-  section('Exception', table(['exception', 'requests'], countRows(p.byException)));
-  section('Threat risk', table(['risk', 'requests'], countRows(p.byThreatRisk)));
-  section('OCSP errors', table(['error', 'requests'], countRows(p.ocspErrors)));
+  section('Cipher strength', table(['strength', 'requests'], rankedEntries(p.byCipherStrength)));
+  section('Filter result', table(['result', 'requests'], rankedEntries(p.byFilterResult)));
+  section('Action', table(['action', 'requests'], rankedEntries(p.byAction)));
+  section('Exception', table(['exception', 'requests'], rankedEntries(p.byException)));
+  section('Threat risk', table(['risk', 'requests'], rankedEntries(p.byThreatRisk)));
+  section('OCSP errors', table(['error', 'requests'], rankedEntries(p.ocspErrors)));
   section(
     'Top clients (by cert-error requests)',
     table(
