@@ -12,30 +12,40 @@ export function certIdDigest(hashAlgorithm: string, issuerNameHash: string, issu
   return hash64(`${hashAlgorithm}|${issuerNameHash.toLowerCase()}|${issuerKeyHash.toLowerCase()}|${serial.toLowerCase()}`)[0];
 }
 
-const clamp = (v: number, min: number, max: number): number => (v < min ? min : v > max ? max : v);
-
 /** A growable typed column. */
 class Column<T extends Int32Array | Uint32Array | Int8Array> {
   length = 0;
-  constructor(private data: T, private readonly make: (n: number) => T) {}
+  /** The values stored as they are; a typed array would wrap the others. */
+  private readonly min: number;
+  private readonly max: number;
+
+  constructor(private data: T, private readonly make: (n: number) => T) {
+    const bits = data.BYTES_PER_ELEMENT * 8;
+    const signed = !(data instanceof Uint32Array);
+    this.min = signed ? -(2 ** (bits - 1)) : 0;
+    this.max = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  }
+
+  /**
+   * Appends `v`, held at the column's nearest end when past it rather than wrapped: only a
+   * forged log has such a value (EJBCA's LOG_ID is a Java int, its statuses are small), and a
+   * STATUS of 300 must not pass for 44.
+   */
   push(v: number): void {
     if (this.length === this.data.length) {
       const bigger = this.make(Math.max(16, this.data.length * 2));
       bigger.set(this.data);
       this.data = bigger;
     }
-    this.data[this.length++] = v;
+    this.data[this.length++] = v < this.min ? this.min : v > this.max ? this.max : v;
   }
   get(i: number): number {
     return this.data[i]!;
   }
-  private probe: T | undefined;
-  /** Whether `v` is stored as it is (a typed array wraps what does not fit). */
-  readonly fits = (v: number): boolean => {
-    const probe = (this.probe ??= this.make(1));
-    probe[0] = v;
-    return probe[0] === v;
-  };
+  /** Whether `v` is stored as it is. */
+  fits(v: number): boolean {
+    return Number.isInteger(v) && v >= this.min && v <= this.max;
+  }
   /** Appends many values at once (a merge), mapping each through `map` when given. */
   append(values: ArrayLike<number>, map?: (v: number) => number): void {
     const need = this.length + values.length;
@@ -83,19 +93,14 @@ export class ReconcileSide {
     return this.sessionIds.id(sessionId);
   }
 
-  /**
-   * A value past its column's range (only a forged log has one: EJBCA's LOG_ID is a Java int and
-   * its statuses are small) is held at the nearest end rather than wrapped, so that a STATUS of
-   * 300 cannot pass for 44.
-   */
   add(e: { sessionId: string; logId: number; status: number; responseStatus?: number; certId?: number; certStatus?: number; reason?: number }): void {
     this.session.push(this.sessionOf(e.sessionId));
-    this.logId.push(clamp(e.logId, -(2 ** 31), 2 ** 31 - 1));
-    this.status.push(clamp(e.status, -128, 127));
-    this.responseStatus.push(clamp(e.responseStatus ?? -1, -128, 127));
+    this.logId.push(e.logId);
+    this.status.push(e.status);
+    this.responseStatus.push(e.responseStatus ?? -1);
     this.certId.push(e.certId ?? 0);
-    this.certStatus.push(clamp(e.certStatus ?? -1, -128, 127));
-    this.reason.push(clamp(e.reason ?? -1, -128, 127));
+    this.certStatus.push(e.certStatus ?? -1);
+    this.reason.push(e.reason ?? -1);
   }
 
   merge(other: ReconcileSide): this {
@@ -120,9 +125,9 @@ export class ReconcileSide {
     const other = new ReconcileSide();
     // Each value must fit its column as it is: a status of 300 would be stored as 44.
     for (const name of ['logId', 'status', 'responseStatus', 'certId', 'certStatus', 'reason'] as const) {
-      const fits = other[name].fits;
+      const column = other[name];
       for (let i = 0; i < columns[name].length; i++) {
-        if (!fits(columns[name][i]!)) throw new RangeError(`reconcile ${name} ${columns[name][i]} out of range`);
+        if (!column.fits(columns[name][i]!)) throw new RangeError(`reconcile ${name} ${columns[name][i]} out of range`);
       }
     }
     sessions.forEach((s) => other.sessionOf(s));
