@@ -179,14 +179,7 @@ export function readChildren(bytes: Uint8Array, parent: Tlv): Tlv[] {
 
 /** The value inside an EXPLICIT context tag. */
 export function readExplicit(bytes: Uint8Array, wrapper: Tlv): Tlv {
-  if (!wrapper.constructed) throw new DerError('unexpected-tag', wrapper.start, 'expected a constructed value');
-  // Every child is read, as readChildren would, so a malformed one after the first fails alike.
-  let inner: Tlv | undefined;
-  for (let pos = wrapper.contentStart; pos < wrapper.contentEnd; ) {
-    const child = readTlv(bytes, pos, wrapper.contentEnd);
-    inner ??= child;
-    pos = child.end;
-  }
+  const [inner] = readChildren(bytes, wrapper);
   if (inner === undefined) throw new DerError('truncated', wrapper.start, 'empty explicit tag');
   return inner;
 }
