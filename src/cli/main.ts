@@ -28,12 +28,12 @@ function versionText(): string {
   return `certcrunch ${TOOL_VERSION} (kernel: ${choice.kernel.name}${choice.reason ? `; ${choice.reason}` : ''})`;
 }
 
-/** Report rendering loads when a command needs it, not before every scan. */
-async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<void> {
-  await (await import('./output.js')).emitOutputs(snapshot, options);
-}
-
+/** Report rendering and output load when a command needs them, not before every scan. */
 const outputModule = () => import('./output.js');
+
+async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<void> {
+  await (await outputModule()).emitOutputs(snapshot, options);
+}
 
 async function readSnapshots(paths: readonly string[]): Promise<Snapshot> {
   const [{ decodeSnapshot }, { Snapshot }] = await Promise.all([import('../snapshot/codec.js'), import('../snapshot/snapshot.js')]);

@@ -162,9 +162,7 @@ export async function describeInputs(
     if (detected.trx) input.trx = detected.trx;
     if (detected.audit) input.audit = detected.audit;
     const fields = detected.format === 'proxysg' ? firstFieldsDirective(head) : undefined;
-    if (fields !== undefined) {
-      input.headFields = fields;
-    }
+    if (fields !== undefined) input.headFields = fields;
     inputs.push(input);
   }
   return inputs;
