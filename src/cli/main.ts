@@ -103,11 +103,13 @@ function buildProgram(): Command {
         onProgress: progress.update,
       }).finally(progress.stop);
       await (await outputModule()).refuseInputsAsOutputs(outputOptions(opts), result.snapshot.meta.inputs.keys());
-      await emitOutputs(result.snapshot, outputOptions(opts));
+      const failedOutputs = await emitOutputs(result.snapshot, outputOptions(opts)).then(() => undefined, (err: Error) => err);
       if (result.fileErrors.length > 0) {
         const e = result.fileErrors[0]!;
-        throw new CertcrunchError('ERR_INPUT', `${e.path}: at byte ${e.offset}: ${e.message} (records before it were counted)`);
+        const also = failedOutputs ? `; ${failedOutputs.message}` : '';
+        throw new CertcrunchError('ERR_INPUT', `${e.path}: at byte ${e.offset}: ${e.message} (records before it were counted)${also}`);
       }
+      if (failedOutputs) throw failedOutputs;
     });
 
   program

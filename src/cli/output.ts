@@ -15,14 +15,34 @@ export interface OutputOptions {
   top?: number;
 }
 
-/** Writes what the options ask for: snapshot file, CSV tables, HTML, and JSON or text on stdout. */
+/**
+ * Writes what the options ask for: snapshot file, CSV tables, HTML, and JSON or text on stdout.
+ * One output failing does not cost the others: each is tried, the report still reaches stdout
+ * (hours of crunching are not lost to a full disk), and then the failures are thrown as one error.
+ */
 export async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<void> {
-  if (options.out) await writeWhole(options.out, encodeSnapshot(snapshot));
+  const failures: string[] = [];
+  const attempt = async (write: () => Promise<void>): Promise<void> => {
+    try {
+      await write();
+    } catch (err) {
+      failures.push((err as Error).message);
+    }
+  };
+  const { out, csv, html } = options;
+  if (out) await attempt(() => writeWhole(out, encodeSnapshot(snapshot)));
   const report = buildReport(snapshot, options.top === undefined ? {} : { top: options.top });
   // CSV and HTML load only when asked for: every run pays for what it imports.
-  if (options.csv) await (await import('../report/csv.js')).writeCsvTables(report, options.csv);
-  if (options.html) await writeWhole(options.html, (await import('../report/html.js')).renderHtml(report));
+  if (csv) {
+    const { writeCsvTables } = await import('../report/csv.js');
+    await attempt(async () => void (await writeCsvTables(report, csv)));
+  }
+  if (html) {
+    const { renderHtml } = await import('../report/html.js');
+    await attempt(() => writeWhole(html, renderHtml(report)));
+  }
   await writeStdout(options.json ? `${terminalSafeJson(report)}\n` : renderText(report));
+  if (failures.length > 0) throw new CertcrunchError('ERR_INPUT', `${failures.join('; ')} (the report was printed)`);
 }
 
 /**

@@ -490,6 +490,28 @@ describe('errors and exit codes', () => {
     expect(readdirSync(blocked)).toEqual(['kept.pb']);
   });
 
+  it('an output that fails costs neither the report nor the other outputs: each is tried, the report printed, exit 1 naming every failure', async () => {
+    const whole = await runCli(['analyze', fixtures.ssl, '--json']);
+    expect(whole.code).toBe(0);
+    const html = join(dir, 'after-failure.html');
+    const csv = join(dir, 'after-failure-csv');
+    const r = await runCli(['analyze', fixtures.ssl, '--json', '-o', join(dir, 'no', 'such', 'dir', 's.pb'), '--csv', '/proc/certcrunch-csv', '--html', html]);
+    expectFatal(r, join(dir, 'no', 'such', 'dir', 's.pb'));
+    expect(r.stderr).toContain('/proc/certcrunch-csv: cannot create directory');
+    expect(r.stderr).toContain('(the report was printed)');
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(whole.stdout));
+    expect(readFileSync(html, 'utf8')).toContain('<html');
+    expect(existsSync(csv)).toBe(false);
+    // With a file error as well, both are named on the one line.
+    const cut = join(dir, 'cut.log.gz');
+    const gz = gzipSync(readFileSync(fixtures.ssl));
+    writeFileSync(cut, gz.subarray(0, gz.length >> 1));
+    const both = await runCli(['analyze', cut, '-o', '/dev/full']);
+    expectFatal(both, `${cut}: at byte`);
+    expect(both.stderr).toContain('/dev/full: cannot write (ENOSPC)');
+    expect(both.stdout).toContain('certcrunch report');
+  });
+
   it('--csv where no directory can be made: exit 1 naming it, without hanging', async () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
