@@ -77,8 +77,8 @@ export class ElffAggregator {
   private readonly values: string[][] = Array.from({ length: SLOT_COUNT }, () => []);
 
   private readonly hosts = new Dictionary();
-  /** Raw host id → normalised host id, for the hosts of error records. */
-  private readonly hostOfRaw = new Map<number, number>();
+  /** Raw host id → normalised host id + 1 (0: not looked up yet), for the hosts of error records. */
+  private hostOfRaw = new Int32Array(1024);
   /** Raw client id → text, for the clients of error records. */
   private readonly clientOfRaw = new Map<number, string>();
   private readonly tokens = new Dictionary();
@@ -141,11 +141,15 @@ export class ElffAggregator {
   }
 
   private hostOf(raw: number): number {
-    let host = this.hostOfRaw.get(raw);
-    if (host === undefined) {
-      host = this.hosts.id(asciiLower(this.tally.values(Slot.Host, raw, raw + 1)[0]!));
-      this.hostOfRaw.set(raw, host);
+    if (raw >= this.hostOfRaw.length) {
+      const bigger = new Int32Array(Math.max(raw + 1, 2 * this.hostOfRaw.length));
+      bigger.set(this.hostOfRaw);
+      this.hostOfRaw = bigger;
     }
+    const known = this.hostOfRaw[raw]!;
+    if (known > 0) return known - 1;
+    const host = this.hosts.id(asciiLower(this.tally.values(Slot.Host, raw, raw + 1)[0]!));
+    this.hostOfRaw[raw] = host + 1;
     return host;
   }
 
