@@ -1,5 +1,5 @@
-// Micro-benchmark: the ELFF block scanner (tokenize, intern, count), native against the TypeScript fallback, on the same
-// generated block. Setup (generation, allocation) is outside the timed function.
+// Micro-benchmark: the ELFF block scanner (tokenize, intern, count, error hosts included), native against the TypeScript
+// fallback, on the same generated block. Setup (generation, allocation) is outside the timed function.
 import Benchmark from 'benchmark';
 import { PassThrough } from 'node:stream';
 import { generateProxySg } from '../dist/generate/proxysg.js';
@@ -7,6 +7,7 @@ import { fallbackKernel } from '../dist/native/fallback/index.js';
 import { loadAddon, nativeKernel } from '../dist/native/load.js';
 import { createElffOutput } from '../dist/native/types.js';
 import { parseFieldsDirective, Slot, SLOT_COUNT } from '../dist/formats/elff/schema.js';
+import { ERROR_HOST_SLOTS } from '../dist/scan/elff-aggregator.js';
 
 export async function runKernelBench({ blockBytes = 8 << 20 } = {}) {
   const sink = new PassThrough();
@@ -24,7 +25,7 @@ export async function runKernelBench({ blockBytes = 8 << 20 } = {}) {
   const suite = new Benchmark.Suite('elff-scan');
   for (const kernel of kernels) {
     const out = createElffOutput(1 << 16, SLOT_COUNT);
-    const tally = kernel.createElffTally(SLOT_COUNT);
+    const tally = kernel.createElffTally(SLOT_COUNT, ERROR_HOST_SLOTS);
     suite.add(kernel.name, () => {
       let from = firstData;
       for (;;) {

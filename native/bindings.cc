@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "elff_scan.h"
 #include "elff_tally.h"
@@ -30,15 +31,35 @@ class ElffTallyWrap : public Napi::ObjectWrap<ElffTallyWrap> {
                         InstanceMethod("errorCounts", &ElffTallyWrap::JsErrorCounts),
                         InstanceMethod("sortedCounts", &ElffTallyWrap::JsSortedCounts),
                         InstanceMethod("timeline", &ElffTallyWrap::JsTimeline),
+                        InstanceMethod("errorHosts", &ElffTallyWrap::JsErrorHosts),
                         InstanceMethod("totals", &ElffTallyWrap::JsTotals),
                         InstanceMethod("release", &ElffTallyWrap::JsRelease)});
   }
 
+  // new ElffTally(slots[, hostSlot, pairSlots]): with a host slot, error hosts are tallied too.
   explicit ElffTallyWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ElffTallyWrap>(info) {
+    Napi::Env env = info.Env();
     size_t slots;
     if (!SlotCountArg(info, &slots)) return;
-    tally_ = std::make_unique<ElffTally>(slots);
-    napi_type_tag_object(info.Env(), info.This(), &kElffTallyTag);
+    int64_t host_slot = -1;
+    std::vector<uint32_t> pair_slots;
+    if (info.Length() > 1) {
+      int32_t* list;
+      size_t length;
+      if (!IntArg(info, 1, &host_slot) || !TypedArg(info, 2, napi_int32_array, &list, &length)) return;
+      const auto fits = [slots](int64_t slot) { return slot >= 0 && static_cast<uint64_t>(slot) < slots; };
+      bool ok = host_slot == -1 || fits(host_slot);
+      for (size_t i = 0; i < length && ok; i++) {
+        ok = fits(list[i]);
+        pair_slots.push_back(static_cast<uint32_t>(list[i]));
+      }
+      if (!ok) {
+        Napi::RangeError::New(env, "Host and pair slots must be below the slot count").ThrowAsJavaScriptException();
+        return;
+      }
+    }
+    tally_ = std::make_unique<ElffTally>(slots, static_cast<int32_t>(host_slot), std::move(pair_slots));
+    napi_type_tag_object(env, info.This(), &kElffTallyTag);
   }
 
   static ElffTally* From(Napi::Env env, Napi::Value value) {
@@ -103,6 +124,42 @@ class ElffTallyWrap : public Napi::ObjectWrap<ElffTallyWrap> {
       out[3 * i + 1] = static_cast<double>(hours[i].second.requests);
       out[3 * i + 2] = static_cast<double>(hours[i].second.errors);
     }
+    return out;
+  }
+
+  // errorHosts(): { hosts, kinds, ids, counts } in (host, kind, id) order, and
+  // { timeHosts, firstSeen, lastSeen } in host order.
+  Napi::Value JsErrorHosts(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!Live(info)) return env.Undefined();
+    const std::vector<ErrorHostPair> pairs = tally_->ErrorHostPairs();
+    const std::vector<ErrorHostTime> times = tally_->ErrorHostTimes();
+    Napi::Uint32Array kinds = Napi::Uint32Array::New(env, pairs.size());
+    Napi::Uint32Array hosts = Napi::Uint32Array::New(env, pairs.size());
+    Napi::Uint32Array ids = Napi::Uint32Array::New(env, pairs.size());
+    Napi::Float64Array counts = Napi::Float64Array::New(env, pairs.size());
+    for (size_t i = 0; i < pairs.size(); i++) {
+      kinds[i] = pairs[i].kind;
+      hosts[i] = pairs[i].host;
+      ids[i] = pairs[i].id;
+      counts[i] = static_cast<double>(pairs[i].count);
+    }
+    Napi::Uint32Array time_hosts = Napi::Uint32Array::New(env, times.size());
+    Napi::Float64Array first = Napi::Float64Array::New(env, times.size());
+    Napi::Float64Array last = Napi::Float64Array::New(env, times.size());
+    for (size_t i = 0; i < times.size(); i++) {
+      time_hosts[i] = times[i].host;
+      first[i] = static_cast<double>(times[i].first);
+      last[i] = static_cast<double>(times[i].last);
+    }
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("kinds", kinds);
+    out.Set("hosts", hosts);
+    out.Set("ids", ids);
+    out.Set("counts", counts);
+    out.Set("timeHosts", time_hosts);
+    out.Set("firstSeen", first);
+    out.Set("lastSeen", last);
     return out;
   }
 

@@ -61,13 +61,48 @@ bool ElffTally::Add(const ElffSlots& s, const uint32_t* ids) {
   }
   const uint32_t day = s.date_slot >= 0 ? ids[s.date_slot] : kNoId;
   const uint32_t time = s.time_slot >= 0 ? ids[s.time_slot] : kNoId;
-  if (day == kNoId || time == kNoId) {
-    without_time_++;
-  } else {
-    const int64_t seconds = (static_cast<int64_t>(day) - kDayBias) * 86400 + time;
-    CountHour(FloorDiv(seconds, 3600), error);
-  }
+  const bool timed = day != kNoId && time != kNoId;
+  const int64_t seconds = timed ? (static_cast<int64_t>(day) - kDayBias) * 86400 + time : 0;
+  if (timed) CountHour(FloorDiv(seconds, 3600), error);
+  else without_time_++;
+  if (error && host_slot_ >= 0) AddErrorHost(s.slots, ids, timed, seconds);
   return error;
+}
+
+void ElffTally::AddErrorHost(uint32_t slots, const uint32_t* ids, bool timed, int64_t seconds) {
+  // A record has `slots` ids (a call may fill fewer slots than the tally has): a slot past them is absent.
+  const uint32_t host = static_cast<uint32_t>(host_slot_) < slots ? ids[host_slot_] : kNoId;
+  if (host == kNoId) return;
+  for (size_t k = 0; k < pair_slots_.size(); k++) {
+    const uint32_t id = pair_slots_[k] < slots ? ids[pair_slots_[k]] : kNoId;
+    if (id != kNoId) pairs_[k].At(static_cast<uint64_t>(host) << 32 | id)++;
+  }
+  // Times before 1970 are left out, as the snapshot keeps -1 for "none".
+  if (!timed || seconds < 0) return;
+  FirstLast& t = times_.At(host);
+  if (seconds < t.first) t.first = seconds;
+  if (seconds > t.last) t.last = seconds;
+}
+
+std::vector<ErrorHostPair> ElffTally::ErrorHostPairs() const {
+  std::vector<ErrorHostPair> out;
+  for (size_t k = 0; k < pairs_.size(); k++) {
+    pairs_[k].ForEach([&](uint64_t key, uint64_t count) {
+      out.push_back({static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(k), static_cast<uint32_t>(key), count});
+    });
+  }
+  std::sort(out.begin(), out.end(), [](const ErrorHostPair& a, const ErrorHostPair& b) {
+    return a.host != b.host ? a.host < b.host : a.kind != b.kind ? a.kind < b.kind : a.id < b.id;
+  });
+  return out;
+}
+
+std::vector<ErrorHostTime> ElffTally::ErrorHostTimes() const {
+  std::vector<ErrorHostTime> out;
+  out.reserve(times_.size());
+  times_.ForEach([&](uint64_t host, const FirstLast& t) { out.push_back({static_cast<uint32_t>(host), t.first, t.last}); });
+  std::sort(out.begin(), out.end(), [](const ErrorHostTime& a, const ErrorHostTime& b) { return a.host < b.host; });
+  return out;
 }
 
 void ElffTally::CountHour(int64_t hour, bool error) {

@@ -1,3 +1,5 @@
+import type { ErrorHostTallies } from './types.js';
+
 /** Hand-written declaration of the C++ addon's exports (test/native/addon-exports.test.ts checks it). */
 export interface NativeInterner {
   size(slot: number): number;
@@ -10,6 +12,7 @@ export interface NativeElffTally extends NativeInterner {
   sortedCounts(slot: number, errorsOnly: boolean, fold: boolean): { keys: Uint8Array; lengths: Uint32Array; counts: Float64Array };
   timeline(): Float64Array;
   totals(): Float64Array;
+  errorHosts(): ErrorHostTallies;
   release(): void;
 }
 
@@ -26,7 +29,7 @@ export interface NativeAddon {
   ): number;
   readonly abiVersion: number;
   Interner: new (slots: number) => NativeInterner;
-  ElffTally: new (slots: number) => NativeElffTally;
+  ElffTally: new (slots: number, hostSlot?: number, pairSlots?: Int32Array) => NativeElffTally;
   scanElff(
     buf: Uint8Array, from: number, to: number, limit: number, atEof: boolean, fieldCount: number,
     colSlot: Int32Array, slots: number, tally: NativeElffTally,
@@ -37,4 +40,4 @@ export interface NativeAddon {
 
 /** Export names and function arities the TypeScript side relies on. */
 export const ADDON_EXPORTS = { scanElff: 17, scanPattern: 12, decodeHexSpans: 6, Interner: 1, ElffTally: 1, Pattern: 1 } as const;
-export const ADDON_ABI_VERSION = 6;
+export const ADDON_ABI_VERSION = 7;

@@ -3,7 +3,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { ADDON_ABI_VERSION, type NativeAddon } from './addon-types.js';
-import type { CompiledPattern, ElffOutput, ElffScanRequest, ElffTally, Interner, Kernel, PatternOutput, ScanBlock } from './types.js';
+import type { CompiledPattern, ElffOutput, ElffScanRequest, ElffTally, ErrorHostSlots, Interner, Kernel, PatternOutput, ScanBlock } from './types.js';
 import { encodePatternSpec, type PatternSpec } from '../formats/pattern-spec.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -77,7 +77,8 @@ export function nativeKernel(addon: NativeAddon): Kernel {
   return {
     name: 'native',
     createInterner: (slots: number): Interner => new addon.Interner(slots),
-    createElffTally: (slots: number): ElffTally => new addon.ElffTally(slots),
+    createElffTally: (slots: number, errorHosts?: ErrorHostSlots): ElffTally =>
+      errorHosts ? new addon.ElffTally(slots, errorHosts.hostSlot, Int32Array.from(errorHosts.pairSlots)) : new addon.ElffTally(slots),
     scanElff(req: ElffScanRequest, tally: ElffTally, out: ElffOutput): number {
       return addon.scanElff(
         req.buf, req.from, req.to, req.limit, req.atEof, req.fieldCount, req.colSlot, req.slots,

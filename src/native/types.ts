@@ -24,6 +24,27 @@ export interface PackedCounts {
   counts: Float64Array;
 }
 
+/**
+ * What an ElffTally tallies of the records with certificate errors, per host, when made with
+ * ErrorHostSlots. All by raw interned ids: pairs in (host, kind, id) order, where kind is the
+ * index of the id's slot in `pairSlots`; times (epoch seconds >= 0) in host order.
+ */
+export interface ErrorHostTallies {
+  hosts: Uint32Array;
+  kinds: Uint32Array;
+  ids: Uint32Array;
+  counts: Float64Array;
+  timeHosts: Uint32Array;
+  firstSeen: Float64Array;
+  lastSeen: Float64Array;
+}
+
+/** The slot of a record's host, and the slots counted with it when the record has certificate errors. */
+export interface ErrorHostSlots {
+  hostSlot: number;
+  pairSlots: readonly number[];
+}
+
 /** Id written for a slot whose column is absent from the current `#Fields`. */
 export const NO_ID = 0xffffffff;
 
@@ -58,6 +79,8 @@ export interface ElffTally extends Interner {
   timeline(): Float64Array;
   /** [requests, requests with certificate errors, records without a valid date and time]. */
   totals(): Float64Array;
+  /** The error hosts (empty unless the tally was made with ErrorHostSlots). */
+  errorHosts(): ErrorHostTallies;
   /** Frees the tables now (a range's can be hundreds of MB); any later call throws. */
   release(): void;
 }
@@ -124,7 +147,8 @@ export type CompiledPattern = { readonly spec: PatternSpec };
 export interface Kernel {
   readonly name: 'native' | 'typescript';
   createInterner(slots: number): Interner;
-  createElffTally(slots: number): ElffTally;
+  /** A tally of `slots` slots; with `errorHosts`, the records with certificate errors are also tallied per host. */
+  createElffTally(slots: number, errorHosts?: ErrorHostSlots): ElffTally;
   /**
    * Scans whole lines of the block, skipping blank lines. Every well-formed record is counted
    * into `tally`; one record is written per directive, malformed line and data record with

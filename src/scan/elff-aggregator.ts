@@ -3,63 +3,15 @@ import { Dictionary } from '../aggregate/dictionary.js';
 import { SortedCounter } from '../aggregate/sorted-counter.js';
 import { DistinctCount } from '../aggregate/distinct.js';
 import { ErrorHost, ProxySgStats } from '../aggregate/proxysg.js';
-import { NO_ID, type ElffTally } from '../native/types.js';
+import type { ElffTally, ErrorHostSlots } from '../native/types.js';
 import { SLOT_COUNT, Slot } from '../formats/elff/schema.js';
 import { asciiLower, categoryList, certErrorTokens, threatRiskLevel } from '../formats/elff/values.js';
-import { DAY_BIAS } from '../formats/elff/time.js';
 
 const EMPTY: readonly number[] = [];
 
-/**
- * Counts by dense id for one error host. A host sees few distinct error tokens, categories and
- * filter results, so they are counted in a short list of (id, count) pairs searched from the
- * start: a record with certificate errors bumps several, and a Map costs a lookup and a store
- * each. Past SHORT_LIST ids (a forged field listing thousands) a Map takes over, so a host's
- * counting stays linear.
- */
-class IdCounts {
-  private pairs: number[] | undefined = [];
-  private map: Map<number, number> | undefined;
-
-  bump(id: number): void {
-    const pairs = this.pairs;
-    if (!pairs) {
-      this.map!.set(id, (this.map!.get(id) ?? 0) + 1);
-      return;
-    }
-    for (let i = 0; i < pairs.length; i += 2) {
-      if (pairs[i] === id) {
-        pairs[i + 1]!++;
-        return;
-      }
-    }
-    pairs.push(id, 1);
-    if (pairs.length > 2 * SHORT_LIST) {
-      this.map = new Map();
-      for (let i = 0; i < pairs.length; i += 2) this.map.set(pairs[i]!, pairs[i + 1]!);
-      this.pairs = undefined;
-    }
-  }
-
-  /** The (id, count) pairs, first-seen order. */
-  *entries(): Generator<[number, number]> {
-    if (this.map) return yield* this.map.entries();
-    const pairs = this.pairs!;
-    for (let i = 0; i < pairs.length; i += 2) yield [pairs[i]!, pairs[i + 1]!];
-  }
-}
-const SHORT_LIST = 32;
-
-/** Per error host, by dense indices; turned into an ErrorHost at the end. */
-interface ErrorHostAcc {
-  errors: IdCounts;
-  clients: Set<number>;
-  categories: IdCounts;
-  filterResults: IdCounts;
-  maxThreatRisk: number;
-  firstSeen: number;
-  lastSeen: number;
-}
+/** What the tally counts with each error host: the order gives the kinds of ErrorHostTallies. */
+const PAIR_SLOTS = [Slot.CertErrors, Slot.Categories, Slot.FilterResult, Slot.ClientIp, Slot.ThreatRisk, Slot.CertHostnameThreatRisk] as const;
+export const ERROR_HOST_SLOTS: ErrorHostSlots = { hostSlot: Slot.Host, pairSlots: PAIR_SLOTS };
 
 /**
  * Slots that can hold millions of values. Their texts stay in the kernel: the tally sorts their
@@ -68,40 +20,33 @@ interface ErrorHostAcc {
 const LARGE_SLOTS: ReadonlySet<number> = new Set([Slot.Host, Slot.ClientIp]);
 
 /**
- * Turns an ElffTally into ProxySgStats. The kernel counts every record by interned ids; this
- * class adds what needs a record's values together (the error hosts), for records with
- * certificate errors only, and applies the contract's normalisation once per distinct value.
+ * Turns an ElffTally into ProxySgStats. The kernel counts every record by interned ids, the
+ * error hosts included (made with ERROR_HOST_SLOTS); this class applies the contract's
+ * normalisation once per distinct value.
  */
 export class ElffAggregator {
   /** values[slot][id]: the interned text (latin1); empty for the large slots. */
   private readonly values: string[][] = Array.from({ length: SLOT_COUNT }, () => []);
 
   private readonly hosts = new Dictionary();
-  /** Raw host id → normalised host id + 1 (0: not looked up yet), for the hosts of error records. */
-  private hostOfRaw = new Int32Array(1024);
-  /** Raw client id → text, for the clients of error records. */
+  /** Raw host id → normalised host id, for the error hosts. */
+  private readonly hostOfRaw = new Map<number, number>();
+  /** Raw client id → text, for the clients of error hosts. */
   private readonly clientOfRaw = new Map<number, string>();
   private readonly tokens = new Dictionary();
   private readonly tokensOfRaw: (readonly number[])[] = [];
   private readonly categories = new Dictionary();
   private readonly categoriesOfRaw: (readonly number[])[] = [];
   private readonly riskOfRaw: number[][] = [[], []];
-  /** By normalised host id. */
-  private readonly errorHosts: (ErrorHostAcc | undefined)[] = [];
 
   constructor(private readonly tally: ElffTally) {}
 
-  /** Picks up values interned since the last call; must run before `addError` sees their ids. */
-  sync(): void {
+  /** Reads the values of the small slots, and derives what the contract makes of each. */
+  private readValues(): void {
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
       if (LARGE_SLOTS.has(slot)) continue;
-      const known = this.values[slot]!;
-      const size = this.tally.size(slot);
-      if (size === known.length) continue;
-      for (const value of this.tally.values(slot, known.length)) {
-        known.push(value);
-        this.derive(slot, value);
-      }
+      this.values[slot] = this.tally.values(slot, 0);
+      for (const value of this.values[slot]!) this.derive(slot, value);
     }
   }
 
@@ -124,32 +69,12 @@ export class ElffAggregator {
     }
   }
 
-  /** Adds a record with certificate errors (already counted by the tally) to its host's entry. */
-  addError(ids: Uint32Array, base: number): void {
-    const hostRaw = ids[base + Slot.Host]!;
-    const errRaw = ids[base + Slot.CertErrors]!;
-    if (hostRaw === NO_ID || errRaw === NO_ID) return;
-    const toks = this.tokensOfRaw[errRaw]!;
-    if (toks.length === 0) return;
-    const catRaw = ids[base + Slot.Categories]!;
-    const cats = catRaw === NO_ID ? EMPTY : this.categoriesOfRaw[catRaw]!;
-    // The kernel parsed date and time into integers (NO_ID when absent or invalid).
-    const day = ids[base + Slot.Date]!;
-    const time = ids[base + Slot.Time]!;
-    const seconds = day === NO_ID || time === NO_ID ? -1 : (day - DAY_BIAS) * 86_400 + time;
-    this.addErrorHost(this.hostOf(hostRaw), toks, ids[base + Slot.ClientIp]!, cats, ids, base, seconds);
-  }
-
   private hostOf(raw: number): number {
-    if (raw >= this.hostOfRaw.length) {
-      const bigger = new Int32Array(Math.max(raw + 1, 2 * this.hostOfRaw.length));
-      bigger.set(this.hostOfRaw);
-      this.hostOfRaw = bigger;
+    let host = this.hostOfRaw.get(raw);
+    if (host === undefined) {
+      host = this.hosts.id(asciiLower(this.tally.values(Slot.Host, raw, raw + 1)[0]!));
+      this.hostOfRaw.set(raw, host);
     }
-    const known = this.hostOfRaw[raw]!;
-    if (known > 0) return known - 1;
-    const host = this.hosts.id(asciiLower(this.tally.values(Slot.Host, raw, raw + 1)[0]!));
-    this.hostOfRaw[raw] = host + 1;
     return host;
   }
 
@@ -162,32 +87,9 @@ export class ElffAggregator {
     return client;
   }
 
-  private addErrorHost(
-    host: number, toks: readonly number[], client: number, cats: readonly number[], ids: Uint32Array, base: number, seconds: number,
-  ): void {
-    let acc = this.errorHosts[host];
-    if (!acc) {
-      acc = { errors: new IdCounts(), clients: new Set(), categories: new IdCounts(), filterResults: new IdCounts(), maxThreatRisk: -1, firstSeen: -1, lastSeen: -1 };
-      this.errorHosts[host] = acc;
-    }
-    for (let i = 0; i < toks.length; i++) acc.errors.bump(toks[i]!);
-    if (client !== NO_ID) acc.clients.add(client);
-    for (let i = 0; i < cats.length; i++) acc.categories.bump(cats[i]!);
-    const filter = ids[base + Slot.FilterResult]!;
-    if (filter !== NO_ID) acc.filterResults.bump(filter);
-    const risk = ids[base + Slot.ThreatRisk]!;
-    const certRisk = ids[base + Slot.CertHostnameThreatRisk]!;
-    if (risk !== NO_ID) acc.maxThreatRisk = Math.max(acc.maxThreatRisk, this.riskOfRaw[0]![risk]!);
-    if (certRisk !== NO_ID) acc.maxThreatRisk = Math.max(acc.maxThreatRisk, this.riskOfRaw[1]![certRisk]!);
-    if (seconds >= 0) {
-      if (acc.firstSeen < 0 || seconds < acc.firstSeen) acc.firstSeen = seconds;
-      if (seconds > acc.lastSeen) acc.lastSeen = seconds;
-    }
-  }
-
   /** The string-keyed, mergeable result. */
   finish(): ProxySgStats {
-    this.sync();
+    this.readValues();
     const tally = this.tally;
     const p = new ProxySgStats();
     const [requests, withErrors, withoutTime] = tally.totals();
@@ -215,19 +117,62 @@ export class ElffAggregator {
       p.hourRequests.add(hours[i]!, hours[i + 1]!);
       if (hours[i + 2]! > 0) p.hourErrorRequests.add(hours[i]!, hours[i + 2]!);
     }
-    this.errorHosts.forEach((acc, host) => {
-      if (!acc) return;
-      const h = new ErrorHost();
-      for (const [t, n] of acc.errors.entries()) h.errors.add(this.tokens.names[t]!, n);
-      h.clients = DistinctCount.fromParts([...acc.clients].map((c) => this.clientOf(c)));
-      for (const [c, n] of acc.categories.entries()) h.categories.add(this.categories.names[c]!, n);
-      for (const [f, n] of acc.filterResults.entries()) h.filterResults.add(v[Slot.FilterResult]![f]!, n);
-      h.maxThreatRisk = acc.maxThreatRisk;
-      h.firstSeen = acc.firstSeen;
-      h.lastSeen = acc.lastSeen;
-      p.errorHosts.set(this.hosts.names[host]!, h);
-    });
+    this.addErrorHosts(p.errorHosts);
     return p;
+  }
+
+  /** The tally's error hosts, by raw ids, as ErrorHosts by normalised host name. */
+  private addErrorHosts(into: Map<string, ErrorHost>): void {
+    const t = this.tally.errorHosts();
+    // Raw hosts that differ in case only are one host.
+    const built = new Map<number, { host: ErrorHost; clients: string[] }>();
+    const entry = (raw: number): { host: ErrorHost; clients: string[] } => {
+      const host = this.hostOf(raw);
+      let e = built.get(host);
+      if (!e) built.set(host, (e = { host: new ErrorHost(), clients: [] }));
+      return e;
+    };
+    const filterResults = this.values[Slot.FilterResult]!;
+    let raw = -1;
+    let host = new ErrorHost();
+    let clients: string[] = [];
+    for (let i = 0; i < t.kinds.length; i++) {
+      if (t.hosts[i] !== raw) {
+        raw = t.hosts[i]!;
+        ({ host, clients } = entry(raw));
+      }
+      const id = t.ids[i]!;
+      const n = t.counts[i]!;
+      switch (PAIR_SLOTS[t.kinds[i]!]) {
+        case Slot.CertErrors:
+          for (const token of this.tokensOfRaw[id]!) host.errors.add(this.tokens.names[token]!, n);
+          break;
+        case Slot.Categories:
+          for (const category of this.categoriesOfRaw[id]!) host.categories.add(this.categories.names[category]!, n);
+          break;
+        case Slot.FilterResult:
+          host.filterResults.add(filterResults[id]!, n);
+          break;
+        case Slot.ClientIp:
+          clients.push(this.clientOf(id));
+          break;
+        case Slot.ThreatRisk:
+          host.maxThreatRisk = Math.max(host.maxThreatRisk, this.riskOfRaw[0]![id]!);
+          break;
+        case Slot.CertHostnameThreatRisk:
+          host.maxThreatRisk = Math.max(host.maxThreatRisk, this.riskOfRaw[1]![id]!);
+          break;
+      }
+    }
+    for (let i = 0; i < t.timeHosts.length; i++) {
+      const { host } = entry(t.timeHosts[i]!);
+      host.seen(t.firstSeen[i]!);
+      host.seen(t.lastSeen[i]!);
+    }
+    for (const [host, { host: h, clients }] of built) {
+      h.clients = DistinctCount.fromParts(clients);
+      into.set(this.hosts.names[host]!, h);
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import { parseFieldsDirective, Slot, SLOT_COUNT, type ElffSchema } from '../form
 import { createElffOutput, RecordKind, type ElffOutput, type ElffTally, type Kernel } from '../native/types.js';
 import type { BlockStep } from './block-loop.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { ElffAggregator } from './elff-aggregator.js';
+import { ElffAggregator, ERROR_HOST_SLOTS } from './elff-aggregator.js';
 
 /** Output room per call: malformed lines, directives and records with certificate errors only. */
 const OUTPUT_RECORDS = 1 << 14;
@@ -37,7 +37,7 @@ export class ElffRangeScanner {
     private path: string,
     startFields: string | undefined,
   ) {
-    this.tally = kernel.createElffTally(SLOT_COUNT);
+    this.tally = kernel.createElffTally(SLOT_COUNT, ERROR_HOST_SLOTS);
     this.out = createElffOutput(OUTPUT_RECORDS, SLOT_COUNT);
     this.aggregator = new ElffAggregator(this.tally);
     this.schema = startFields === undefined ? undefined : parseFieldsDirective(startFields);
@@ -59,17 +59,16 @@ export class ElffRangeScanner {
       this.tally,
       this.out,
     );
-    const { kinds, offsets, ids, state } = this.out;
+    const { kinds, offsets, state } = this.out;
     // A call stops at a directive, so the records it counted all came before any new #Fields.
     const counted = state[1]!;
     this.records.wellFormed += counted;
     if (counted > 0 && !this.sawOwnFields) this.usedStartSchema = true;
-    if (n > 0) this.aggregator.sync();
     for (let r = 0; r < n; r++) {
       const kind = kinds[r]!;
-      if (kind === RecordKind.Data) {
-        this.aggregator.addError(ids, r * SLOT_COUNT);
-      } else if (kind === RecordKind.Directive) {
+      // A data record (one with certificate errors) is in the tally already, its host's counts too.
+      if (kind === RecordKind.Data) continue;
+      if (kind === RecordKind.Directive) {
         this.directive(lineText(buf, offsets[r]!, to, Infinity));
       } else {
         if (!this.sawOwnFields) this.usedStartSchema = true;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fallbackKernel } from '../../src/native/fallback/index.js';
 import { loadAddon, nativeKernel } from '../../src/native/load.js';
-import { createElffOutput, type ElffScanRequest, type Kernel, type PackedCounts } from '../../src/native/types.js';
+import { createElffOutput, type ElffScanRequest, type ErrorHostSlots, type ErrorHostTallies, type Kernel, type PackedCounts } from '../../src/native/types.js';
 import { fixtures } from '../fixtures/index.js';
 import { certErrorTokens } from '../../src/formats/elff/values.js';
 
@@ -19,6 +19,7 @@ interface Run {
   totals: number[];
   /** sortedCounts of every slot: [all, folded], [errors only, not folded]. */
   sorted: { keys: string; lengths: number[]; counts: number[] }[][];
+  errorHosts: Record<keyof ErrorHostTallies, number[]>;
 }
 
 /** Scans `buf` to the end with one kernel, call after call, as the block loop does. */
@@ -33,10 +34,13 @@ interface ScanOptions {
   timeSlot?: number;
   errorSlot?: number;
   emitAll?: boolean;
+  errorHosts?: ErrorHostSlots;
+  /** Slots of the tally, when more than the calls fill. */
+  tallySlots?: number;
 }
 
 function scanAll(kernel: Kernel, buf: Uint8Array, opts: ScanOptions): Run {
-  const tally = kernel.createElffTally(opts.slots);
+  const tally = kernel.createElffTally(opts.tallySlots ?? opts.slots, opts.errorHosts);
   const out = createElffOutput(opts.capacity, opts.slots);
   const records: Run['records'] = [];
   let from = 0;
@@ -65,7 +69,13 @@ function scanAll(kernel: Kernel, buf: Uint8Array, opts: ScanOptions): Run {
     timeline: [...tally.timeline()],
     totals: [...tally.totals()],
     sorted: slots.map((s) => [plainSorted(tally.sortedCounts(s, false, true)), plainSorted(tally.sortedCounts(s, true, false))]),
+    errorHosts: plainErrorHosts(tally.errorHosts()),
   };
+}
+
+function plainErrorHosts(t: ErrorHostTallies): Run['errorHosts'] {
+  const { hosts, kinds, ids, counts, timeHosts, firstSeen, lastSeen } = t;
+  return { hosts: [...hosts], kinds: [...kinds], ids: [...ids], counts: [...counts], timeHosts: [...timeHosts], firstSeen: [...firstSeen], lastSeen: [...lastSeen] };
 }
 
 function plainSorted(p: PackedCounts): Run['sorted'][number][number] {
@@ -100,7 +110,8 @@ describe('native and TypeScript ELFF kernels agree', () => {
     const buf = readFileSync(path);
     for (const fieldCount of [-1, 13, 26, 43]) {
       for (const emitAll of [true, false]) {
-        const run = bothAgree(buf, { fieldCount, colSlot: colSlot(Math.max(0, fieldCount), 5), slots: 5, capacity: 7, dateSlot: 0, timeSlot: 2, errorSlot: 3, emitAll });
+        const errorHosts = { hostSlot: 4, pairSlots: [3, 1, 4] };
+        const run = bothAgree(buf, { fieldCount, colSlot: colSlot(Math.max(0, fieldCount), 5), slots: 5, capacity: 7, dateSlot: 0, timeSlot: 2, errorSlot: 3, emitAll, errorHosts });
         expect(run.records.length).toBeGreaterThan(0);
       }
     }
@@ -113,6 +124,8 @@ describe('native and TypeScript ELFF kernels agree', () => {
       bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 1 + (seed % 5), dateSlot: seed % 4 - 1, timeSlot: 2 });
       bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 64, limit: seed % buf.length, atEof: seed % 2 === 0 });
       bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 1 + (seed % 3), dateSlot: 1, timeSlot: 2, errorSlot: seed % 3, emitAll: false });
+      const errorHosts = { hostSlot: (seed + 1) % 3, pairSlots: [seed % 3, 0, 2] };
+      bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 1 + (seed % 3), dateSlot: 1, timeSlot: 2, errorSlot: seed % 3, emitAll: false, errorHosts });
     }
   });
 
@@ -155,6 +168,53 @@ describe('native and TypeScript ELFF kernels agree', () => {
     const firstHour = Date.UTC(2024, 2, 1) / 3_600_000;
     expect(run.timeline.slice(0, 3)).toEqual([firstHour, 2, 1]); // lines 0 ("none") and 10 ("a")
     expect(bothAgree(Buffer.from(lines), { ...opts, emitAll: true }).records).toHaveLength(values.length);
+  });
+
+  it('tally error hosts: pairs counted per raw host, first and last times, nothing for clean records or an absent host column', () => {
+    // date time host client error
+    const lines = [
+      '2024-03-01 10:00:00 b c1 expired',
+      '2024-03-01 09:00:00 b c2 expired;untrusted',
+      '2024-03-01 11:00:00 b c1 expired',
+      '2024-03-01 12:00:00 b c3 none', // clean: not an error host record
+      '2024-03-01 08:00:00 B c1 expired', // another raw host (folding is the aggregator's)
+      'x 08:00:00 a c1 expired', // no valid date: counted, but no time
+      '1969-12-31 23:00:00 a c2 revoked', // before 1970: no time either
+      '2024-03-01 08:00:00 - c1 expired', // '-' is a value like any other
+    ].join('\n');
+    const opts = { fieldCount: 5, colSlot: Int32Array.from([0, 1, 2, 3, 4]), slots: 5, capacity: 8, dateSlot: 0, timeSlot: 1, errorSlot: 4, emitAll: false,
+      errorHosts: { hostSlot: 2, pairSlots: [4, 3] } };
+    const run = bothAgree(Buffer.from(lines), opts);
+    const [b, B, a, dash] = ['b', 'B', 'a', '-'].map((h) => run.values[2]!.indexOf(h));
+    const client = (c: string) => run.values[3]!.indexOf(c);
+    const error = (e: string) => run.values[4]!.indexOf(e);
+    const rows = run.errorHosts.hosts.map((h, i) => [h, run.errorHosts.kinds[i], run.errorHosts.ids[i], run.errorHosts.counts[i]]);
+    const expected = [
+      [b, 0, error('expired'), 2], [b, 0, error('expired;untrusted'), 1], [b, 1, client('c1'), 2], [b, 1, client('c2'), 1],
+      [B, 0, error('expired'), 1], [B, 1, client('c1'), 1],
+      [a, 0, error('expired'), 1], [a, 0, error('revoked'), 1], [a, 1, client('c1'), 1], [a, 1, client('c2'), 1],
+      [dash, 0, error('expired'), 1], [dash, 1, client('c1'), 1],
+    ].sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!);
+    expect(rows).toEqual(expected);
+    const day = Date.UTC(2024, 2, 1) / 1000;
+    const times = [[b, day + 9 * 3600, day + 11 * 3600], [B, day + 8 * 3600, day + 8 * 3600], [dash, day + 8 * 3600, day + 8 * 3600]]
+      .sort((x, y) => x[0]! - y[0]!);
+    expect(run.errorHosts.timeHosts.map((h, i) => [h, run.errorHosts.firstSeen[i], run.errorHosts.lastSeen[i]])).toEqual(times);
+    // Without error-host slots, or with a host slot no column fills, a tally keeps none.
+    const { errorHosts: _slots, ...withoutHosts } = opts;
+    expect(bothAgree(Buffer.from(lines), withoutHosts).errorHosts.hosts).toEqual([]);
+    const absent = bothAgree(Buffer.from(lines), { ...opts, slots: 6, errorHosts: { hostSlot: 5, pairSlots: [4, 3] } });
+    expect([absent.errorHosts.hosts, absent.errorHosts.timeHosts]).toEqual([[], []]);
+    expect(absent.totals[1]).toBe(7);
+    // A call filling fewer slots than the tally has: the slots past them are absent, never read.
+    const fourColumns = lines.split('\n').map((l) => l.split(' ').slice(0, 4).join(' ')).join('\n');
+    const narrow = bothAgree(Buffer.from(fourColumns), { ...opts, fieldCount: 4, colSlot: Int32Array.from([0, 1, 2, 3]), slots: 4, tallySlots: 5,
+      errorSlot: 3, errorHosts: { hostSlot: 2, pairSlots: [4, 3] } });
+    expect(narrow.errorHosts.hosts.length).toBeGreaterThan(0);
+    expect(narrow.errorHosts.kinds.every((k) => k === 1)).toBe(true);
+    const hostless = bothAgree(Buffer.from(lines), { ...opts, slots: 3, tallySlots: 5, errorSlot: 2, errorHosts: { hostSlot: 4, pairSlots: [2] } });
+    expect(hostless.totals[1]).toBeGreaterThan(0);
+    expect(hostless.errorHosts.hosts).toEqual([]);
   });
 
   it('sort counted values by their bytes, folding ASCII case when asked', () => {
@@ -235,6 +295,14 @@ describe('native argument checks', () => {
     const n = addon.scanElff(lines, 0, lines.length, lines.length, true, 2, new Int32Array([0, 1]), 2, new addon.ElffTally(2),
       new Uint32Array(10), new Uint8Array(10), new Uint32Array(4), new Uint32Array(2), -1, -1, -1, true);
     expect(n).toBe(2);
+  });
+
+  it('refuses error-host slots outside the tally, which the kernel would index past its ids', () => {
+    for (const [host, pairs] of [[2, [0]], [0, [2]], [-2, [0]], [0, [-1]], [0, [0, 1, 1024]]] as const) {
+      expect(() => new addon.ElffTally(2, host, Int32Array.from(pairs)), `${host} ${pairs}`).toThrow(RangeError);
+    }
+    expect(() => new addon.ElffTally(2, 0, [1] as unknown as Int32Array)).toThrow(TypeError);
+    expect(() => new addon.ElffTally(2, -1, new Int32Array(0))).not.toThrow();
   });
 
   it('refuses an object of another kind in place of the tally', () => {

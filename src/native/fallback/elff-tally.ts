@@ -1,7 +1,7 @@
 import { compareKeys } from '../../aggregate/counter.js';
 import { asciiLower, certErrorTokens } from '../../formats/elff/values.js';
 import { DAY_BIAS } from '../../formats/elff/time.js';
-import { NO_ID, type ElffTally, type PackedCounts } from '../types.js';
+import { NO_ID, type ElffTally, type ErrorHostSlots, type ErrorHostTallies, type PackedCounts } from '../types.js';
 import { MapInterner } from './interner.js';
 
 /** Which slots hold what, for counting one record. */
@@ -22,9 +22,14 @@ export class MapElffTally extends MapInterner implements ElffTally {
   private errorRequests = 0;
   private withoutTime = 0;
   private released = false;
+  /** Per pair slot: host → id → count. */
+  private readonly pairs: Map<number, Map<number, number>>[];
+  /** Host → [first, last] epoch seconds. */
+  private readonly times = new Map<number, [number, number]>();
 
-  constructor(slots: number) {
+  constructor(slots: number, private readonly errorHostSlots?: ErrorHostSlots) {
     super(slots);
+    this.pairs = (errorHostSlots?.pairSlots ?? []).map(() => new Map());
     for (let s = 0; s < slots; s++) {
       this.countsBySlot.push([]);
       this.errorCountsBySlot.push([]);
@@ -53,16 +58,61 @@ export class MapElffTally extends MapInterner implements ElffTally {
     }
     const day = s.dateSlot >= 0 ? ids[base + s.dateSlot]! : NO_ID;
     const time = s.timeSlot >= 0 ? ids[base + s.timeSlot]! : NO_ID;
-    if (day === NO_ID || time === NO_ID) {
+    const timed = day !== NO_ID && time !== NO_ID;
+    const seconds = timed ? (day - DAY_BIAS) * 86_400 + time : 0;
+    if (!timed) {
       this.withoutTime++;
     } else {
-      const hour = Math.floor(((day - DAY_BIAS) * 86_400 + time) / 3600);
+      const hour = Math.floor(seconds / 3600);
       let h = this.hours.get(hour);
       if (!h) this.hours.set(hour, (h = [0, 0]));
       h[0]++;
       if (error) h[1]++;
     }
+    if (error && this.errorHostSlots && this.errorHostSlots.hostSlot >= 0) this.addErrorHost(s.slots, ids, base, timed, seconds);
     return error;
+  }
+
+  private addErrorHost(slots: number, ids: Uint32Array, base: number, timed: boolean, seconds: number): void {
+    const { hostSlot, pairSlots } = this.errorHostSlots!;
+    // A record has `slots` ids (a call may fill fewer slots than the tally has): a slot past them is absent.
+    const host = hostSlot < slots ? ids[base + hostSlot]! : NO_ID;
+    if (host === NO_ID) return;
+    pairSlots.forEach((slot, kind) => {
+      const id = slot < slots ? ids[base + slot]! : NO_ID;
+      if (id === NO_ID) return;
+      const byHost = this.pairs[kind]!;
+      let counts = byHost.get(host);
+      if (!counts) byHost.set(host, (counts = new Map()));
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    });
+    // Times before 1970 are left out, as the snapshot keeps -1 for "none".
+    if (!timed || seconds < 0) return;
+    const t = this.times.get(host);
+    if (!t) this.times.set(host, [seconds, seconds]);
+    else {
+      t[0] = Math.min(t[0], seconds);
+      t[1] = Math.max(t[1], seconds);
+    }
+  }
+
+  errorHosts(): ErrorHostTallies {
+    this.live();
+    const rows: [number, number, number, number][] = [];
+    this.pairs.forEach((byHost, kind) => {
+      for (const [host, counts] of byHost) for (const [id, count] of counts) rows.push([host, kind, id, count]);
+    });
+    rows.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    const times = [...this.times].sort((a, b) => a[0] - b[0]);
+    return {
+      hosts: Uint32Array.from(rows, (r) => r[0]),
+      kinds: Uint32Array.from(rows, (r) => r[1]),
+      ids: Uint32Array.from(rows, (r) => r[2]),
+      counts: Float64Array.from(rows, (r) => r[3]),
+      timeHosts: Uint32Array.from(times, (t) => t[0]),
+      firstSeen: Float64Array.from(times, (t) => t[1][0]),
+      lastSeen: Float64Array.from(times, (t) => t[1][1]),
+    };
   }
 
   counts(slot: number): Float64Array {
@@ -105,6 +155,8 @@ export class MapElffTally extends MapInterner implements ElffTally {
     this.countsBySlot.length = 0;
     this.errorCountsBySlot.length = 0;
     this.hours.clear();
+    this.pairs.length = 0;
+    this.times.clear();
     super.clear();
   }
 

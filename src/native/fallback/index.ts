@@ -1,4 +1,4 @@
-import type { CompiledPattern, ElffOutput, ElffScanRequest, ElffTally, Interner, Kernel, PatternOutput, ScanBlock } from '../types.js';
+import type { CompiledPattern, ElffOutput, ElffScanRequest, ElffTally, ErrorHostSlots, Interner, Kernel, PatternOutput, ScanBlock } from '../types.js';
 import type { PatternSpec } from '../../formats/pattern-spec.js';
 import { scanPatternFallback } from './pattern-scan.js';
 import { decodeHexSpansFallback } from './hex.js';
@@ -10,7 +10,7 @@ import { MapElffTally } from './elff-tally.js';
 export const fallbackKernel: Kernel = {
   name: 'typescript',
   createInterner: (slots: number): Interner => new MapInterner(slots),
-  createElffTally: (slots: number): ElffTally => new MapElffTally(slots),
+  createElffTally: (slots: number, errorHosts?: ErrorHostSlots): ElffTally => new MapElffTally(slots, errorHosts),
   scanElff(req: ElffScanRequest, tally: ElffTally, out: ElffOutput): number {
     if (!(tally instanceof MapElffTally)) throw new TypeError('tally was not created by the typescript kernel');
     return scanElffFallback(req, tally, out);
