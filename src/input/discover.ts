@@ -10,9 +10,13 @@ import { AUDIT_ORDER_DEFAULTS, DEFAULT_ORDER_PATTERN, TRX_ORDER_DEFAULTS } from 
 import type { AuditSettings } from '../formats/ejbca/audit-schema.js';
 import { detectAuditSettings, type AuditChoice } from './audit-detect.js';
 import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
+import { fsPath, nameFromBytes, shownPath } from './fs-names.js';
 
 export interface InputFile {
+  /** As people see it (fs-names.ts). */
   path: string;
+  /** The path as carried, when a name in it is not UTF-8 (fs-names.ts); open this one. */
+  rawPath?: string;
   bytes: number;
   mtimeMs: number;
   /** Its inode, which the scan checks before reading (a file put at the path since has another). */
@@ -33,7 +37,7 @@ export interface InputFile {
  * a file named again, or reached again through a directory or a link (hard or symbolic), is
  * read only where it first appears, and a directory reached again is not listed again (a link
  * to its own folder included). Counting a file twice would count its records twice, and its
- * requests that straddle ranges once.
+ * requests that straddle ranges once. A name that is not UTF-8 is carried as fs-names.ts says.
  */
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
   return expandInto(paths, new Set(), []);
@@ -43,16 +47,16 @@ async function expandInto(paths: readonly string[], seen: Set<string>, files: st
   for (const path of paths) {
     let info;
     try {
-      info = await stat(path, { bigint: true });
+      info = await stat(fsPath(path), { bigint: true });
     } catch (err) {
-      throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new CertcrunchError('ERR_INPUT', `${shownPath(path)}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
-    if (!info.isDirectory() && !info.isFile()) throw new CertcrunchError('ERR_INPUT', `${path}: not a regular file or directory`);
+    if (!info.isDirectory() && !info.isFile()) throw new CertcrunchError('ERR_INPUT', `${shownPath(path)}: not a regular file or directory`);
     const id = `${info.dev}:${info.ino}`;
     if (seen.has(id)) continue;
     seen.add(id);
     if (info.isFile()) files.push(path);
-    else await expandInto((await readdir(path)).sort().map((e) => join(path, e)), seen, files);
+    else await expandInto((await readdir(fsPath(path), { encoding: 'buffer' })).map(nameFromBytes).sort().map((e) => join(path, e)), seen, files);
   }
   return files;
 }
@@ -60,7 +64,7 @@ async function expandInto(paths: readonly string[], seen: Set<string>, files: st
 /** Reads up to SNIFF_BYTES of the content, decompressing gzip. */
 async function readHead(path: string, gzip: boolean): Promise<Buffer> {
   if (!gzip) {
-    const handle = await open(path, 'r');
+    const handle = await open(fsPath(path), 'r');
     try {
       const buf = Buffer.alloc(SNIFF_BYTES);
       const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
@@ -71,7 +75,7 @@ async function readHead(path: string, gzip: boolean): Promise<Buffer> {
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  const stream = createReadStream(path).pipe(createGunzip());
+  const stream = createReadStream(fsPath(path)).pipe(createGunzip());
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       chunks.push(chunk);
@@ -80,7 +84,7 @@ async function readHead(path: string, gzip: boolean): Promise<Buffer> {
     }
   } catch (err) {
     // A corrupt or truncated gzip still gets its readable head sniffed; the scan reports the error.
-    if (size === 0) throw new CertcrunchError('ERR_GZIP', `${path}: corrupt gzip (${(err as Error).message})`);
+    if (size === 0) throw new CertcrunchError('ERR_GZIP', `${shownPath(path)}: corrupt gzip (${(err as Error).message})`);
   } finally {
     stream.destroy();
   }
@@ -128,12 +132,14 @@ export async function describeInputs(
   paths: readonly string[], format?: LogFormat, trx: TrxChoice = {}, audit: AuditChoice = {},
 ): Promise<InputFile[]> {
   const inputs: InputFile[] = [];
-  for (const path of await expandPaths(paths)) {
+  for (const raw of await expandPaths(paths)) {
+    const path = shownPath(raw);
+    const named = raw === path ? { path } : { path, rawPath: raw };
     let info;
     let gzip: boolean;
     try {
-      info = await stat(path);
-      const handle = await open(path, 'r');
+      info = await stat(fsPath(raw));
+      const handle = await open(fsPath(raw), 'r');
       const magic = Buffer.alloc(2);
       try {
         await handle.read(magic, 0, 2, 0);
@@ -145,20 +151,20 @@ export async function describeInputs(
       throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
     if (info.size === 0) {
-      inputs.push({ path, bytes: 0, mtimeMs: info.mtimeMs, gzip: false, format: undefined });
+      inputs.push({ ...named, bytes: 0, mtimeMs: info.mtimeMs, gzip: false, format: undefined });
       continue;
     }
-    const head = await readHead(path, gzip);
+    const head = await readHead(raw, gzip);
     if (head.length === 0) {
       // A gzip of nothing (a rotated log with no traffic): empty, as an empty plain file is.
-      inputs.push({ path, bytes: info.size, mtimeMs: info.mtimeMs, gzip, format: undefined });
+      inputs.push({ ...named, bytes: info.size, mtimeMs: info.mtimeMs, gzip, format: undefined });
       continue;
     }
     const detected = recognise(head, format, trx, audit);
     if (!detected) {
       throw new CertcrunchError('ERR_FORMAT', `${path}: unknown log format (use --format to force one)`);
     }
-    const input: InputFile = { path, bytes: info.size, mtimeMs: info.mtimeMs, inode: info.ino, gzip, format: detected.format };
+    const input: InputFile = { ...named, bytes: info.size, mtimeMs: info.mtimeMs, inode: info.ino, gzip, format: detected.format };
     if (detected.trx) input.trx = detected.trx;
     if (detected.audit) input.audit = detected.audit;
     const fields = detected.format === 'proxysg' ? firstFieldsDirective(head) : undefined;

@@ -59,6 +59,7 @@ export function planTasks(
     const base = {
       path: input.path, format: input.format, gzip: input.gzip, fileBytes: input.bytes, mtimeMs: input.mtimeMs,
       ...(input.inode !== undefined ? { inode: input.inode } : {}),
+      ...(input.rawPath !== undefined ? { rawPath: input.rawPath } : {}),
       ...(input.trx ? { trx: input.trx } : {}),
       ...(input.audit ? { audit: { ...input.audit, ...check } } : {}),
       ...(reconcile ? { reconcile } : {}),

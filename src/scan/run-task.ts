@@ -11,6 +11,7 @@ import type { AuditRangeScanner } from './audit-step.js';
 import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
 import { CertcrunchError } from '../errors.js';
 import { fileSource, gzipFileSource, streamSource, type ByteSource, type ListedFile } from './sources.js';
+import { fsPath } from '../input/fs-names.js';
 import type { ScanResult, ScanTask, SharedChunks } from './task.js';
 
 function requireAudit(task: ScanTask): NonNullable<ScanTask['audit']> {
@@ -72,7 +73,8 @@ type Opened = { source: ByteSource } | { failed: NonNullable<BlockLoopResult['er
  */
 async function openFile(file: ScanTask, readFrom: number): Promise<Opened> {
   try {
-    return { source: file.gzip ? gzipFileSource(file.path, listedOf(file)) : await fileSource(file.path, readFrom, listedOf(file)) };
+    const path = fsPath(file.rawPath ?? file.path);
+    return { source: file.gzip ? gzipFileSource(path, listedOf(file)) : await fileSource(path, readFrom, listedOf(file)) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { failed: { offset: file.start, message: code ? `cannot read (${code})` : (err as Error).message } };

@@ -1,4 +1,4 @@
-import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, type PathLike } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
@@ -19,7 +19,7 @@ export interface ListedFile {
  * Opens a file for reading without blocking (a FIFO put in its place would block an open) and
  * checks it is still the regular file that was listed, no shorter. Returns the descriptor.
  */
-function openListed(path: string, listed: ListedFile | undefined): number {
+function openListed(path: PathLike, listed: ListedFile | undefined): number {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const info = fstatSync(fd);
@@ -40,7 +40,7 @@ function openListed(path: string, listed: ListedFile | undefined): number {
  * A listed file is read as it was listed: up to its size then (bytes appended since are left for
  * the next run), and a file that ends before that, truncated during the scan, is an error.
  */
-export async function fileSource(path: string, position: number, listed?: ListedFile): Promise<ByteSource> {
+export async function fileSource(path: PathLike, position: number, listed?: ListedFile): Promise<ByteSource> {
   const fd = openListed(path, listed);
   const end = listed ? listed.bytes : Number.POSITIVE_INFINITY;
   let pos = position;
@@ -91,7 +91,7 @@ export function streamSource(stream: Readable): ByteSource {
 }
 
 /** A gzip file, decompressed as a stream (multi-member files included). */
-export function gzipFileSource(path: string, listed?: ListedFile): ByteSource {
+export function gzipFileSource(path: PathLike, listed?: ListedFile): ByteSource {
   const fd = openListed(path, listed);
   // zlib's default 16 KiB output chunks: on a corrupt stream the chunk being inflated is lost,
   // so a small chunk keeps everything decoded before the damage.

@@ -6,7 +6,10 @@ export type LogFormat = 'proxysg' | 'ejbca-trx' | 'ejbca-audit';
 export const LOG_FORMATS: readonly LogFormat[] = ['proxysg', 'ejbca-trx', 'ejbca-audit'];
 
 export interface ScanTask {
+  /** As people see it. */
   path: string;
+  /** The path as carried, when a name in it is not UTF-8 (input/fs-names.ts); open this one. */
+  rawPath?: string;
   format: LogFormat;
   gzip: boolean;
   /** Byte range owned by this task: records starting in [start, end). end = -1: to the end. */
