@@ -128,12 +128,12 @@ class ElffTallyWrap : public Napi::ObjectWrap<ElffTallyWrap> {
   }
 
   // errorHosts(): { hosts, kinds, ids, counts } in (host, kind, id) order, and
-  // { timeHosts, firstSeen, lastSeen } in host order.
+  // { timeHosts, firstSeen, lastSeen } in host order; once (the tables are freed as read).
   Napi::Value JsErrorHosts(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!Live(info)) return env.Undefined();
-    const std::vector<ErrorHostPair> pairs = tally_->ErrorHostPairs();
-    const std::vector<ErrorHostTime> times = tally_->ErrorHostTimes();
+    std::vector<ErrorHostPair> pairs = tally_->TakeErrorHostPairs();
+    const std::vector<ErrorHostTime> times = tally_->TakeErrorHostTimes();
     Napi::Uint32Array kinds = Napi::Uint32Array::New(env, pairs.size());
     Napi::Uint32Array hosts = Napi::Uint32Array::New(env, pairs.size());
     Napi::Uint32Array ids = Napi::Uint32Array::New(env, pairs.size());
@@ -144,6 +144,7 @@ class ElffTallyWrap : public Napi::ObjectWrap<ElffTallyWrap> {
       ids[i] = pairs[i].id;
       counts[i] = static_cast<double>(pairs[i].count);
     }
+    std::vector<ErrorHostPair>().swap(pairs);
     Napi::Uint32Array time_hosts = Napi::Uint32Array::New(env, times.size());
     Napi::Float64Array first = Napi::Float64Array::New(env, times.size());
     Napi::Float64Array last = Napi::Float64Array::New(env, times.size());

@@ -84,12 +84,16 @@ void ElffTally::AddErrorHost(uint32_t slots, const uint32_t* ids, bool timed, in
   if (seconds > t.last) t.last = seconds;
 }
 
-std::vector<ErrorHostPair> ElffTally::ErrorHostPairs() const {
+std::vector<ErrorHostPair> ElffTally::TakeErrorHostPairs() {
+  size_t size = 0;
+  for (const U64Map<uint64_t>& map : pairs_) size += map.size();
   std::vector<ErrorHostPair> out;
+  out.reserve(size);
   for (size_t k = 0; k < pairs_.size(); k++) {
     pairs_[k].ForEach([&](uint64_t key, uint64_t count) {
       out.push_back({static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(k), static_cast<uint32_t>(key), count});
     });
+    pairs_[k].Release();
   }
   std::sort(out.begin(), out.end(), [](const ErrorHostPair& a, const ErrorHostPair& b) {
     return a.host != b.host ? a.host < b.host : a.kind != b.kind ? a.kind < b.kind : a.id < b.id;
@@ -97,10 +101,11 @@ std::vector<ErrorHostPair> ElffTally::ErrorHostPairs() const {
   return out;
 }
 
-std::vector<ErrorHostTime> ElffTally::ErrorHostTimes() const {
+std::vector<ErrorHostTime> ElffTally::TakeErrorHostTimes() {
   std::vector<ErrorHostTime> out;
   out.reserve(times_.size());
   times_.ForEach([&](uint64_t host, const FirstLast& t) { out.push_back({static_cast<uint32_t>(host), t.first, t.last}); });
+  times_.Release();
   std::sort(out.begin(), out.end(), [](const ErrorHostTime& a, const ErrorHostTime& b) { return a.host < b.host; });
   return out;
 }

@@ -39,7 +39,7 @@ template <typename V>
 class U64Map {
  public:
   V& At(uint64_t key) {
-    if (2 * (size_ + 1) > entries_.size()) Grow();
+    if (2 * (size_ + 1) > entries_.size()) Grow();  // also after Release
     Entry& e = Find(entries_, key);
     if (e.key == kEmpty) {
       e.key = key;
@@ -52,6 +52,11 @@ class U64Map {
     for (const Entry& e : entries_) if (e.key != kEmpty) f(e.key, e.value);
   }
   size_t size() const { return size_; }
+  // Empties the map and gives its memory back.
+  void Release() {
+    std::vector<Entry>().swap(entries_);
+    size_ = 0;
+  }
 
  private:
   static constexpr uint64_t kEmpty = ~0ULL;
@@ -66,7 +71,7 @@ class U64Map {
     return entries[i];
   }
   void Grow() {
-    std::vector<Entry> bigger(entries_.size() * 2);
+    std::vector<Entry> bigger(entries_.empty() ? 64 : entries_.size() * 2);
     for (const Entry& e : entries_) if (e.key != kEmpty) Find(bigger, e.key) = e;
     entries_.swap(bigger);
   }
@@ -121,9 +126,10 @@ class ElffTally {
   SortedCounts Sorted(size_t slot, bool errors_only, bool fold) const;
   // Requests and error requests per hour since the epoch, in hour order.
   std::vector<std::pair<int64_t, HourCounts>> Timeline() const;
-  // The error hosts' (host, kind, id) counts in that order, and their times in host order.
-  std::vector<ErrorHostPair> ErrorHostPairs() const;
-  std::vector<ErrorHostTime> ErrorHostTimes() const;
+  // The error hosts' (host, kind, id) counts in that order, and their times in host order. Each
+  // hands its tables over once: they are freed as they are read (they are a range's largest).
+  std::vector<ErrorHostPair> TakeErrorHostPairs();
+  std::vector<ErrorHostTime> TakeErrorHostTimes();
 
  private:
   void CountHour(int64_t hour, bool error);

@@ -79,7 +79,10 @@ export interface ElffTally extends Interner {
   timeline(): Float64Array;
   /** [requests, requests with certificate errors, records without a valid date and time]. */
   totals(): Float64Array;
-  /** The error hosts (empty unless the tally was made with ErrorHostSlots). */
+  /**
+   * The error hosts (none unless the tally was made with ErrorHostSlots), once: their tables, a
+   * range's largest with many hosts, are freed as they are read, and a later call gets none.
+   */
   errorHosts(): ErrorHostTallies;
   /** Frees the tables now (a range's can be hundreds of MB); any later call throws. */
   release(): void;

@@ -41,12 +41,15 @@ export class ElffAggregator {
 
   constructor(private readonly tally: ElffTally) {}
 
-  /** Reads the values of the small slots, and derives what the contract makes of each. */
+  /** Reads the values of the small slots not read yet, and derives what the contract makes of each. */
   private readValues(): void {
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
       if (LARGE_SLOTS.has(slot)) continue;
-      this.values[slot] = this.tally.values(slot, 0);
-      for (const value of this.values[slot]!) this.derive(slot, value);
+      const known = this.values[slot]!;
+      for (const value of this.tally.values(slot, known.length)) {
+        known.push(value);
+        this.derive(slot, value);
+      }
     }
   }
 

@@ -20,6 +20,7 @@ interface Run {
   /** sortedCounts of every slot: [all, folded], [errors only, not folded]. */
   sorted: { keys: string; lengths: number[]; counts: number[] }[][];
   errorHosts: Record<keyof ErrorHostTallies, number[]>;
+  errorHostsAgain: number;
 }
 
 /** Scans `buf` to the end with one kernel, call after call, as the block loop does. */
@@ -70,6 +71,8 @@ function scanAll(kernel: Kernel, buf: Uint8Array, opts: ScanOptions): Run {
     totals: [...tally.totals()],
     sorted: slots.map((s) => [plainSorted(tally.sortedCounts(s, false, true)), plainSorted(tally.sortedCounts(s, true, false))]),
     errorHosts: plainErrorHosts(tally.errorHosts()),
+    // The tables went with the first read.
+    errorHostsAgain: tally.errorHosts().hosts.length + tally.errorHosts().timeHosts.length,
   };
 }
 
@@ -200,6 +203,7 @@ describe('native and TypeScript ELFF kernels agree', () => {
     const times = [[b, day + 9 * 3600, day + 11 * 3600], [B, day + 8 * 3600, day + 8 * 3600], [dash, day + 8 * 3600, day + 8 * 3600]]
       .sort((x, y) => x[0]! - y[0]!);
     expect(run.errorHosts.timeHosts.map((h, i) => [h, run.errorHosts.firstSeen[i], run.errorHosts.lastSeen[i]])).toEqual(times);
+    expect(run.errorHostsAgain).toBe(0);
     // Without error-host slots, or with a host slot no column fills, a tally keeps none.
     const { errorHosts: _slots, ...withoutHosts } = opts;
     expect(bothAgree(Buffer.from(lines), withoutHosts).errorHosts.hosts).toEqual([]);

@@ -104,6 +104,8 @@ export class MapElffTally extends MapInterner implements ElffTally {
     });
     rows.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
     const times = [...this.times].sort((a, b) => a[0] - b[0]);
+    for (const byHost of this.pairs) byHost.clear();
+    this.times.clear();
     return {
       hosts: Uint32Array.from(rows, (r) => r[0]),
       kinds: Uint32Array.from(rows, (r) => r[1]),
