@@ -30,6 +30,8 @@ function versionText(): string {
 
 /** Report rendering and output load when a command needs them, not before every scan. */
 const outputModule = () => import('./output.js');
+// Light (no snapshot codec): it runs before the scan, whose start it must not delay.
+const refuseModule = () => import('./refuse-outputs.js');
 
 async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<void> {
   await (await outputModule()).emitOutputs(snapshot, options);
@@ -92,6 +94,9 @@ function buildProgram(): Command {
       const progress = createProgress(opts['progress'] !== false);
       const format = opts['format'] === 'auto' ? undefined : (opts['format'] as LogFormat);
       const { trx, audit } = await ejbcaChoices(opts);
+      // An output naming an input given as a file is refused before the run; one found in a
+      // directory, once the run has listed it.
+      await (await refuseModule()).refuseInputsAsOutputs(outputOptions(opts), paths.filter((p) => p !== '-'));
       const result = await analyze(paths, {
         ...(format ? { format } : {}),
         trx,
@@ -102,7 +107,7 @@ function buildProgram(): Command {
         ...(opts['chunkSize'] ? { chunkBytes: opts['chunkSize'] as number } : {}),
         onProgress: progress.update,
       }).finally(progress.stop);
-      await (await outputModule()).refuseInputsAsOutputs(outputOptions(opts), result.snapshot.meta.inputs.keys());
+      await (await refuseModule()).refuseInputsAsOutputs(outputOptions(opts), result.snapshot.meta.inputs.keys());
       const failedOutputs = await emitOutputs(result.snapshot, outputOptions(opts)).then(() => undefined, (err: Error) => err);
       if (result.fileErrors.length > 0) {
         const e = result.fileErrors[0]!;

@@ -472,6 +472,11 @@ describe('errors and exit codes', () => {
       expect(r.stderr).toContain(`${log}: is one of the inputs`);
       expect(readFileSync(log)).toEqual(readFileSync(fixtures.ssl));
     }
+    // Named as a file, it is refused before anything is read: an unreadable input beside it
+    // would otherwise fail the run first.
+    const r = await runCli(['analyze', log, join(dir, 'no-such-input.log'), '-o', log]);
+    expectUsage(r);
+    expect(r.stderr).toContain(`${log}: is one of the inputs`);
   });
 
   it('an output that cannot be written (a full device): exit 1 naming it; a good snapshot is never replaced by a cut-off one', async () => {
