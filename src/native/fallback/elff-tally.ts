@@ -88,12 +88,8 @@ export class MapElffTally extends MapInterner implements ElffTally {
     });
     // Times before 1970 are left out, as the snapshot keeps -1 for "none".
     if (!timed || seconds < 0) return;
-    const t = this.times.get(host);
-    if (!t) this.times.set(host, [seconds, seconds]);
-    else {
-      t[0] = Math.min(t[0], seconds);
-      t[1] = Math.max(t[1], seconds);
-    }
+    const t = this.times.get(host) ?? [seconds, seconds];
+    this.times.set(host, [Math.min(t[0], seconds), Math.max(t[1], seconds)]);
   }
 
   errorHosts(): ErrorHostTallies {
