@@ -90,7 +90,11 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
     tasks.forEach((t, index) => (t.progress = { buffer: progress, index }));
     const done = new Float64Array(progress);
     if (options.onProgress) timer = setInterval(() => options.onProgress!(bytesDone(tasks, done), total), 250);
-    for (const input of inputs) if (!input.format) unrecognised.meta.addInput(emptyInput(input));
+    for (const input of inputs) {
+      // A file that cannot be read or recognised is a file error; the others are read all the same.
+      if (input.error !== undefined) unrecognised.meta.addFileError({ path: input.path, offset: 0, message: input.error });
+      else if (!input.format) unrecognised.meta.addInput(emptyInput(input));
+    }
     const collector = new ResultCollector(tasks, runner, { open: (r) => decodeSnapshot(r.snapshot), merge: absorb }, fallback);
     const results = collector.runAll();
     // The tasks are out; while the workers scan, this thread prepares the snapshot codec.

@@ -111,8 +111,11 @@ function buildProgram(): Command {
       const failedOutputs = await emitOutputs(result.snapshot, outputOptions(opts)).then(() => undefined, (err: Error) => err);
       if (result.fileErrors.length > 0) {
         const e = result.fileErrors[0]!;
+        const others = result.fileErrors.length - 1;
+        const more = others > 0 ? `; ${others} more file error${others > 1 ? 's' : ''} in the report` : '';
         const also = failedOutputs ? `; ${failedOutputs.message}` : '';
-        throw new CertcrunchError('ERR_INPUT', `${e.path}: at byte ${e.offset}: ${e.message} (records before it were counted)${also}`);
+        const at = e.offset > 0 ? `at byte ${e.offset}: ` : '';
+        throw new CertcrunchError('ERR_INPUT', `${e.path}: ${at}${e.message} (every other record was counted${more})${also}`);
       }
       if (failedOutputs) throw failedOutputs;
     });

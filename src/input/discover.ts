@@ -22,8 +22,10 @@ export interface InputFile {
   /** Its inode, which the scan checks before reading (a file put at the path since has another). */
   inode?: number;
   gzip: boolean;
-  /** undefined only for an empty file, which holds no records of any format. */
+  /** undefined for an empty file, which holds no records of any format, and for one in `error`. */
   format: LogFormat | undefined;
+  /** Why the file cannot be read (missing, unreadable, of no known format): the others still are. */
+  error?: string;
   /** ELFF: first `#Fields` directive found in the head. */
   headFields?: HeadFields;
   /** EJBCA transaction log: the order and layout it was written with. */
@@ -39,24 +41,36 @@ export interface InputFile {
  * to its own folder included). Counting a file twice would count its records twice, and its
  * requests that straddle ranges once. A name that is not UTF-8 is carried as fs-names.ts says.
  */
-export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+export async function expandPaths(paths: readonly string[]): Promise<ListedPath[]> {
   return expandInto(paths, new Set(), []);
 }
 
-async function expandInto(paths: readonly string[], seen: Set<string>, files: string[]): Promise<string[]> {
+/** A file found, or a path that could not be listed and why. */
+export interface ListedPath {
+  path: string;
+  error?: string;
+}
+
+async function expandInto(paths: readonly string[], seen: Set<string>, files: ListedPath[]): Promise<ListedPath[]> {
   for (const path of paths) {
     let info;
+    let entries;
     try {
       info = await stat(fsPath(path), { bigint: true });
+      if (info.isDirectory()) entries = await readdir(fsPath(path), { encoding: 'buffer' });
     } catch (err) {
-      throw new CertcrunchError('ERR_INPUT', `${shownPath(path)}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      files.push({ path, error: `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
+      continue;
     }
-    if (!info.isDirectory() && !info.isFile()) throw new CertcrunchError('ERR_INPUT', `${shownPath(path)}: not a regular file or directory`);
+    if (!info.isDirectory() && !info.isFile()) {
+      files.push({ path, error: 'not a regular file or directory' });
+      continue;
+    }
     const id = `${info.dev}:${info.ino}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    if (info.isFile()) files.push(path);
-    else await expandInto((await readdir(fsPath(path), { encoding: 'buffer' })).map(nameFromBytes).sort().map((e) => join(path, e)), seen, files);
+    if (entries) await expandInto(entries.map(nameFromBytes).sort().map((e) => join(path, e)), seen, files);
+    else files.push({ path });
   }
   return files;
 }
@@ -84,7 +98,7 @@ async function readHead(path: string, gzip: boolean): Promise<Buffer> {
     }
   } catch (err) {
     // A corrupt or truncated gzip still gets its readable head sniffed; the scan reports the error.
-    if (size === 0) throw new CertcrunchError('ERR_GZIP', `${shownPath(path)}: corrupt gzip (${(err as Error).message})`);
+    if (size === 0) throw new CertcrunchError('ERR_GZIP', `corrupt gzip (${(err as Error).message})`);
   } finally {
     stream.destroy();
   }
@@ -127,49 +141,61 @@ export function recognise(head: Buffer, format: LogFormat | undefined, trx: TrxC
   return undefined;
 }
 
-/** Stats and sniffs each file; `format` forces the format instead of sniffing it. */
+/**
+ * Stats and sniffs each file; `format` forces the format instead of sniffing it. A file that
+ * cannot be read or recognised is described with its `error`, and the others are read.
+ */
 export async function describeInputs(
   paths: readonly string[], format?: LogFormat, trx: TrxChoice = {}, audit: AuditChoice = {},
 ): Promise<InputFile[]> {
   const inputs: InputFile[] = [];
-  for (const raw of await expandPaths(paths)) {
+  for (const listed of await expandPaths(paths)) {
+    const raw = listed.path;
     const path = shownPath(raw);
     const named = raw === path ? { path } : { path, rawPath: raw };
-    let info;
-    let gzip: boolean;
+    if (listed.error !== undefined) {
+      inputs.push({ ...named, bytes: 0, mtimeMs: 0, gzip: false, format: undefined, error: listed.error });
+      continue;
+    }
     try {
-      info = await stat(fsPath(raw));
-      const handle = await open(fsPath(raw), 'r');
-      const magic = Buffer.alloc(2);
-      try {
-        await handle.read(magic, 0, 2, 0);
-      } finally {
-        await handle.close();
-      }
-      gzip = isGzip(magic);
+      inputs.push(await describeInput(named, raw, format, trx, audit));
     } catch (err) {
-      throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      if (!(err instanceof CertcrunchError)) throw err;
+      inputs.push({ ...named, bytes: 0, mtimeMs: 0, gzip: false, format: undefined, error: err.message });
     }
-    if (info.size === 0) {
-      inputs.push({ ...named, bytes: 0, mtimeMs: info.mtimeMs, gzip: false, format: undefined });
-      continue;
-    }
-    const head = await readHead(raw, gzip);
-    if (head.length === 0) {
-      // A gzip of nothing (a rotated log with no traffic): empty, as an empty plain file is.
-      inputs.push({ ...named, bytes: info.size, mtimeMs: info.mtimeMs, gzip, format: undefined });
-      continue;
-    }
-    const detected = recognise(head, format, trx, audit);
-    if (!detected) {
-      throw new CertcrunchError('ERR_FORMAT', `${path}: unknown log format (use --format to force one)`);
-    }
-    const input: InputFile = { ...named, bytes: info.size, mtimeMs: info.mtimeMs, inode: info.ino, gzip, format: detected.format };
-    if (detected.trx) input.trx = detected.trx;
-    if (detected.audit) input.audit = detected.audit;
-    const fields = detected.format === 'proxysg' ? firstFieldsDirective(head) : undefined;
-    if (fields !== undefined) input.headFields = fields;
-    inputs.push(input);
   }
   return inputs;
+}
+
+/** One listed file; throws a CertcrunchError, its message without the path, when it cannot be read or recognised. */
+async function describeInput(
+  named: { path: string; rawPath?: string }, raw: string, format: LogFormat | undefined, trx: TrxChoice, audit: AuditChoice,
+): Promise<InputFile> {
+  let info;
+  let gzip: boolean;
+  try {
+    info = await stat(fsPath(raw));
+    const handle = await open(fsPath(raw), 'r');
+    const magic = Buffer.alloc(2);
+    try {
+      await handle.read(magic, 0, 2, 0);
+    } finally {
+      await handle.close();
+    }
+    gzip = isGzip(magic);
+  } catch (err) {
+    throw new CertcrunchError('ERR_INPUT', `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (info.size === 0) return { ...named, bytes: 0, mtimeMs: info.mtimeMs, gzip: false, format: undefined };
+  const head = await readHead(raw, gzip);
+  // A gzip of nothing (a rotated log with no traffic): empty, as an empty plain file is.
+  if (head.length === 0) return { ...named, bytes: info.size, mtimeMs: info.mtimeMs, gzip, format: undefined };
+  const detected = recognise(head, format, trx, audit);
+  if (!detected) throw new CertcrunchError('ERR_FORMAT', 'unknown log format (use --format to force one)');
+  const input: InputFile = { ...named, bytes: info.size, mtimeMs: info.mtimeMs, inode: info.ino, gzip, format: detected.format };
+  if (detected.trx) input.trx = detected.trx;
+  if (detected.audit) input.audit = detected.audit;
+  const fields = detected.format === 'proxysg' ? firstFieldsDirective(head) : undefined;
+  if (fields !== undefined) input.headFields = fields;
+  return input;
 }

@@ -429,6 +429,30 @@ describe('errors and exit codes', () => {
     expectFatal(await runCli(['analyze', file]), file);
   });
 
+  it('files that cannot be read or recognised cost nothing else: every other record is reported and written, they are listed as file errors, exit 1', async () => {
+    const tree = join(dir, 'mixed-tree');
+    mkdirSync(tree);
+    copyFileSync(fixtures.ssl, join(tree, 'good.log'));
+    writeFileSync(join(tree, 'notes.txt'), 'hello world\n');
+    symlinkSync(join(tree, 'gone.log'), join(tree, 'dangling.log'));
+    const missing = join(dir, 'typo.log');
+    const out = join(dir, 'mixed.pb');
+    const r = await runCli(['analyze', tree, missing, '--json', '-o', out]);
+    expectFatal(r, join(tree, 'dangling.log'));
+    expect(r.stderr).toContain('cannot read (ENOENT) (every other record was counted; 2 more file errors in the report)');
+    const report = JSON.parse(r.stdout) as { proxysg: { requests: number }; fileErrors: { path: string; offset: number; message: string }[] };
+    expect(report.proxysg.requests).toBe(95);
+    const expected = [
+      { path: join(tree, 'dangling.log'), offset: 0, message: 'cannot read (ENOENT)' },
+      { path: join(tree, 'notes.txt'), offset: 0, message: 'unknown log format (use --format to force one)' },
+      { path: missing, offset: 0, message: 'cannot read (ENOENT)' },
+    ];
+    expect(report.fileErrors).toEqual(expected);
+    const again = await runCli(['report', out, '--json']);
+    expect(again.code).toBe(0);
+    expect((JSON.parse(again.stdout) as typeof report).fileErrors).toEqual(expected);
+  });
+
   it('generate to a path it cannot write: exit 1 naming it, no stack', async () => {
     const out = join(dir, 'no-such-dir', 'x.log');
     const r = await runCli(['generate', 'proxysg', '--bytes', '10KiB', '-o', out]);
