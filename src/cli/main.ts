@@ -95,8 +95,10 @@ function buildProgram(): Command {
       const format = opts['format'] === 'auto' ? undefined : (opts['format'] as LogFormat);
       const { trx, audit } = await ejbcaChoices(opts);
       // An output naming an input given as a file is refused before the run; one found in a
-      // directory, once the run has listed it.
-      await (await refuseModule()).refuseInputsAsOutputs(outputOptions(opts), paths.filter((p) => p !== '-'));
+      // directory, once the run has listed it: it is left unwritten, the rest goes out as usual.
+      const { outputsOnInputs, refusal } = await refuseModule();
+      const refusedFirst = await outputsOnInputs(outputOptions(opts), paths.filter((p) => p !== '-'));
+      if (refusedFirst.length > 0) throw refusal(refusedFirst);
       const result = await analyze(paths, {
         ...(format ? { format } : {}),
         trx,
@@ -107,8 +109,11 @@ function buildProgram(): Command {
         ...(opts['chunkSize'] ? { chunkBytes: opts['chunkSize'] as number } : {}),
         onProgress: progress.update,
       }).finally(progress.stop);
-      await (await refuseModule()).refuseInputsAsOutputs(outputOptions(opts), result.snapshot.meta.inputs.keys());
-      const failedOutputs = await emitOutputs(result.snapshot, outputOptions(opts)).then(() => undefined, (err: Error) => err);
+      const outputs: OutputOptions = outputOptions(opts);
+      const refused = await outputsOnInputs(outputs, result.snapshot.meta.inputs.keys());
+      for (const key of ['out', 'html'] as const) if (refused.includes(outputs[key] ?? '')) delete outputs[key];
+      const failedOutputs = await emitOutputs(result.snapshot, outputs).then(() => undefined, (err: Error) => err);
+      if (refused.length > 0) throw refusal(refused, ' (not written; the report was printed)');
       if (result.fileErrors.length > 0) {
         const e = result.fileErrors[0]!;
         const others = result.fileErrors.length - 1;

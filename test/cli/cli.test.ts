@@ -3,7 +3,7 @@
  * contract in shared/contract.md: commands, options, exit codes, the JSON report, outputs.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, readdirSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -490,17 +490,23 @@ describe('errors and exit codes', () => {
     mkdirSync(inputs);
     const log = join(inputs, 'same.log');
     copyFileSync(fixtures.ssl, log);
-    for (const option of ['-o', '--html']) {
-      const r = await runCli(['analyze', inputs, option, log]);
+    const other = join(dir, 'beside.html');
+    for (const [option, also] of [['-o', '--html'], ['--html', '-o']] as const) {
+      // Found in a directory once the run has listed it: left unwritten, while the report and
+      // the other output go out.
+      const r = await runCli(['analyze', inputs, option, log, also, other, '--json']);
       expectUsage(r);
-      expect(r.stderr).toContain(`${log}: is one of the inputs`);
+      expect(r.stderr).toContain(`${log}: is one of the inputs; write the output elsewhere (not written; the report was printed)`);
       expect(readFileSync(log)).toEqual(readFileSync(fixtures.ssl));
+      expect((JSON.parse(r.stdout) as { proxysg: { requests: number } }).proxysg.requests).toBe(95);
+      expect(existsSync(other)).toBe(true);
+      rmSync(other);
     }
-    // Named as a file, it is refused before anything is read: an unreadable input beside it
-    // would otherwise fail the run first.
-    const r = await runCli(['analyze', log, join(dir, 'no-such-input.log'), '-o', log]);
+    // Named as a file, it is refused before anything is read.
+    const r = await runCli(['analyze', log, '-o', log]);
     expectUsage(r);
     expect(r.stderr).toContain(`${log}: is one of the inputs`);
+    expect(r.stdout).toBe('');
   });
 
   it('an output that cannot be written (a full device): exit 1 naming it; a good snapshot is never replaced by a cut-off one', async () => {
