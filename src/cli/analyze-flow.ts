@@ -48,6 +48,8 @@ export interface AnalyzeResult {
   snapshot: Snapshot;
   /** Inputs that failed part-way (e.g. corrupt gzip): their good records are in the snapshot. */
   fileErrors: { path: string; offset: number; message: string }[];
+  /** Every file listed (as carried: input/fs-names.ts), those in `fileErrors` included. */
+  listed: string[];
 }
 
 /**
@@ -77,8 +79,10 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
   const unrecognised = new Snapshot();
   let timer: ReturnType<typeof setInterval> | undefined;
   let total = 0;
+  let listed: string[] = [];
   try {
     const inputs = await describeInputs(files, options.format, options.trx ?? {}, options.audit ?? {});
+    listed = inputs.map((i) => i.rawPath ?? i.path);
     total = inputs.reduce((sum, i) => sum + i.bytes, 0);
     const planned = planTasks(inputs, options.chunkBytes ?? ((bytes) => defaultRanges(bytes, workers, total)), auditChecks(options));
     // Unless the ranges were sized by hand: many small ProxySG files go in a group per worker's
@@ -98,7 +102,14 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
     const collector = new ResultCollector(tasks, runner, { open: (r) => decodeSnapshot(r.snapshot), merge: absorb }, fallback);
     const results = collector.runAll();
     // The tasks are out; while the workers scan, this thread prepares the snapshot codec.
-    setImmediate(snapshotMessage);
+    // Failing here (no file descriptors left, say) only moves the failure to the first decode.
+    setImmediate(() => {
+      try {
+        snapshotMessage();
+      } catch {
+        // the first decode builds it again, and reports what stops it
+      }
+    });
     await results;
     if (paths.includes('-')) absorb(await analyzeStdin(options, flow));
   } finally {
@@ -110,7 +121,7 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
   snapshot.meta.toolVersion = TOOL_VERSION;
   snapshot.meta.kernel = selectKernel().kernel.name;
   snapshot.meta.elapsedMs = performance.now() - started;
-  return { snapshot, fileErrors: snapshot.meta.fileErrors };
+  return { snapshot, fileErrors: snapshot.meta.fileErrors, listed };
 }
 
 function headFieldsOf(inputs: readonly InputFile[]): Map<string, HeadFields> {

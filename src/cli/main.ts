@@ -110,19 +110,11 @@ function buildProgram(): Command {
         onProgress: progress.update,
       }).finally(progress.stop);
       const outputs: OutputOptions = outputOptions(opts);
-      const refused = await outputsOnInputs(outputs, result.snapshot.meta.inputs.keys());
+      const refused = await outputsOnInputs(outputs, result.listed);
       for (const key of ['out', 'html'] as const) if (refused.includes(outputs[key] ?? '')) delete outputs[key];
       const failedOutputs = await emitOutputs(result.snapshot, outputs).then(() => undefined, (err: Error) => err);
       if (refused.length > 0) throw refusal(refused, ' (not written; the report was printed)');
-      if (result.fileErrors.length > 0) {
-        const e = result.fileErrors[0]!;
-        const others = result.fileErrors.length - 1;
-        const more = others > 0 ? `; ${others} more file error${others > 1 ? 's' : ''} in the report` : '';
-        const also = failedOutputs ? `; ${failedOutputs.message}` : '';
-        const at = e.offset > 0 ? `at byte ${e.offset}: ` : '';
-        throw new CertcrunchError('ERR_INPUT', `${e.path}: ${at}${e.message} (every other record was counted${more})${also}`);
-      }
-      if (failedOutputs) throw failedOutputs;
+      throwFailures(result.fileErrors, failedOutputs);
     });
 
   program
@@ -161,10 +153,14 @@ function buildProgram(): Command {
         if (within(path, opts.trx) && format !== 'ejbca-trx') wrong.push(`${path} is not a transaction log`);
         if (within(path, opts.audit) && format !== 'ejbca-audit') wrong.push(`${path} is not an audit log`);
       }
-      if (wrong.length > 0 || !both.snapshot.reconcile) {
-        throw new CertcrunchError('ERR_FORMAT', `reconcile: ${wrong.join('; ') || 'needs both transaction and audit logs'}`);
+      if (wrong.length > 0) throw new CertcrunchError('ERR_FORMAT', `reconcile: ${wrong.join('; ')}`);
+      // A side missing for a file that could not be read: that file is the cause to name.
+      if (!both.snapshot.reconcile) {
+        throwFailures(both.fileErrors);
+        throw new CertcrunchError('ERR_FORMAT', 'reconcile: needs both transaction and audit logs');
       }
-      await emitOutputs(both.snapshot, opts.json ? { json: true } : {});
+      const failedOutputs = await emitOutputs(both.snapshot, opts.json ? { json: true } : {}).then(() => undefined, (err: Error) => err);
+      throwFailures(both.fileErrors, failedOutputs);
     });
 
   program
@@ -381,6 +377,23 @@ function outputOptions(opts: Record<string, unknown>) {
     ...(typeof opts['out'] === 'string' ? { out: opts['out'] } : {}),
     ...(typeof opts['top'] === 'number' ? { top: opts['top'] } : {}),
   };
+}
+
+/**
+ * After the report is out: file errors (the first named, the rest counted) and outputs that
+ * failed, as one error; nothing when there are none.
+ */
+function throwFailures(fileErrors: readonly { path: string; offset: number; message: string }[], failedOutputs?: Error): void {
+  const also = failedOutputs ? `; ${failedOutputs.message}` : '';
+  const e = fileErrors[0];
+  if (e === undefined) {
+    if (failedOutputs) throw failedOutputs;
+    return;
+  }
+  const others = fileErrors.length - 1;
+  const more = others > 0 ? `; ${others} more file error${others > 1 ? 's' : ''} in the report` : '';
+  const at = e.offset > 0 ? `at byte ${e.offset}: ` : '';
+  throw new CertcrunchError('ERR_INPUT', `${e.path}: ${at}${e.message} (every other record was counted${more})${also}`);
 }
 
 /** Exit codes: 0 done, 1 fatal error (one line naming the file), 2 usage. */

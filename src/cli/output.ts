@@ -40,8 +40,10 @@ export async function emitOutputs(snapshot: Snapshot, options: OutputOptions): P
     const { renderHtml } = await import('../report/html.js');
     await attempt(() => writeWhole(html, renderHtml(report)));
   }
-  await writeStdout(options.json ? `${terminalSafeJson(report)}\n` : renderText(report));
-  if (failures.length > 0) throw new CertcrunchError('ERR_INPUT', `${failures.join('; ')} (the report was printed)`);
+  const written = failures.length;
+  await attempt(() => writeStdout(options.json ? `${terminalSafeJson(report)}\n` : renderText(report)));
+  const printed = failures.length === written ? ' (the report was printed)' : '';
+  if (failures.length > 0) throw new CertcrunchError('ERR_INPUT', `${failures.join('; ')}${printed}`);
 }
 
 /**
@@ -69,7 +71,11 @@ export async function writeWhole(path: string, data: string | Uint8Array): Promi
  */
 export function writeStdout(text: string): Promise<void> {
   return new Promise<void>((resolve, reject) =>
-    process.stdout.write(text, (err) => (err && (err as NodeJS.ErrnoException).code !== 'EPIPE' ? reject(err) : resolve())),
+    process.stdout.write(text, (err) => {
+      const code = (err as NodeJS.ErrnoException | null | undefined)?.code;
+      if (err && code !== 'EPIPE') reject(new CertcrunchError('ERR_INPUT', `standard output: cannot write (${code ?? err.message})`));
+      else resolve();
+    }),
   );
 }
 

@@ -10,7 +10,7 @@ import { AUDIT_ORDER_DEFAULTS, DEFAULT_ORDER_PATTERN, TRX_ORDER_DEFAULTS } from 
 import type { AuditSettings } from '../formats/ejbca/audit-schema.js';
 import { detectAuditSettings, type AuditChoice } from './audit-detect.js';
 import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
-import { fsPath, nameFromBytes, shownPath } from './fs-names.js';
+import { fsPath, nameFromBytes, shownPaths } from './fs-names.js';
 
 export interface InputFile {
   /** As people see it (fs-names.ts). */
@@ -59,7 +59,9 @@ async function expandInto(paths: readonly string[], seen: Set<string>, files: Li
       info = await stat(fsPath(path), { bigint: true });
       if (info.isDirectory()) entries = await readdir(fsPath(path), { encoding: 'buffer' });
     } catch (err) {
-      files.push({ path, error: `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
+      // A path named twice that cannot be read is one error.
+      if (!seen.has(`error ${path}`)) files.push({ path, error: `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
+      seen.add(`error ${path}`);
       continue;
     }
     if (!info.isDirectory() && !info.isFile()) {
@@ -89,7 +91,8 @@ async function readHead(path: string, gzip: boolean): Promise<Buffer> {
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  const stream = createReadStream(fsPath(path)).pipe(createGunzip());
+  const file = createReadStream(fsPath(path));
+  const stream = file.pipe(createGunzip());
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       chunks.push(chunk);
@@ -100,7 +103,9 @@ async function readHead(path: string, gzip: boolean): Promise<Buffer> {
     // A corrupt or truncated gzip still gets its readable head sniffed; the scan reports the error.
     if (size === 0) throw new CertcrunchError('ERR_GZIP', `corrupt gzip (${(err as Error).message})`);
   } finally {
+    // Both: destroying the gunzip leaves the file stream, and its descriptor, open.
     stream.destroy();
+    file.destroy();
   }
   return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
 }
@@ -149,9 +154,11 @@ export async function describeInputs(
   paths: readonly string[], format?: LogFormat, trx: TrxChoice = {}, audit: AuditChoice = {},
 ): Promise<InputFile[]> {
   const inputs: InputFile[] = [];
-  for (const listed of await expandPaths(paths)) {
+  const listedPaths = await expandPaths(paths);
+  const shown = shownPaths(listedPaths.map((l) => l.path));
+  for (const listed of listedPaths) {
     const raw = listed.path;
-    const path = shownPath(raw);
+    const path = shown.get(raw)!;
     const named = raw === path ? { path } : { path, rawPath: raw };
     if (listed.error !== undefined) {
       inputs.push({ ...named, bytes: 0, mtimeMs: 0, gzip: false, format: undefined, error: listed.error });

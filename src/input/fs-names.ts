@@ -38,3 +38,25 @@ export function fsPath(path: string): string | Buffer {
 export function shownPath(path: string): string {
   return path.replace(ESCAPED_ALL, (c) => String.fromCharCode(c.charCodeAt(0) - 0xdc00));
 }
+
+/**
+ * How each of a run's carried paths is shown, each differently: a Latin-1 name that reads like
+ * another file's UTF-8 one ("café" both) shows its bytes as \xNN escapes instead, and any name
+ * shown alike after that gets a number.
+ */
+export function shownPaths(paths: readonly string[]): Map<string, string> {
+  const taken = new Set(paths.filter((p) => !ESCAPED.test(p)));
+  const shown = new Map<string, string>();
+  for (const path of paths) {
+    if (!ESCAPED.test(path)) {
+      shown.set(path, path);
+      continue;
+    }
+    let text = shownPath(path);
+    if (taken.has(text)) text = path.replace(ESCAPED_ALL, (c) => `\\x${(c.charCodeAt(0) - 0xdc00).toString(16)}`);
+    for (let n = 2; taken.has(text); n++) text = `${text.replace(/ \[\d+\]$/, '')} [${n}]`;
+    taken.add(text);
+    shown.set(path, text);
+  }
+  return shown;
+}

@@ -3,7 +3,7 @@
  * contract in shared/contract.md: commands, options, exit codes, the JSON report, outputs.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -507,6 +507,11 @@ describe('errors and exit codes', () => {
     expectUsage(r);
     expect(r.stderr).toContain(`${log}: is one of the inputs`);
     expect(r.stdout).toBe('');
+    // A file of the directory that turns out unreadable as a log is an input all the same.
+    const notes = join(inputs, 'notes.txt');
+    writeFileSync(notes, 'hello world\n');
+    expectUsage(await runCli(['analyze', inputs, '-o', notes]));
+    expect(readFileSync(notes, 'utf8')).toBe('hello world\n');
   });
 
   it('an output that cannot be written (a full device): exit 1 naming it; a good snapshot is never replaced by a cut-off one', async () => {
@@ -545,6 +550,12 @@ describe('errors and exit codes', () => {
     expectFatal(both, `${cut}: at byte`);
     expect(both.stderr).toContain('/dev/full: cannot write (ENOSPC)');
     expect(both.stdout).toContain('certcrunch report');
+    // Standard output failing as well: named beside the others, and no claim the report was printed.
+    const full = spawnSync(process.execPath, [CLI, 'analyze', fixtures.ssl, '-o', join(dir, 'no', 'such', 'dir', 's.pb')],
+      { stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'], encoding: 'utf8' });
+    expect(full.status).toBe(1);
+    expect(full.stderr).toContain(`${join(dir, 'no', 'such', 'dir', 's.pb')}: cannot write (ENOENT); standard output: cannot write (ENOSPC)`);
+    expect(full.stderr).not.toContain('the report was printed');
   });
 
   it('--csv where no directory can be made: exit 1 naming it, without hanging', async () => {

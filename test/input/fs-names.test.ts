@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -44,5 +44,29 @@ describe('file names that are not UTF-8', () => {
       expect(report.inputs.map((i) => i.path)).toEqual([join(dir, 'd\xe9', 'a.log'), join(dir, 'f\xe9.log.gz'), join(dir, 'ok.log')]);
       expect(report.proxysg.requests).toBe(3 * 95);
     }
+  });
+
+  it('that read like another file\'s UTF-8 name are shown by their bytes instead, so two files stay two inputs', async () => {
+    const dir = tempDir();
+    const log = readFileSync(fixtures.ssl);
+    writeFileSync(bytes(dir, '/caf', [0xe9], '.log'), log); // Latin-1 "café"
+    writeFileSync(join(dir, 'café.log'), log); // UTF-8 "café"
+    const r = await runCli(['analyze', dir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { inputs: { path: string; bytes: number }[]; proxysg: { requests: number } };
+    expect(report.inputs.map((i) => i.path).sort()).toEqual([join(dir, 'caf\\xe9.log'), join(dir, 'café.log')].sort());
+    expect(report.proxysg.requests).toBe(2 * 95);
+  });
+
+  it('are still inputs that -o may not replace', async () => {
+    const dir = tempDir();
+    const inputs = join(dir, 'in');
+    mkdirSync(inputs);
+    const name = bytes(inputs, '/caf', [0xe9], '.log');
+    writeFileSync(name, readFileSync(fixtures.ssl));
+    symlinkSync(name, bytes(dir, '/link.pb'));
+    const r = await runCli(['analyze', inputs, '-o', join(dir, 'link.pb')]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(readFileSync(name)).toEqual(readFileSync(fixtures.ssl));
   });
 });

@@ -257,6 +257,16 @@ describe('reconciliation with the transaction log', () => {
     expect(swapped.stderr).toContain(`${join(auditDir, 'a.log')} is not a transaction log`);
     const right = await runCli(['reconcile', '--trx', trxDir, '--audit', auditDir, '--json', '--no-verify-signatures']);
     expect(right.code, right.stderr).toBe(0);
+    // A file that cannot be read: the rest is reconciled and reported, and the run fails naming it.
+    const missing = join(dir, 'no-such-trx.log');
+    const partly = await runCli(['reconcile', '--trx', trx, missing, '--audit', audit, '--json', '--no-verify-signatures']);
+    expect(partly.code).toBe(1);
+    expect(partly.stderr).toContain(`${missing}: cannot read (ENOENT) (every other record was counted)`);
+    expect((JSON.parse(partly.stdout) as Report).reconcile!.matched).toBe(6);
+    // With a whole side unreadable, that file is what the message names.
+    const oneSided = await runCli(['reconcile', '--trx', trx, '--audit', join(dir, 'no-such-audit.log'), '--no-verify-signatures']);
+    expect(oneSided.code).toBe(1);
+    expect(oneSided.stderr).toContain(`${join(dir, 'no-such-audit.log')}: cannot read (ENOENT)`);
   });
 });
 
