@@ -111,7 +111,15 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
       }
     });
     await results;
-    if (paths.includes('-')) absorb(await analyzeStdin(options, flow));
+    if (paths.includes('-')) {
+      // Standard input that is not a log costs only itself, as a file would.
+      const part = await analyzeStdin(options, flow).catch((err: unknown) => {
+        if (!(err instanceof CertcrunchError)) throw err;
+        unrecognised.meta.addFileError({ path: '-', offset: 0, message: err.message });
+        return undefined;
+      });
+      if (part) absorb(part);
+    }
   } finally {
     if (timer) clearInterval(timer);
     await runner.close();
@@ -212,10 +220,10 @@ async function analyzeStdin(options: AnalyzeOptions, flow: Flow): Promise<Snapsh
   }
   if (gzip && sniffHead.length === 0) {
     // Nothing decompresses from its head: as with a file, a corrupt gzip, not an unknown format.
-    throw new CertcrunchError('ERR_GZIP', `-: corrupt gzip on standard input (${unzipped.error ?? 'unexpected end of file'})`);
+    throw new CertcrunchError('ERR_GZIP', `corrupt gzip on standard input (${unzipped.error ?? 'unexpected end of file'})`);
   }
   const detected = recognise(sniffHead, options.format, options.trx ?? {}, options.audit ?? {});
-  if (!detected) throw new CertcrunchError('ERR_FORMAT', '-: unknown log format on standard input (use --format)');
+  if (!detected) throw new CertcrunchError('ERR_FORMAT', 'unknown log format on standard input (use --format)');
   const task: ScanTask = { path: '-', format: detected.format, gzip, start: 0, end: -1, fileBytes: 0, mtimeMs: 0 };
   if (detected.trx) task.trx = detected.trx;
   if (detected.audit) task.audit = { ...detected.audit, ...auditChecks(options) };

@@ -9,7 +9,7 @@ import { selectKernel } from '../native/load.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyze } from './analyze-flow.js';
-import type { OutputOptions } from './output.js';
+import type { OutputFailures, OutputOptions } from './output.js';
 import { MAX_WORKERS, parseChunkSize, parseFormat, parseWholeNumber } from './options.js';
 import { createProgress } from './progress.js';
 import type { TrxEra, TrxLayout } from '../generate/ejbca-trx.js';
@@ -33,8 +33,8 @@ const outputModule = () => import('./output.js');
 // Light (no snapshot codec): it runs before the scan, whose start it must not delay.
 const refuseModule = () => import('./refuse-outputs.js');
 
-async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<void> {
-  await (await outputModule()).emitOutputs(snapshot, options);
+async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<OutputFailures> {
+  return (await outputModule()).emitOutputs(snapshot, options);
 }
 
 async function readSnapshots(paths: readonly string[]): Promise<Snapshot> {
@@ -112,9 +112,7 @@ function buildProgram(): Command {
       const outputs: OutputOptions = outputOptions(opts);
       const refused = await outputsOnInputs(outputs, result.listed);
       for (const key of ['out', 'html'] as const) if (refused.includes(outputs[key] ?? '')) delete outputs[key];
-      const failedOutputs = await emitOutputs(result.snapshot, outputs).then(() => undefined, (err: Error) => err);
-      if (refused.length > 0) throw refusal(refused, ' (not written; the report was printed)');
-      throwFailures(result.fileErrors, failedOutputs);
+      throwFailures({ refused, fileErrors: result.fileErrors, outputs: await emitOutputs(result.snapshot, outputs) });
     });
 
   program
@@ -126,7 +124,10 @@ function buildProgram(): Command {
     .option('--html <file>', 'write a self-contained HTML report')
     .option('--top <n>', 'rows in ranked tables', parseWholeNumber(1), 20)
     .action(async (paths: string[], opts: Record<string, unknown>) => {
-      await emitOutputs(await readSnapshots(paths), outputOptions(opts));
+      const { outputsOnInputs, refusal } = await refuseModule();
+      const refused = await outputsOnInputs(outputOptions(opts), paths);
+      if (refused.length > 0) throw refusal(refused);
+      throwFailures({ outputs: await emitOutputs(await readSnapshots(paths), outputOptions(opts)) });
     });
 
   program
@@ -154,13 +155,13 @@ function buildProgram(): Command {
         if (within(path, opts.audit) && format !== 'ejbca-audit') wrong.push(`${path} is not an audit log`);
       }
       if (wrong.length > 0) throw new CertcrunchError('ERR_FORMAT', `reconcile: ${wrong.join('; ')}`);
-      // A side missing for a file that could not be read: that file is the cause to name.
       if (!both.snapshot.reconcile) {
-        throwFailures(both.fileErrors);
-        throw new CertcrunchError('ERR_FORMAT', 'reconcile: needs both transaction and audit logs');
+        // A side missing for a file that could not be read: that file is the cause to name.
+        const e = both.fileErrors[0];
+        const cause = e ? `; ${e.path}: ${e.offset > 0 ? `at byte ${e.offset}: ` : ''}${e.message}` : '';
+        throw new CertcrunchError(e ? 'ERR_INPUT' : 'ERR_FORMAT', `reconcile: needs both transaction and audit logs${cause}`);
       }
-      const failedOutputs = await emitOutputs(both.snapshot, opts.json ? { json: true } : {}).then(() => undefined, (err: Error) => err);
-      throwFailures(both.fileErrors, failedOutputs);
+      throwFailures({ fileErrors: both.fileErrors, outputs: await emitOutputs(both.snapshot, opts.json ? { json: true } : {}) });
     });
 
   program
@@ -380,20 +381,30 @@ function outputOptions(opts: Record<string, unknown>) {
 }
 
 /**
- * After the report is out: file errors (the first named, the rest counted) and outputs that
- * failed, as one error; nothing when there are none.
+ * After the outputs have gone out, what went wrong, as one error on one line: outputs refused
+ * for naming an input (a usage error, exit 2), file errors (the first named, the rest
+ * counted) and outputs that failed; nothing when all went well.
  */
-function throwFailures(fileErrors: readonly { path: string; offset: number; message: string }[], failedOutputs?: Error): void {
-  const also = failedOutputs ? `; ${failedOutputs.message}` : '';
-  const e = fileErrors[0];
-  if (e === undefined) {
-    if (failedOutputs) throw failedOutputs;
-    return;
+function throwFailures(run: {
+  refused?: readonly string[];
+  fileErrors?: readonly { path: string; offset: number; message: string }[];
+  outputs: OutputFailures;
+}): void {
+  const parts: string[] = [];
+  const refused = run.refused ?? [];
+  if (refused.length > 0) parts.push(`${refused.join(', ')}: is one of the inputs; not written, write it elsewhere`);
+  const e = run.fileErrors?.[0];
+  if (e !== undefined) {
+    const others = run.fileErrors!.length - 1;
+    const more = others > 0 ? `; ${others} more file error${others > 1 ? 's' : ''} in the report` : '';
+    // Past byte 0 the file broke part-way: what came before the break was read.
+    const counted = e.offset > 0 ? 'the records before it and in the other files were counted' : 'the other files were read';
+    parts.push(`${e.path}: ${e.offset > 0 ? `at byte ${e.offset}: ` : ''}${e.message} (${counted}${more})`);
   }
-  const others = fileErrors.length - 1;
-  const more = others > 0 ? `; ${others} more file error${others > 1 ? 's' : ''} in the report` : '';
-  const at = e.offset > 0 ? `at byte ${e.offset}: ` : '';
-  throw new CertcrunchError('ERR_INPUT', `${e.path}: ${at}${e.message} (every other record was counted${more})${also}`);
+  parts.push(...run.outputs.messages);
+  if (parts.length === 0) return;
+  const printed = run.outputs.printed ? 'the report was printed' : 'the report could not be printed';
+  throw new CertcrunchError(refused.length > 0 ? 'ERR_USAGE' : 'ERR_INPUT', `${parts.join('; ')}; ${printed}`);
 }
 
 /** Exit codes: 0 done, 1 fatal error (one line naming the file), 2 usage. */

@@ -14,12 +14,18 @@ export interface OutputOptions {
   top?: number;
 }
 
+/** What went wrong writing the outputs: a message per output that failed, and whether the report reached stdout. */
+export interface OutputFailures {
+  messages: string[];
+  printed: boolean;
+}
+
 /**
  * Writes what the options ask for: snapshot file, CSV tables, HTML, and JSON or text on stdout.
- * One output failing does not cost the others: each is tried, the report still reaches stdout
- * (hours of crunching are not lost to a full disk), and then the failures are thrown as one error.
+ * One output failing does not cost the others: each is tried, and the report still reaches
+ * stdout (hours of crunching are not lost to a full disk). Returns what failed.
  */
-export async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<void> {
+export async function emitOutputs(snapshot: Snapshot, options: OutputOptions): Promise<OutputFailures> {
   const failures: string[] = [];
   const attempt = async (write: () => Promise<void>): Promise<void> => {
     try {
@@ -40,10 +46,9 @@ export async function emitOutputs(snapshot: Snapshot, options: OutputOptions): P
     const { renderHtml } = await import('../report/html.js');
     await attempt(() => writeWhole(html, renderHtml(report)));
   }
-  const written = failures.length;
+  const before = failures.length;
   await attempt(() => writeStdout(options.json ? `${terminalSafeJson(report)}\n` : renderText(report)));
-  const printed = failures.length === written ? ' (the report was printed)' : '';
-  if (failures.length > 0) throw new CertcrunchError('ERR_INPUT', `${failures.join('; ')}${printed}`);
+  return { messages: failures, printed: failures.length === before };
 }
 
 /**

@@ -22,6 +22,6 @@ export async function outputsOnInputs(options: OutputOptions, inputs: Iterable<s
 }
 
 /** The usage error for outputs that name inputs. */
-export function refusal(refused: readonly string[], note = ''): CertcrunchError {
-  return new CertcrunchError('ERR_USAGE', `${refused.join(', ')}: is one of the inputs; write the output elsewhere${note}`);
+export function refusal(refused: readonly string[]): CertcrunchError {
+  return new CertcrunchError('ERR_USAGE', `${refused.join(', ')}: is one of the inputs; write the output elsewhere`);
 }

@@ -1,6 +1,5 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { CertcrunchError } from '../errors.js';
 import type { LogFormat } from '../scan/task.js';
@@ -60,7 +59,7 @@ async function expandInto(paths: readonly string[], seen: Set<string>, files: Li
       if (info.isDirectory()) entries = await readdir(fsPath(path), { encoding: 'buffer' });
     } catch (err) {
       // A path named twice that cannot be read is one error.
-      if (!seen.has(`error ${path}`)) files.push({ path, error: `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
+      if (!seen.has(`error ${path}`)) files.push({ path, error: cannotRead(err).message });
       seen.add(`error ${path}`);
       continue;
     }
@@ -77,22 +76,21 @@ async function expandInto(paths: readonly string[], seen: Set<string>, files: Li
   return files;
 }
 
-/** Reads up to SNIFF_BYTES of the content, decompressing gzip. */
-async function readHead(path: string, gzip: boolean): Promise<Buffer> {
+/** Up to SNIFF_BYTES of an opened file's content, decompressed when it is gzip. */
+async function readHead(handle: FileHandle, gzip: boolean): Promise<Buffer> {
   if (!gzip) {
-    const handle = await open(fsPath(path), 'r');
-    try {
-      const buf = Buffer.alloc(SNIFF_BYTES);
-      const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
+    return buf.subarray(0, bytesRead);
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  const file = createReadStream(fsPath(path));
+  // The handle stays open (it is closed by the caller) and is read from its start.
+  const file = handle.createReadStream({ start: 0, autoClose: false });
   const stream = file.pipe(createGunzip());
+  let readError: NodeJS.ErrnoException | undefined;
+  // A pipe does not pass on its source's errors: without this one a read error would be thrown unhandled.
+  file.on('error', (err) => stream.destroy((readError = err)));
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       chunks.push(chunk);
@@ -100,15 +98,18 @@ async function readHead(path: string, gzip: boolean): Promise<Buffer> {
       if (size >= SNIFF_BYTES) break;
     }
   } catch (err) {
+    if (readError) throw cannotRead(readError);
     // A corrupt or truncated gzip still gets its readable head sniffed; the scan reports the error.
     if (size === 0) throw new CertcrunchError('ERR_GZIP', `corrupt gzip (${(err as Error).message})`);
   } finally {
-    // Both: destroying the gunzip leaves the file stream, and its descriptor, open.
     stream.destroy();
     file.destroy();
   }
   return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
 }
+
+const cannotRead = (err: unknown): CertcrunchError =>
+  new CertcrunchError('ERR_INPUT', `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
 
 /**
  * Recognises a file's format from its head and, for an EJBCA transaction log, how it was
@@ -174,35 +175,46 @@ export async function describeInputs(
   return inputs;
 }
 
-/** One listed file; throws a CertcrunchError, its message without the path, when it cannot be read or recognised. */
+/**
+ * One listed file, opened once: its size, magic bytes and head all come from the one file, even
+ * if its path changes meanwhile. Throws a CertcrunchError, its message without the path, when it
+ * cannot be read or recognised.
+ */
 async function describeInput(
   named: { path: string; rawPath?: string }, raw: string, format: LogFormat | undefined, trx: TrxChoice, audit: AuditChoice,
 ): Promise<InputFile> {
-  let info;
-  let gzip: boolean;
+  let handle;
   try {
-    info = await stat(fsPath(raw));
-    const handle = await open(fsPath(raw), 'r');
-    const magic = Buffer.alloc(2);
-    try {
-      await handle.read(magic, 0, 2, 0);
-    } finally {
-      await handle.close();
-    }
-    gzip = isGzip(magic);
+    handle = await open(fsPath(raw), 'r');
   } catch (err) {
-    throw new CertcrunchError('ERR_INPUT', `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw cannotRead(err);
   }
-  if (info.size === 0) return { ...named, bytes: 0, mtimeMs: info.mtimeMs, gzip: false, format: undefined };
-  const head = await readHead(raw, gzip);
-  // A gzip of nothing (a rotated log with no traffic): empty, as an empty plain file is.
-  if (head.length === 0) return { ...named, bytes: info.size, mtimeMs: info.mtimeMs, gzip, format: undefined };
-  const detected = recognise(head, format, trx, audit);
-  if (!detected) throw new CertcrunchError('ERR_FORMAT', 'unknown log format (use --format to force one)');
-  const input: InputFile = { ...named, bytes: info.size, mtimeMs: info.mtimeMs, inode: info.ino, gzip, format: detected.format };
-  if (detected.trx) input.trx = detected.trx;
-  if (detected.audit) input.audit = detected.audit;
-  const fields = detected.format === 'proxysg' ? firstFieldsDirective(head) : undefined;
-  if (fields !== undefined) input.headFields = fields;
-  return input;
+  try {
+    let info;
+    let gzip: boolean;
+    try {
+      info = await handle.stat();
+      const magic = Buffer.alloc(2);
+      await handle.read(magic, 0, 2, 0);
+      gzip = isGzip(magic);
+    } catch (err) {
+      throw cannotRead(err);
+    }
+    if (info.size === 0) return { ...named, bytes: 0, mtimeMs: info.mtimeMs, gzip: false, format: undefined };
+    const head = await readHead(handle, gzip).catch((err: unknown) => {
+      throw err instanceof CertcrunchError ? err : cannotRead(err);
+    });
+    // A gzip of nothing (a rotated log with no traffic): empty, as an empty plain file is.
+    if (head.length === 0) return { ...named, bytes: info.size, mtimeMs: info.mtimeMs, gzip, format: undefined };
+    const detected = recognise(head, format, trx, audit);
+    if (!detected) throw new CertcrunchError('ERR_FORMAT', 'unknown log format (use --format to force one)');
+    const input: InputFile = { ...named, bytes: info.size, mtimeMs: info.mtimeMs, inode: info.ino, gzip, format: detected.format };
+    if (detected.trx) input.trx = detected.trx;
+    if (detected.audit) input.audit = detected.audit;
+    const fields = detected.format === 'proxysg' ? firstFieldsDirective(head) : undefined;
+    if (fields !== undefined) input.headFields = fields;
+    return input;
+  } finally {
+    await handle.close();
+  }
 }

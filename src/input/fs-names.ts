@@ -41,8 +41,8 @@ export function shownPath(path: string): string {
 
 /**
  * How each of a run's carried paths is shown, each differently: a Latin-1 name that reads like
- * another file's UTF-8 one ("café" both) shows its bytes as \xNN escapes instead, and any name
- * shown alike after that gets a number.
+ * another file's UTF-8 one ("café" both) shows those bytes as %XX instead (no backslash, which
+ * terminal output doubles), and any name shown alike after that gets a number.
  */
 export function shownPaths(paths: readonly string[]): Map<string, string> {
   const taken = new Set(paths.filter((p) => !ESCAPED.test(p)));
@@ -53,7 +53,7 @@ export function shownPaths(paths: readonly string[]): Map<string, string> {
       continue;
     }
     let text = shownPath(path);
-    if (taken.has(text)) text = path.replace(ESCAPED_ALL, (c) => `\\x${(c.charCodeAt(0) - 0xdc00).toString(16)}`);
+    if (taken.has(text)) text = path.replace(ESCAPED_ALL, (c) => `%${(c.charCodeAt(0) - 0xdc00).toString(16).toUpperCase()}`);
     for (let n = 2; taken.has(text); n++) text = `${text.replace(/ \[\d+\]$/, '')} [${n}]`;
     taken.add(text);
     shown.set(path, text);

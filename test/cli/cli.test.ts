@@ -412,6 +412,12 @@ describe('standard input', () => {
     for (const input of [gz.subarray(0, 10), gz.subarray(0, 12), corrupt]) {
       expectFatal(await runCli(['analyze', '-'], { input }), '-: corrupt gzip on standard input');
     }
+    // Beside a file, it costs only itself: the file is reported and written.
+    const out = join(tempDir(), 'beside-stdin.pb');
+    const r = await runCli(['analyze', fixtures.ssl, '-', '--json', '-o', out], { input: Buffer.from('hello world\n') });
+    expectFatal(r, '-: unknown log format on standard input');
+    expect((JSON.parse(r.stdout) as { proxysg: { requests: number } }).proxysg.requests).toBe(95);
+    expect(existsSync(out)).toBe(true);
   });
 });
 
@@ -439,7 +445,7 @@ describe('errors and exit codes', () => {
     const out = join(dir, 'mixed.pb');
     const r = await runCli(['analyze', tree, missing, '--json', '-o', out]);
     expectFatal(r, join(tree, 'dangling.log'));
-    expect(r.stderr).toContain('cannot read (ENOENT) (every other record was counted; 2 more file errors in the report)');
+    expect(r.stderr).toContain('cannot read (ENOENT) (the other files were read; 2 more file errors in the report); the report was printed');
     const report = JSON.parse(r.stdout) as { proxysg: { requests: number }; fileErrors: { path: string; offset: number; message: string }[] };
     expect(report.proxysg.requests).toBe(95);
     const expected = [
@@ -496,7 +502,7 @@ describe('errors and exit codes', () => {
       // the other output go out.
       const r = await runCli(['analyze', inputs, option, log, also, other, '--json']);
       expectUsage(r);
-      expect(r.stderr).toContain(`${log}: is one of the inputs; write the output elsewhere (not written; the report was printed)`);
+      expect(r.stderr).toContain(`${log}: is one of the inputs; not written, write it elsewhere; the report was printed`);
       expect(readFileSync(log)).toEqual(readFileSync(fixtures.ssl));
       expect((JSON.parse(r.stdout) as { proxysg: { requests: number } }).proxysg.requests).toBe(95);
       expect(existsSync(other)).toBe(true);
@@ -512,6 +518,20 @@ describe('errors and exit codes', () => {
     writeFileSync(notes, 'hello world\n');
     expectUsage(await runCli(['analyze', inputs, '-o', notes]));
     expect(readFileSync(notes, 'utf8')).toBe('hello world\n');
+    // Refused, with a file error and a failed output besides: all three on the one line.
+    const all = await runCli(['analyze', inputs, join(dir, 'typo.log'), '-o', notes, '--csv', '/proc/certcrunch-csv']);
+    expectUsage(all);
+    expect(stderrLines(all)).toHaveLength(1);
+    const parts = [`${notes}: is one of the inputs`, `${notes}: unknown log format`, '1 more file error in the report', '/proc/certcrunch-csv: cannot create directory', 'the report was printed'];
+    for (const part of parts) {
+      expect(all.stderr).toContain(part);
+    }
+    // report --html onto the snapshot it reads is refused too.
+    const snapshot = join(dir, 'refused.pb');
+    expect((await runCli(['analyze', fixtures.ssl, '-o', snapshot])).code).toBe(0);
+    const before = readFileSync(snapshot);
+    expectUsage(await runCli(['report', snapshot, '--html', snapshot]));
+    expect(readFileSync(snapshot)).toEqual(before);
   });
 
   it('an output that cannot be written (a full device): exit 1 naming it; a good snapshot is never replaced by a cut-off one', async () => {
@@ -538,7 +558,7 @@ describe('errors and exit codes', () => {
     const r = await runCli(['analyze', fixtures.ssl, '--json', '-o', join(dir, 'no', 'such', 'dir', 's.pb'), '--csv', '/proc/certcrunch-csv', '--html', html]);
     expectFatal(r, join(dir, 'no', 'such', 'dir', 's.pb'));
     expect(r.stderr).toContain('/proc/certcrunch-csv: cannot create directory');
-    expect(r.stderr).toContain('(the report was printed)');
+    expect(r.stderr).toContain('; the report was printed');
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(whole.stdout));
     expect(readFileSync(html, 'utf8')).toContain('<html');
     expect(existsSync(csv)).toBe(false);
@@ -548,6 +568,7 @@ describe('errors and exit codes', () => {
     writeFileSync(cut, gz.subarray(0, gz.length >> 1));
     const both = await runCli(['analyze', cut, '-o', '/dev/full']);
     expectFatal(both, `${cut}: at byte`);
+    expect(both.stderr).toContain('(the records before it and in the other files were counted)');
     expect(both.stderr).toContain('/dev/full: cannot write (ENOSPC)');
     expect(both.stdout).toContain('certcrunch report');
     // Standard output failing as well: named beside the others, and no claim the report was printed.
@@ -555,7 +576,7 @@ describe('errors and exit codes', () => {
       { stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'], encoding: 'utf8' });
     expect(full.status).toBe(1);
     expect(full.stderr).toContain(`${join(dir, 'no', 'such', 'dir', 's.pb')}: cannot write (ENOENT); standard output: cannot write (ENOSPC)`);
-    expect(full.stderr).not.toContain('the report was printed');
+    expect(full.stderr).toContain('; the report could not be printed');
   });
 
   it('--csv where no directory can be made: exit 1 naming it, without hanging', async () => {

@@ -54,7 +54,7 @@ describe('file names that are not UTF-8', () => {
     const r = await runCli(['analyze', dir, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { inputs: { path: string; bytes: number }[]; proxysg: { requests: number } };
-    expect(report.inputs.map((i) => i.path).sort()).toEqual([join(dir, 'caf\\xe9.log'), join(dir, 'café.log')].sort());
+    expect(report.inputs.map((i) => i.path).sort()).toEqual([join(dir, 'caf%E9.log'), join(dir, 'café.log')].sort());
     expect(report.proxysg.requests).toBe(2 * 95);
   });
 
