@@ -114,8 +114,9 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
     if (paths.includes('-')) {
       // Standard input that is not a log costs only itself, as a file would.
       const part = await analyzeStdin(options, flow).catch((err: unknown) => {
-        if (!(err instanceof CertcrunchError)) throw err;
-        unrecognised.meta.addFileError({ path: '-', offset: 0, message: err.message });
+        const code = (err as NodeJS.ErrnoException).syscall ? (err as NodeJS.ErrnoException).code : undefined;
+        if (!(err instanceof CertcrunchError) && code === undefined) throw err;
+        unrecognised.meta.addFileError({ path: '-', offset: 0, message: code ? `cannot read standard input (${code})` : (err as Error).message });
         return undefined;
       });
       if (part) absorb(part);

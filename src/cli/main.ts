@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CertcrunchError, isCertcrunchError } from '../errors.js';
@@ -97,7 +97,7 @@ function buildProgram(): Command {
       // An output naming an input given as a file is refused before the run; one found in a
       // directory, once the run has listed it: it is left unwritten, the rest goes out as usual.
       const { outputsOnInputs, refusal } = await refuseModule();
-      const refusedFirst = await outputsOnInputs(outputOptions(opts), paths.filter((p) => p !== '-'));
+      const refusedFirst = await outputsOnInputs(outputOptions(opts), paths);
       if (refusedFirst.length > 0) throw refusal(refusedFirst);
       const result = await analyze(paths, {
         ...(format ? { format } : {}),
@@ -146,8 +146,12 @@ function buildProgram(): Command {
         ...(opts.ca ? { caPem: await readCaFile(opts.ca) } : {}),
       });
       // Each file read, named or found in a named directory, must be of the kind its option says.
+      // Compared resolved: `./dir` and `dir/` name the same files as `dir`.
       const within = (file: string, roots: readonly string[]): boolean =>
-        roots.some((root) => file === root || file.startsWith(root.endsWith(sep) ? root : root + sep));
+        roots.some((root) => {
+          const [f, r] = [resolve(file), resolve(root)];
+          return f === r || f.startsWith(r.endsWith(sep) ? r : r + sep);
+        });
       const wrong: string[] = [];
       for (const { path, format } of both.snapshot.meta.inputs.values()) {
         if (format === 'empty') continue;
@@ -233,8 +237,7 @@ function buildProgram(): Command {
     .option('--trx-out <file>', 'also write the matching transaction log (EJBCA 7.0-7.7 default order)')
     .action(async (opts: { bytes: number; seed: number; malformedRate: number; form: AuditForm; layout: TrxLayout; undecodableRate: number; sessions: number; trxOut?: string; out: string }) => {
       const { generateEjbcaAudit } = await import('../generate/ejbca-audit.js');
-      const trxOut = opts.trxOut === undefined ? undefined : createWriteStream(opts.trxOut);
-      if (trxOut) await once(trxOut, 'open'); // a bad path fails here, as a one-line error
+      const trxOut = opts.trxOut === undefined ? undefined : await openForWriting(opts.trxOut);
       let stats: EjbcaAuditGenStats | undefined;
       await writeGenerated(opts.out, async (out) => {
         stats = await generateEjbcaAudit(
@@ -243,11 +246,15 @@ function buildProgram(): Command {
             undecodableRate: opts.undecodableRate, sessions: opts.sessions, ...(trxOut ? { trxOut } : {}),
           },
           out,
-        );
+        ).catch((err: unknown) => {
+          // The transaction log's own failure is named as its own.
+          if (trxOut?.errored) throw cannotWrite(opts.trxOut!, trxOut.errored);
+          throw err;
+        });
         return stats;
       });
       if (trxOut === undefined) return;
-      await new Promise<void>((resolve, reject) => trxOut.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      await endWriting(trxOut, opts.trxOut!);
       const r = stats?.reconcile;
       if (r) process.stderr.write(`wrote ${opts.trxOut}; reconcile should give matched ${r.matched}, mismatched ${r.mismatched}, trxOnly ${r.trxOnly}, auditOnly ${r.auditOnly}\n`);
     });
@@ -350,22 +357,42 @@ function parseFraction(value: string): number {
   return n;
 }
 
-/** Runs a generator into a file and says what it wrote. */
-async function writeGenerated(path: string, generate: (out: NodeJS.WritableStream) => Promise<{ bytes: number; malformed: number } & ({ records: number } | { lines: number })>): Promise<void> {
+const cannotWrite = (path: string, err: unknown): CertcrunchError =>
+  new CertcrunchError('ERR_INPUT', `${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+
+/** A file stream opened for a generator; a bad path fails here, as a one-line error naming it. */
+async function openForWriting(path: string): Promise<WriteStream> {
   const out = createWriteStream(path);
   try {
     await once(out, 'open');
   } catch (err) {
-    throw new CertcrunchError('ERR_INPUT', `${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw cannotWrite(path, err);
   }
+  // Later failures (a full disk) reach the generator's writes and end()'s callback, which name
+  // the file; without a listener they would also be thrown as an unhandled event.
+  out.on('error', () => undefined);
+  return out;
+}
+
+async function endWriting(out: WriteStream, path: string): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  } catch (err) {
+    throw cannotWrite(path, err);
+  }
+}
+
+/** Runs a generator into a file and says what it wrote. */
+async function writeGenerated(path: string, generate: (out: NodeJS.WritableStream) => Promise<{ bytes: number; malformed: number } & ({ records: number } | { lines: number })>): Promise<void> {
+  const out = await openForWriting(path);
   let stats;
   try {
     stats = await generate(out);
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   } catch (err) {
     out.destroy();
-    throw new CertcrunchError('ERR_INPUT', `${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw err instanceof CertcrunchError ? err : cannotWrite(path, err);
   }
+  await endWriting(out, path);
   const records = 'records' in stats ? `${stats.records} records` : `${stats.lines} lines`;
   process.stderr.write(`wrote ${stats.bytes} bytes, ${records} (${stats.malformed} malformed) to ${path}\n`);
 }
@@ -398,7 +425,7 @@ function throwFailures(run: {
     const others = run.fileErrors!.length - 1;
     const more = others > 0 ? `; ${others} more file error${others > 1 ? 's' : ''} in the report` : '';
     // Past byte 0 the file broke part-way: what came before the break was read.
-    const counted = e.offset > 0 ? 'the records before it and in the other files were counted' : 'the other files were read';
+    const counted = e.offset > 0 ? 'the records before it, and any other inputs, were counted' : 'any other inputs were read';
     parts.push(`${e.path}: ${e.offset > 0 ? `at byte ${e.offset}: ` : ''}${e.message} (${counted}${more})`);
   }
   parts.push(...run.outputs.messages);
@@ -417,7 +444,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      // Help asked for is done (0); help shown for a missing command is a usage error (2).
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2;
       // A bad option value is a fatal error (1); an unknown option or a missing argument is usage (2).
       return err.code === 'commander.invalidArgument' ? 1 : 2;
     }

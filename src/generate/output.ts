@@ -87,6 +87,9 @@ export class ByteSink {
   }
 
   async flush(): Promise<void> {
+    // A stream that failed (a full disk) says so here, rather than leave this waiting for 'drain'.
+    const failed = (this.out as { errored?: Error | null }).errored;
+    if (failed) throw failed;
     if (this.used === 0) return;
     const chunk = this.buf.subarray(0, this.used);
     // A fresh buffer each time: the stream may still hold the previous one.

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -185,7 +186,8 @@ async function describeInput(
 ): Promise<InputFile> {
   let handle;
   try {
-    handle = await open(fsPath(raw), 'r');
+    // Non-blocking: a FIFO put at the path since it was listed would block an open.
+    handle = await open(fsPath(raw), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     throw cannotRead(err);
   }
@@ -194,11 +196,12 @@ async function describeInput(
     let gzip: boolean;
     try {
       info = await handle.stat();
+      if (!info.isFile()) throw new CertcrunchError('ERR_INPUT', 'not a regular file or directory');
       const magic = Buffer.alloc(2);
       await handle.read(magic, 0, 2, 0);
       gzip = isGzip(magic);
     } catch (err) {
-      throw cannotRead(err);
+      throw err instanceof CertcrunchError ? err : cannotRead(err);
     }
     if (info.size === 0) return { ...named, bytes: 0, mtimeMs: info.mtimeMs, gzip: false, format: undefined };
     const head = await readHead(handle, gzip).catch((err: unknown) => {

@@ -445,7 +445,7 @@ describe('errors and exit codes', () => {
     const out = join(dir, 'mixed.pb');
     const r = await runCli(['analyze', tree, missing, '--json', '-o', out]);
     expectFatal(r, join(tree, 'dangling.log'));
-    expect(r.stderr).toContain('cannot read (ENOENT) (the other files were read; 2 more file errors in the report); the report was printed');
+    expect(r.stderr).toContain('cannot read (ENOENT) (any other inputs were read; 2 more file errors in the report); the report was printed');
     const report = JSON.parse(r.stdout) as { proxysg: { requests: number }; fileErrors: { path: string; offset: number; message: string }[] };
     expect(report.proxysg.requests).toBe(95);
     const expected = [
@@ -481,6 +481,29 @@ describe('errors and exit codes', () => {
       const r = await runCli(['analyze', ...args, FIXTURE_DIR]);
       expectFatal(r, args[0]!);
     }
+  });
+
+  it('no command, or a command without its subcommand: usage shown, exit 2; help asked for: exit 0', async () => {
+    expectUsage(await runCli([]));
+    expectUsage(await runCli(['generate']));
+    for (const args of [['--help'], ['help'], ['help', 'analyze']]) expect((await runCli(args)).code, args.join(' ')).toBe(0);
+  });
+
+  it('standard input that cannot be read costs only itself', async () => {
+    const writeOnly = openSync(join(dir, 'write-only.txt'), 'w');
+    const r = spawnSync(process.execPath, [CLI, 'analyze', '-', fixtures.ssl, '--json'], { stdio: [writeOnly, 'pipe', 'pipe'], encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('-: cannot read standard input (EBADF)');
+    expect((JSON.parse(r.stdout) as { proxysg: { requests: number } }).proxysg.requests).toBe(95);
+  });
+
+  it('-o naming the file standard input reads: refused, the file untouched', async () => {
+    const log = join(dir, 'fed.log');
+    copyFileSync(fixtures.ssl, log);
+    const r = spawnSync(process.execPath, [CLI, 'analyze', '-', '-o', log], { stdio: [openSync(log, 'r'), 'pipe', 'pipe'], encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${log}: is one of the inputs`);
+    expect(readFileSync(log)).toEqual(readFileSync(fixtures.ssl));
   });
 
   it('an unknown option: exit 2', async () => {
@@ -539,9 +562,16 @@ describe('errors and exit codes', () => {
     expect((await runCli(['analyze', fixtures.ssl, '-o', out])).code).toBe(0);
     const good = readFileSync(out);
     for (const args of [['analyze', fixtures.ssl, '-o', '/dev/full'], ['analyze', fixtures.ssl, '--html', '/dev/full'],
-      ['merge', out, '-o', '/dev/full'], ['generate', 'proxysg', '--bytes', '100KiB', '-o', '/dev/full']]) {
+      ['merge', out, '-o', '/dev/full'], ['generate', 'proxysg', '--bytes', '100KiB', '-o', '/dev/full'],
+      // Small enough to be written only as the stream ends.
+      ['generate', 'proxysg', '--bytes', '10KiB', '-o', '/dev/full'], ['generate', 'ejbca-audit', '--bytes', '10KiB', '-o', '/dev/full']]) {
       expectFatal(await runCli(args), '/dev/full: cannot write (ENOSPC)');
     }
+    // The transaction log beside an audit log failing: named as itself, no stack trace.
+    const trxOut = await runCli(['generate', 'ejbca-audit', '--bytes', '10KiB', '-o', join(dir, 'audit-ok.log'), '--trx-out', '/dev/full']);
+    expect(trxOut.code).toBe(1);
+    expect(trxOut.stderr).toContain('certcrunch: /dev/full: cannot write (ENOSPC)');
+    expect(trxOut.stderr).not.toContain(STACK_FRAME);
     // A directory where the snapshot should go: the write fails, and leaves nothing behind.
     const blocked = join(dir, 'blocked');
     mkdirSync(join(blocked, 'kept.pb'), { recursive: true });
@@ -568,7 +598,7 @@ describe('errors and exit codes', () => {
     writeFileSync(cut, gz.subarray(0, gz.length >> 1));
     const both = await runCli(['analyze', cut, '-o', '/dev/full']);
     expectFatal(both, `${cut}: at byte`);
-    expect(both.stderr).toContain('(the records before it and in the other files were counted)');
+    expect(both.stderr).toContain('(the records before it, and any other inputs, were counted)');
     expect(both.stderr).toContain('/dev/full: cannot write (ENOSPC)');
     expect(both.stdout).toContain('certcrunch report');
     // Standard output failing as well: named beside the others, and no claim the report was printed.

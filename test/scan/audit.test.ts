@@ -1,5 +1,5 @@
 import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeOcspRequest } from '../../src/formats/ocsp/ocsp.js';
 import type { Report } from '../../src/report/model.js';
@@ -257,11 +257,16 @@ describe('reconciliation with the transaction log', () => {
     expect(swapped.stderr).toContain(`${join(auditDir, 'a.log')} is not a transaction log`);
     const right = await runCli(['reconcile', '--trx', trxDir, '--audit', auditDir, '--json', '--no-verify-signatures']);
     expect(right.code, right.stderr).toBe(0);
+    // However the directories are spelled.
+    const dotted = (p: string): string => `./${relative(process.cwd(), p)}/`;
+    const spelled = await runCli(['reconcile', '--trx', dotted(auditDir), '--audit', dotted(trxDir), '--no-verify-signatures']);
+    expect(spelled.code).toBe(1);
+    expect(spelled.stderr).toContain('is not a transaction log');
     // A file that cannot be read: the rest is reconciled and reported, and the run fails naming it.
     const missing = join(dir, 'no-such-trx.log');
     const partly = await runCli(['reconcile', '--trx', trx, missing, '--audit', audit, '--json', '--no-verify-signatures']);
     expect(partly.code).toBe(1);
-    expect(partly.stderr).toContain(`${missing}: cannot read (ENOENT) (the other files were read); the report was printed`);
+    expect(partly.stderr).toContain(`${missing}: cannot read (ENOENT) (any other inputs were read); the report was printed`);
     expect((JSON.parse(partly.stdout) as Report).reconcile!.matched).toBe(6);
     // With a whole side unreadable, that file is what the message names.
     const oneSided = await runCli(['reconcile', '--trx', trx, '--audit', join(dir, 'no-such-audit.log'), '--no-verify-signatures']);
