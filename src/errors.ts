@@ -18,6 +18,16 @@ export class CertcrunchError extends Error {
   }
 }
 
+/** A file-system failure as a message names it: its errno code (ENOENT), else its message. */
+export function ioReason(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+}
+
+/** `<path>: cannot <doing> (<reason>)` as an input error; without a path, from `cannot` on. */
+export function cannot(doing: string, err: unknown, path?: string): CertcrunchError {
+  return new CertcrunchError('ERR_INPUT', `${path === undefined ? '' : `${path}: `}cannot ${doing} (${ioReason(err)})`);
+}
+
 export function isCertcrunchError(err: unknown): err is CertcrunchError {
   return err instanceof Error && typeof (err as Partial<CertcrunchError>).code === 'string' && err.name === 'CertcrunchError';
 }

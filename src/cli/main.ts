@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CertcrunchError, isCertcrunchError } from '../errors.js';
+import { cannot, CertcrunchError, isCertcrunchError } from '../errors.js';
 import { selectKernel } from '../native/load.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
@@ -48,7 +48,7 @@ async function readSnapshots(paths: readonly string[]): Promise<Snapshot> {
     try {
       bytes = await readFile(path);
     } catch (err) {
-      throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw cannot('read', err, path);
     }
     const part = decodeSnapshot(bytes, path);
     if (part.reconcile) reconciled++;
@@ -162,7 +162,7 @@ function buildProgram(): Command {
       if (!both.snapshot.reconcile) {
         // A side missing for a file that could not be read: that file is the cause to name.
         const e = both.fileErrors[0];
-        const cause = e ? `; ${e.path}: ${e.offset > 0 ? `at byte ${e.offset}: ` : ''}${e.message}` : '';
+        const cause = e ? `; ${fileErrorText(e)}` : '';
         throw new CertcrunchError(e ? 'ERR_INPUT' : 'ERR_FORMAT', `reconcile: needs both transaction and audit logs${cause}`);
       }
       throwFailures({ fileErrors: both.fileErrors, outputs: await emitOutputs(both.snapshot, opts.json ? { json: true } : {}) });
@@ -248,7 +248,7 @@ function buildProgram(): Command {
           out,
         ).catch((err: unknown) => {
           // The transaction log's own failure is named as its own.
-          if (trxOut?.errored) throw cannotWrite(opts.trxOut!, trxOut.errored);
+          if (trxOut?.errored) throw cannot('write', trxOut.errored, opts.trxOut!);
           throw err;
         });
         return stats;
@@ -267,7 +267,7 @@ async function readCaFile(path: string): Promise<string> {
   try {
     pem = await readFile(path, 'latin1');
   } catch (err) {
-    throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw cannot('read', err, path);
   }
   const { parsePemCertificates } = await import('../scan/audit-step.js');
   try {
@@ -287,7 +287,7 @@ async function readOcspInput(hex: string | undefined, file: string | undefined):
     try {
       bytes = await readFile(file);
     } catch (err) {
-      throw new CertcrunchError('ERR_INPUT', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw cannot('read', err, file);
     }
     if (bytes[0] === 0x30) return bytes; // DER
     // Hex saved by an editor may open with a UTF-8 byte order mark.
@@ -311,7 +311,7 @@ async function ejbcaChoices(opts: Record<string, unknown>): Promise<{ trx: TrxCh
     try {
       text = await readFile(path, 'latin1'); // java.util.Properties reads ISO-8859-1
     } catch (err) {
-      throw new CertcrunchError('ERR_INPUT', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw cannot('read', err, path);
     }
     const settings = settingsFromProperties(parseJavaProperties(text));
     if (settings.trxOrder !== undefined) choice.order = settings.trxOrder;
@@ -357,16 +357,13 @@ function parseFraction(value: string): number {
   return n;
 }
 
-const cannotWrite = (path: string, err: unknown): CertcrunchError =>
-  new CertcrunchError('ERR_INPUT', `${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-
 /** A file stream opened for a generator; a bad path fails here, as a one-line error naming it. */
 async function openForWriting(path: string): Promise<WriteStream> {
   const out = createWriteStream(path);
   try {
     await once(out, 'open');
   } catch (err) {
-    throw cannotWrite(path, err);
+    throw cannot('write', err, path);
   }
   // Later failures (a full disk) reach the generator's writes and end()'s callback, which name
   // the file; without a listener they would also be thrown as an unhandled event.
@@ -378,7 +375,7 @@ async function endWriting(out: WriteStream, path: string): Promise<void> {
   try {
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   } catch (err) {
-    throw cannotWrite(path, err);
+    throw cannot('write', err, path);
   }
 }
 
@@ -390,7 +387,7 @@ async function writeGenerated(path: string, generate: (out: NodeJS.WritableStrea
     stats = await generate(out);
   } catch (err) {
     out.destroy();
-    throw err instanceof CertcrunchError ? err : cannotWrite(path, err);
+    throw err instanceof CertcrunchError ? err : cannot('write', err, path);
   }
   await endWriting(out, path);
   const records = 'records' in stats ? `${stats.records} records` : `${stats.lines} lines`;
@@ -407,6 +404,13 @@ function outputOptions(opts: Record<string, unknown>) {
   };
 }
 
+type FileError = { path: string; offset: number; message: string };
+
+/** A file error as one line tells it: where, then what. */
+function fileErrorText(e: FileError): string {
+  return `${e.path}: ${e.offset > 0 ? `at byte ${e.offset}: ` : ''}${e.message}`;
+}
+
 /**
  * After the outputs have gone out, what went wrong, as one error on one line: outputs refused
  * for naming an input (a usage error, exit 2), file errors (the first named, the rest
@@ -414,7 +418,7 @@ function outputOptions(opts: Record<string, unknown>) {
  */
 function throwFailures(run: {
   refused?: readonly string[];
-  fileErrors?: readonly { path: string; offset: number; message: string }[];
+  fileErrors?: readonly FileError[];
   outputs: OutputFailures;
 }): void {
   const parts: string[] = [];
@@ -426,7 +430,7 @@ function throwFailures(run: {
     const more = others > 0 ? `; ${others} more file error${others > 1 ? 's' : ''} in the report` : '';
     // Past byte 0 the file broke part-way: what came before the break was read.
     const counted = e.offset > 0 ? 'the records before it, and any other inputs, were counted' : 'any other inputs were read';
-    parts.push(`${e.path}: ${e.offset > 0 ? `at byte ${e.offset}: ` : ''}${e.message} (${counted}${more})`);
+    parts.push(`${fileErrorText(e)} (${counted}${more})`);
   }
   parts.push(...run.outputs.messages);
   if (parts.length === 0) return;

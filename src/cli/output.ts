@@ -4,7 +4,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { buildReport } from '../report/model.js';
 import { renderText } from '../report/text.js';
 import { terminalSafeJson } from '../report/text-safety.js';
-import { CertcrunchError } from '../errors.js';
+import { cannot } from '../errors.js';
 
 export interface OutputOptions {
   json?: boolean;
@@ -66,7 +66,7 @@ export async function writeWhole(path: string, data: string | Uint8Array): Promi
     await rename(temporary, path);
   } catch (err) {
     if (temporary !== undefined) await unlink(temporary).catch(() => undefined);
-    throw new CertcrunchError('ERR_INPUT', `${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw cannot('write', err, path);
   }
 }
 
@@ -77,8 +77,7 @@ export async function writeWhole(path: string, data: string | Uint8Array): Promi
 export function writeStdout(text: string): Promise<void> {
   return new Promise<void>((resolve, reject) =>
     process.stdout.write(text, (err) => {
-      const code = (err as NodeJS.ErrnoException | null | undefined)?.code;
-      if (err && code !== 'EPIPE') reject(new CertcrunchError('ERR_INPUT', `standard output: cannot write (${code ?? err.message})`));
+      if (err && (err as NodeJS.ErrnoException).code !== 'EPIPE') reject(cannot('write', err, 'standard output'));
       else resolve();
     }),
   );

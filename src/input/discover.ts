@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { CertcrunchError } from '../errors.js';
+import { cannot, CertcrunchError } from '../errors.js';
 import type { LogFormat } from '../scan/task.js';
 import { firstFieldsDirective, isGzip, SNIFF_BYTES, sniffFormat, type HeadFields } from './sniff.js';
 import { detectTrxSettings, type TrxChoice } from './trx-detect.js';
@@ -54,13 +54,11 @@ export interface ListedPath {
 async function expandInto(paths: readonly string[], seen: Set<string>, files: ListedPath[]): Promise<ListedPath[]> {
   for (const path of paths) {
     let info;
-    let entries;
     try {
       info = await stat(fsPath(path), { bigint: true });
-      if (info.isDirectory()) entries = await readdir(fsPath(path), { encoding: 'buffer' });
     } catch (err) {
       // A path named twice that cannot be read is one error.
-      if (!seen.has(`error ${path}`)) files.push({ path, error: cannotRead(err).message });
+      if (!seen.has(`error ${path}`)) files.push({ path, error: cannot('read', err).message });
       seen.add(`error ${path}`);
       continue;
     }
@@ -71,8 +69,18 @@ async function expandInto(paths: readonly string[], seen: Set<string>, files: Li
     const id = `${info.dev}:${info.ino}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    if (entries) await expandInto(entries.map(nameFromBytes).sort().map((e) => join(path, e)), seen, files);
-    else files.push({ path });
+    if (info.isFile()) {
+      files.push({ path });
+      continue;
+    }
+    let entries;
+    try {
+      entries = await readdir(fsPath(path), { encoding: 'buffer' });
+    } catch (err) {
+      files.push({ path, error: cannot('read', err).message });
+      continue;
+    }
+    await expandInto(entries.map(nameFromBytes).sort().map((e) => join(path, e)), seen, files);
   }
   return files;
 }
@@ -99,7 +107,7 @@ async function readHead(handle: FileHandle, gzip: boolean): Promise<Buffer> {
       if (size >= SNIFF_BYTES) break;
     }
   } catch (err) {
-    if (readError) throw cannotRead(readError);
+    if (readError) throw cannot('read', readError);
     // A corrupt or truncated gzip still gets its readable head sniffed; the scan reports the error.
     if (size === 0) throw new CertcrunchError('ERR_GZIP', `corrupt gzip (${(err as Error).message})`);
   } finally {
@@ -108,9 +116,6 @@ async function readHead(handle: FileHandle, gzip: boolean): Promise<Buffer> {
   }
   return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
 }
-
-const cannotRead = (err: unknown): CertcrunchError =>
-  new CertcrunchError('ERR_INPUT', `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
 
 /**
  * Recognises a file's format from its head and, for an EJBCA transaction log, how it was
@@ -189,7 +194,7 @@ async function describeInput(
     // Non-blocking: a FIFO put at the path since it was listed would block an open.
     handle = await open(fsPath(raw), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    throw cannotRead(err);
+    throw cannot('read', err);
   }
   try {
     let info;
@@ -201,11 +206,11 @@ async function describeInput(
       await handle.read(magic, 0, 2, 0);
       gzip = isGzip(magic);
     } catch (err) {
-      throw err instanceof CertcrunchError ? err : cannotRead(err);
+      throw err instanceof CertcrunchError ? err : cannot('read', err);
     }
     if (info.size === 0) return { ...named, bytes: 0, mtimeMs: info.mtimeMs, gzip: false, format: undefined };
     const head = await readHead(handle, gzip).catch((err: unknown) => {
-      throw err instanceof CertcrunchError ? err : cannotRead(err);
+      throw err instanceof CertcrunchError ? err : cannot('read', err);
     });
     // A gzip of nothing (a rotated log with no traffic): empty, as an empty plain file is.
     if (head.length === 0) return { ...named, bytes: info.size, mtimeMs: info.mtimeMs, gzip, format: undefined };

@@ -5,7 +5,7 @@ import { ejbcaSections } from './ocsp-tables.js';
 import type { ProxySgReport, Report } from './model.js';
 import { csvSafe } from './text-safety.js';
 import { rankedByRequests, rankedEntries } from './ranking.js';
-import { CertcrunchError } from '../errors.js';
+import { cannot } from '../errors.js';
 
 /** A CSV cell before escaping: strings are made formula-safe, numbers are written as they are. */
 type CsvCell = string | number | boolean | null;
@@ -157,7 +157,7 @@ export async function writeCsvTables(report: Report, dir: string): Promise<strin
  */
 async function makeDirectory(dir: string): Promise<void> {
   const fail = (err: unknown): never => {
-    throw new CertcrunchError('ERR_INPUT', `${dir}: cannot create directory (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw cannot('create directory', err, dir);
   };
   for (let attempt = 0; ; attempt++) {
     try {
