@@ -178,9 +178,18 @@ function emptyInput(input: InputFile) {
   return { path: input.path, format: 'empty', bytes: input.bytes, mtimeMs: input.mtimeMs, gzip: input.gzip, ranges: [] };
 }
 
+async function stdinIsDirectory(): Promise<boolean> {
+  const { fstat } = await import('node:fs');
+  return new Promise((resolve) => fstat(0, (err, info) => resolve(!err && info.isDirectory())));
+}
+
 /** Standard input is scanned in this thread as one stream (gzip recognised by its magic bytes). */
 async function analyzeStdin(options: AnalyzeOptions, flow: Flow): Promise<Snapshot> {
   const { Snapshot, isGzip, recognise, decodeSnapshot, SNIFF_BYTES } = flow;
+  // Node reads a directory given as standard input as empty input: say what it is instead.
+  if (options.stdin === undefined && (await stdinIsDirectory())) {
+    throw new CertcrunchError('ERR_INPUT', 'standard input is a directory, not a log');
+  }
   const stdin = options.stdin ?? process.stdin;
   const iterator = stdin[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   // A pipe hands over what it has so far (ssh, curl: often a few bytes): the format is sniffed

@@ -497,6 +497,15 @@ describe('errors and exit codes', () => {
     expect((JSON.parse(r.stdout) as { proxysg: { requests: number } }).proxysg.requests).toBe(95);
   });
 
+  it('a directory as standard input is a file error, not an empty input', () => {
+    const r = spawnSync(process.execPath, [CLI, 'analyze', '-', fixtures.ssl, '--json'], { stdio: [openSync(dir, 'r'), 'pipe', 'pipe'], encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('-: standard input is a directory, not a log');
+    const report = JSON.parse(r.stdout) as { proxysg: { requests: number }; inputs: { path: string }[] };
+    expect(report.proxysg.requests).toBe(95);
+    expect(report.inputs.map((i) => i.path)).not.toContain('-');
+  });
+
   it('-o naming the file standard input reads: refused, the file untouched', async () => {
     const log = join(dir, 'fed.log');
     copyFileSync(fixtures.ssl, log);
