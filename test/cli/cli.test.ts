@@ -506,6 +506,19 @@ describe('errors and exit codes', () => {
     expect(report.inputs.map((i) => i.path)).not.toContain('-');
   });
 
+  it('generate: --trx-out naming the -o file, however spelled, is refused before either is written', async () => {
+    const audit = join(dir, 'both.log');
+    const twin = join(dir, 'both-link.log');
+    writeFileSync(audit, 'kept\n');
+    linkSync(audit, twin);
+    for (const trx of [join(dir, '.', 'both.log'), twin]) {
+      const r = await runCli(['generate', 'ejbca-audit', '--bytes', '10KiB', '-o', audit, '--trx-out', trx]);
+      expectUsage(r);
+      expect(r.stderr).toContain(`--trx-out ${trx} is the file -o names`);
+      expect(readFileSync(audit, 'latin1')).toBe('kept\n');
+    }
+  });
+
   it('-o naming the file standard input reads: refused, the file untouched', async () => {
     const log = join(dir, 'fed.log');
     copyFileSync(fixtures.ssl, log);
