@@ -154,24 +154,15 @@ function auditChecks(options: AnalyzeOptions): { verifySignatures: boolean; caPe
 }
 
 /** Decompresses what a first stdin chunk holds (a partial stream is fine for sniffing), or says why nothing. */
-async function gunzipHead(chunk: Buffer): Promise<{ head: Buffer; error?: string }> {
-  const { gunzipSync, constants } = await import('node:zlib');
-  try {
-    // Sync flush: the output so far, without failing on the stream's missing end.
-    return { head: gunzipSync(chunk, { finishFlush: constants.Z_SYNC_FLUSH }) };
-  } catch (err) {
-    return { head: Buffer.alloc(0), error: (err as Error).message };
-  }
+async function gunzipChunk(chunk: Buffer): Promise<{ head: Buffer; error?: string }> {
+  const { gunzipHead } = await import('../input/gunzip.js');
+  return gunzipHead([chunk], Number.POSITIVE_INFINITY);
 }
 
 /** Whether a whole gzip stream holds no bytes (and is not corrupt). */
 async function isEmptyGzip(whole: Buffer): Promise<boolean> {
-  const { gunzipSync } = await import('node:zlib');
-  try {
-    return gunzipSync(whole).length === 0;
-  } catch {
-    return false;
-  }
+  const { head, error } = await gunzipChunk(whole);
+  return head.length === 0 && error === undefined;
 }
 
 function emptyInput(input: InputFile) {
@@ -220,7 +211,7 @@ async function analyzeStdin(options: AnalyzeOptions, flow: Flow): Promise<Snapsh
   })());
   const gzip = head.length > 0 && isGzip(head);
   // A gzip stream is sniffed from its first decompressed bytes.
-  const unzipped = gzip ? await gunzipHead(head) : { head };
+  const unzipped = gzip ? await gunzipChunk(head) : { head };
   const sniffHead = unzipped.head;
   if (head.length === 0 || (gzip && ended && sniffHead.length === 0 && (await isEmptyGzip(head)))) {
     // Empty input holds no records of any format, as with an empty file.

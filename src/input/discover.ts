@@ -1,10 +1,10 @@
 import { constants } from 'node:fs';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGunzip } from 'node:zlib';
 import { cannot, CertcrunchError } from '../errors.js';
 import type { LogFormat } from '../scan/task.js';
 import { firstFieldsDirective, isGzip, SNIFF_BYTES, sniffFormat, type HeadFields } from './sniff.js';
+import { gunzipHead } from './gunzip.js';
 import { detectTrxSettings, type TrxChoice } from './trx-detect.js';
 import { AUDIT_ORDER_DEFAULTS, DEFAULT_ORDER_PATTERN, TRX_ORDER_DEFAULTS } from '../formats/ejbca/order.js';
 import type { AuditSettings } from '../formats/ejbca/audit-schema.js';
@@ -92,29 +92,19 @@ async function readHead(handle: FileHandle, gzip: boolean): Promise<Buffer> {
     const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
     return buf.subarray(0, bytesRead);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
   // The handle stays open (it is closed by the caller) and is read from its start.
   const file = handle.createReadStream({ start: 0, autoClose: false });
-  const stream = file.pipe(createGunzip());
   let readError: NodeJS.ErrnoException | undefined;
-  // A pipe does not pass on its source's errors: without this one a read error would be thrown unhandled.
-  file.on('error', (err) => stream.destroy((readError = err)));
+  file.on('error', (err) => (readError = err));
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= SNIFF_BYTES) break;
-    }
-  } catch (err) {
+    const { head, error } = await gunzipHead(file, SNIFF_BYTES);
     if (readError) throw cannot('read', readError);
     // A corrupt or truncated gzip still gets its readable head sniffed; the scan reports the error.
-    if (size === 0) throw new CertcrunchError('ERR_GZIP', `corrupt gzip (${(err as Error).message})`);
+    if (head.length === 0 && error !== undefined) throw new CertcrunchError('ERR_GZIP', `corrupt gzip (${error})`);
+    return head;
   } finally {
-    stream.destroy();
     file.destroy();
   }
-  return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
 }
 
 /**

@@ -137,7 +137,7 @@ async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snap
   const isDone = auditScanner ? () => auditScanner.done : undefined;
   // Opened once the scanner exists, so a bad setting cannot leave a file handle open.
   const opened: Opened = stream
-    ? { source: streamSource(task.gzip ? stream.pipe((await import('node:zlib')).createGunzip()) : stream) }
+    ? { source: streamSource(task.gzip ? (await import('../input/gunzip.js')).gunzip(stream) : stream) }
     : await openFile(task, readFrom);
   const publish = progressOf(task);
   const loop = await readOpened(opened, readFrom, loopLimit, step, publish, blockSize(task), isDone);

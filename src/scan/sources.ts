@@ -1,5 +1,5 @@
 import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, type PathLike } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { gunzip, inflateChunkBytes } from '../input/gunzip.js';
 import type { Readable } from 'node:stream';
 
 /** Sequential bytes for the block loop: a file from an offset, or a (decompressed) stream. */
@@ -90,10 +90,9 @@ export function streamSource(stream: Readable): ByteSource {
   };
 }
 
-/** A gzip file, decompressed as a stream (multi-member files included). */
+/** A gzip file, decompressed as a stream, member by member (see gunzip). */
 export function gzipFileSource(path: PathLike, listed?: ListedFile): ByteSource {
   const fd = openListed(path, listed);
-  // zlib's default 16 KiB output chunks: on a corrupt stream the chunk being inflated is lost,
-  // so a small chunk keeps everything decoded before the damage.
-  return streamSource(createReadStream(path, { fd, highWaterMark: 1 << 20 }).pipe(createGunzip()));
+  const chunkBytes = inflateChunkBytes(fstatSync(fd).size);
+  return streamSource(gunzip(createReadStream(path, { fd, highWaterMark: 1 << 20 }), chunkBytes));
 }

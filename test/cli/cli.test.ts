@@ -497,6 +497,18 @@ describe('errors and exit codes', () => {
     expect((JSON.parse(r.stdout) as { proxysg: { requests: number } }).proxysg.requests).toBe(95);
   });
 
+  it('a gzip log followed by bytes that are not gzip: every record counted, then a file error', async () => {
+    const plain = await runCli(['analyze', fixtures.ssl, '--json']);
+    const gz = join(dir, 'junk-after.log.gz');
+    const bytes = Buffer.concat([gzipSync(readFileSync(fixtures.ssl)), Buffer.from('garbage\n')]);
+    writeFileSync(gz, bytes);
+    for (const r of [await runCli(['analyze', gz, '--json']), await runCli(['analyze', '-', '--json'], { input: bytes })]) {
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/: at byte \d+: bytes after gzip member 1 are not gzip data \(compressed byte \d+\) \(the records before it/);
+      expect(proxysgOf(parseReport(r))).toEqual(proxysgOf(parseReport(plain)));
+    }
+  });
+
   it('a directory as standard input is a file error, not an empty input', () => {
     const r = spawnSync(process.execPath, [CLI, 'analyze', '-', fixtures.ssl, '--json'], { stdio: [openSync(dir, 'r'), 'pipe', 'pipe'], encoding: 'utf8' });
     expect(r.status).toBe(1);
