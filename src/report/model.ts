@@ -1,9 +1,10 @@
 import { compareKeys, type Counter } from '../aggregate/counter.js';
-import type { ProxySgStats } from '../aggregate/proxysg.js';
+import { ErrorHost, type ProxySgStats } from '../aggregate/proxysg.js';
 import { SCHEMA_VERSION } from '../snapshot/snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { classifyHost, type PolicyAction } from './policy.js';
 import { displayText } from './text-safety.js';
+import { groupByDisplay, rankedByDisplay } from './ranking.js';
 import { ocspReport, type OcspReport } from './ocsp-model.js';
 import { reconcile, type ReconcileResult } from '../aggregate/reconcile.js';
 
@@ -80,23 +81,36 @@ export interface ReportOptions {
   top?: number;
 }
 
-/** Counter → object ranked by count desc, key asc; keys decoded for display. Keys are data: own properties only. */
+/** Counter → object ranked by count desc, key asc; keys decoded for display (those that read alike, added). Keys are data: own properties only. */
 function ranked(counter: Counter<string>): Record<string, number> {
-  // Two byte strings can read the same (UTF-8 "é" and Latin-1 "é"): their counts add up.
-  const out = new Map<string, number>();
-  for (const [k, n] of counter.ranked()) out.set(displayText(k), (out.get(displayText(k)) ?? 0) + n);
-  return Object.fromEntries(out);
+  return Object.fromEntries(rankedByDisplay(counter.ranked()));
+}
+
+/** A counter's keys for display, ranked, each once. */
+function names(counter: Counter<string>): string[] {
+  return rankedByDisplay(counter.ranked()).map(([name]) => name);
 }
 
 function byCategory(p: ProxySgStats): Record<string, { requests: number; certErrorRequests: number }> {
-  const out = new Map<string, { requests: number; certErrorRequests: number }>();
-  for (const [c, n] of p.categoryRequests.ranked()) {
-    const row = out.get(displayText(c)) ?? { requests: 0, certErrorRequests: 0 };
-    row.requests += n;
-    row.certErrorRequests += p.categoryErrorRequests.get(c);
-    out.set(displayText(c), row);
-  }
-  return Object.fromEntries(out);
+  const rows = groupByDisplay(
+    p.categoryRequests.ranked().map(([c, n]) => [c, { requests: n, certErrorRequests: p.categoryErrorRequests.get(c) }] as const),
+    (a, b) => ({ requests: a.requests + b.requests, certErrorRequests: a.certErrorRequests + b.certErrorRequests }),
+  );
+  const ranking = [...rows].sort((a, b) => b[1].value.requests - a[1].value.requests || compareKeys(a[1].raw, b[1].raw));
+  return Object.fromEntries(ranking.map(([text, { value }]) => [text, value]));
+}
+
+/** Hosts with cert errors, by display name: hosts whose names read alike are one row, their counts merged. */
+function errorHostRows(p: ProxySgStats) {
+  const rows = groupByDisplay(
+    [...p.errorHosts].map(([host, h]) => [host, { h, requests: p.hostRequests.get(host), errorRequests: p.hostErrorRequests.get(host) }] as const),
+    // Merged into a new host: the snapshot's own stay as they are.
+    (a, b) => ({ h: new ErrorHost().merge(a.h).merge(b.h), requests: a.requests + b.requests, errorRequests: a.errorRequests + b.errorRequests }),
+  );
+  // Ranked by cert-error requests desc, then host (bytes) asc.
+  return [...rows]
+    .map(([host, { raw, value }]) => ({ host, raw, ...value }))
+    .sort((a, b) => b.errorRequests - a.errorRequests || compareKeys(a.raw, b.raw));
 }
 
 const isoSeconds = (s: number): string | null => (s < 0 ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
@@ -139,14 +153,7 @@ export function buildReport(snapshot: Snapshot, options: ReportOptions = {}): Re
 }
 
 function proxySgReport(p: ProxySgStats, top: number): ProxySgReport {
-  const errorHosts = [...p.errorHosts.entries()].map(([host, h]) => ({
-    host,
-    h,
-    requests: p.hostRequests.get(host),
-    errorRequests: p.hostErrorRequests.get(host),
-  }));
-  // Ranked by cert-error requests desc, then host (bytes) asc.
-  errorHosts.sort((a, b) => b.errorRequests - a.errorRequests || compareKeys(a.host, b.host));
+  const errorHosts = errorHostRows(p);
 
   const policy: { exempt: PolicyRow[]; block: PolicyRow[] } = { exempt: [], block: [] };
   for (const { host, h, requests, errorRequests } of errorHosts) {
@@ -154,24 +161,29 @@ function proxySgReport(p: ProxySgStats, top: number): ProxySgReport {
     const list = policy[decision.action];
     if (list.length >= top) continue;
     list.push({
-      host: displayText(host),
+      host,
       action: decision.action,
       reason: displayText(decision.reason),
       requests,
       certErrorRequests: errorRequests,
       clients: h.clients.count(),
-      errors: h.errors.ranked().map(([e]) => displayText(e)),
-      categories: h.categories.ranked().map(([c]) => displayText(c)),
+      errors: names(h.errors),
+      categories: names(h.categories),
       threatRisk: h.maxThreatRisk < 0 ? null : h.maxThreatRisk,
       deniedRequests: h.filterResults.get('DENIED'),
     });
   }
 
   // Clients with cert-error requests (a part of all clients), as counted in the requests table.
-  const clients = [...p.clientErrorRequests.entries()]
-    .filter(([client, errors]) => errors > 0 && p.clientRequests.has(client))
-    .map(([client, errors]) => ({ client, requests: p.clientRequests.get(client), errors }))
-    .sort((a, b) => b.errors - a.errors || b.requests - a.requests || compareKeys(a.client, b.client))
+  const clientRows = groupByDisplay(
+    [...p.clientErrorRequests.entries()]
+      .filter(([client, errors]) => errors > 0 && p.clientRequests.has(client))
+      .map(([client, errors]) => [client, { requests: p.clientRequests.get(client), errors }] as const),
+    (a, b) => ({ requests: a.requests + b.requests, errors: a.errors + b.errors }),
+  );
+  const clients = [...clientRows]
+    .map(([client, { raw, value }]) => ({ client, raw, ...value }))
+    .sort((a, b) => b.errors - a.errors || b.requests - a.requests || compareKeys(a.raw, b.raw))
     .slice(0, top);
 
   const hours = [...p.hourRequests.map.keys()].sort((a, b) => a - b);
@@ -181,7 +193,7 @@ function proxySgReport(p: ProxySgStats, top: number): ProxySgReport {
     recordsWithoutTime: p.recordsWithoutTime,
     certErrors: ranked(p.certErrors),
     topHosts: errorHosts.slice(0, top).map(({ host, h, requests, errorRequests }) => ({
-      host: displayText(host),
+      host,
       requests,
       certErrorRequests: errorRequests,
       byError: ranked(h.errors),
@@ -190,7 +202,7 @@ function proxySgReport(p: ProxySgStats, top: number): ProxySgReport {
       firstSeen: isoSeconds(h.firstSeen),
       lastSeen: isoSeconds(h.lastSeen),
     })),
-    topClients: clients.map((c) => ({ client: displayText(c.client), requests: c.requests, certErrorRequests: c.errors })),
+    topClients: clients.map((c) => ({ client: c.client, requests: c.requests, certErrorRequests: c.errors })),
     byCategory: byCategory(p),
     byCipherStrength: ranked(p.cipherStrength),
     byFilterResult: ranked(p.filterResult),

@@ -1,7 +1,7 @@
 import { compareKeys, type Counter } from '../aggregate/counter.js';
 import type { OcspStats } from '../aggregate/ocsp.js';
 import type { LatencyStats } from '../aggregate/latency.js';
-import { displayText } from './text-safety.js';
+import { groupByDisplay, rankedByDisplay } from './ranking.js';
 
 /** OCSPResponseStatus (RFC 6960) names, as the contract reports them. */
 export const STATUS_NAMES: ReadonlyMap<number, string> = new Map([
@@ -60,6 +60,32 @@ function named(counter: Counter<number>, names: ReadonlyMap<number, string>): Re
   return Object.fromEntries(out);
 }
 
+/** Clients by display name (those that read alike, one row), ranked by requests desc, then client. */
+function clientRows(rows: Iterable<readonly [string, { requests: number; certIds: number }]>): { client: string; requests: number; certIds: number }[] {
+  const grouped = groupByDisplay(rows, (a, b) => ({ requests: a.requests + b.requests, certIds: a.certIds + b.certIds }));
+  return [...grouped]
+    .sort((a, b) => b[1].value.requests - a[1].value.requests || compareKeys(a[1].raw, b[1].raw))
+    .map(([client, { value }]) => ({ client, ...value }));
+}
+
+/** Requests per client and month, by client then month; clients whose names read alike are one. */
+function chargingRows(o: ReturnType<OcspStats['settled']>): OcspReport['charging'] {
+  const months = new Map<string, [string, { requests: number; certIds: number }][]>();
+  for (const [key, requests] of o.chargingRequests.map.entries()) {
+    const cut = key.lastIndexOf('\u0000'); // a client may hold NUL; the month never does
+    const month = key.slice(cut + 1);
+    const rows = months.get(month) ?? [];
+    rows.push([key.slice(0, cut), { requests, certIds: o.chargingCertIds.get(key) }]);
+    months.set(month, rows);
+  }
+  const out: { raw: string; row: OcspReport['charging'][number] }[] = [];
+  for (const [month, rows] of months) {
+    const grouped = groupByDisplay(rows, (a, b) => ({ requests: a.requests + b.requests, certIds: a.certIds + b.certIds }));
+    for (const [client, { raw, value }] of grouped) out.push({ raw, row: { client, month, ...value } });
+  }
+  return out.sort((a, b) => compareKeys(a.raw, b.raw) || compareKeys(a.row.month, b.row.month)).map(({ row }) => row);
+}
+
 export function ocspReport(stats: OcspStats, top: number): OcspReport {
   const o = stats.settled();
   const report: OcspReport = {
@@ -69,23 +95,15 @@ export function ocspReport(stats: OcspStats, top: number): OcspReport {
     otherLoggerLines: o.otherLoggerLines,
     byStatus: named(o.byStatus, STATUS_NAMES),
     byCertStatus: named(o.byCertStatus, CERT_STATUS_NAMES),
-    byClient: o.clientRequests
-      .ranked()
-      .slice(0, top)
-      .map(([client, requests]) => ({ client: displayText(client), requests, certIds: o.clientCertIds.get(client) })),
-    byIssuer: o.issuerRequests.ranked().slice(0, top).map(([issuer, requests]) => ({ issuer: displayText(issuer), requests })),
-    requestors: Object.fromEntries(o.requestors.ranked().slice(0, top).map(([name, n]) => [displayText(name), n])),
+    byClient: clientRows(o.clientRequests.ranked().map(([client, requests]) => [client, { requests, certIds: o.clientCertIds.get(client) }] as const))
+      .slice(0, top),
+    byIssuer: rankedByDisplay(o.issuerRequests.ranked()).slice(0, top).map(([issuer, requests]) => ({ issuer, requests })),
+    requestors: Object.fromEntries(rankedByDisplay(o.requestors.ranked()).slice(0, top)),
     replyTimeMs: o.replyTime.summary(),
     timeline: [...o.hourRequests.map.keys()]
       .sort((a, b) => a - b)
       .map((h) => ({ start: new Date(h * 3_600_000).toISOString().replace('.000Z', 'Z'), requests: o.hourRequests.get(h) })),
-    charging: [...o.chargingRequests.map.entries()]
-      .map(([key, requests]) => {
-        const cut = key.lastIndexOf('\u0000'); // a client may hold NUL; the month never does
-        return { client: key.slice(0, cut), month: key.slice(cut + 1), requests, certIds: o.chargingCertIds.get(key) };
-      })
-      .sort((a, b) => compareKeys(a.client, b.client) || compareKeys(a.month, b.month))
-      .map((r) => ({ ...r, client: displayText(r.client) })),
+    charging: chargingRows(o),
   };
   if (o.hasRevReason) report.byRevocationReason = named(o.byRevocationReason, REVOCATION_REASON_NAMES);
   if (o.hasProcessTime) report.processTimeMs = o.processTime.summary();

@@ -1,3 +1,6 @@
+import { compareKeys } from '../aggregate/counter.js';
+import { displayText } from './text-safety.js';
+
 /**
  * The rows of a report's `{ key: n }` tables in the order the model ranks them: count
  * descending, then key ascending. Read back from an object, keys that look like array indices
@@ -14,4 +17,31 @@ export function rankedEntries(counts: Readonly<Record<string, number>>): [string
 /** The same for rows ranked by their request count (the category table). */
 export function rankedByRequests<T extends { requests: number }>(rows: Readonly<Record<string, T>>): [string, T][] {
   return Object.entries(rows).sort((a, b) => b[1].requests - a[1].requests || byKey(a[0], b[0]));
+}
+
+/**
+ * Rows by the display text of their keys: two byte strings that read alike (UTF-8 "é" and
+ * Latin-1 "é") are one row, their values combined by `add`. Each row keeps the least of its
+ * raw keys (by bytes), which ranks ties as the raw keys would.
+ */
+export function groupByDisplay<T>(rows: Iterable<readonly [string, T]>, add: (into: T, more: T) => T): Map<string, { raw: string; value: T }> {
+  const out = new Map<string, { raw: string; value: T }>();
+  for (const [raw, value] of rows) {
+    const text = displayText(raw);
+    const row = out.get(text);
+    if (row === undefined) {
+      out.set(text, { raw, value });
+    } else {
+      row.value = add(row.value, value);
+      if (compareKeys(raw, row.raw) < 0) row.raw = raw;
+    }
+  }
+  return out;
+}
+
+/** [display text, count] pairs, counts of keys that read alike added, ranked by count desc, then key. */
+export function rankedByDisplay(rows: Iterable<readonly [string, number]>): [string, number][] {
+  return [...groupByDisplay(rows, (a, b) => a + b)]
+    .sort((a, b) => b[1].value - a[1].value || compareKeys(a[1].raw, b[1].raw))
+    .map(([text, { value }]) => [text, value]);
 }
