@@ -44,12 +44,13 @@ async function readSnapshots(paths: readonly string[]): Promise<Snapshot> {
   // Reconciliation rows exist only in snapshots of runs that read both EJBCA logs.
   let reconciled = 0;
   let ejbcaWithout = 0;
+  if (paths.filter((p) => p === '-').length > 1) throw new CertcrunchError('ERR_USAGE', 'standard input (-) can be read once');
   for (const path of paths) {
     let bytes: Buffer;
     try {
-      bytes = await readFile(path);
+      bytes = path === '-' ? await readAll(process.stdin) : await readFile(path);
     } catch (err) {
-      throw cannot('read', err, path);
+      throw cannot('read', err, path === '-' ? 'standard input' : path);
     }
     const part = decodeSnapshot(bytes, path);
     if (part.reconcile) reconciled++;
@@ -63,6 +64,12 @@ async function readSnapshots(paths: readonly string[]): Promise<Snapshot> {
     process.stderr.write(`certcrunch: warning: more than one snapshot read the same bytes of ${terminalSafe(input)}; its records count once per snapshot\n`);
   }
   return merged;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(parts);
 }
 
 function buildProgram(): Command {
@@ -97,7 +104,8 @@ function buildProgram(): Command {
       const { trx, audit } = await ejbcaChoices(opts);
       // An output naming an input given as a file is refused before the run; one found in a
       // directory, once the run has listed it: it is left unwritten, the rest goes out as usual.
-      const { outputsOnInputs, refusal } = await refuseModule();
+      const { outputsOnInputs, refusal, checkOutputPaths } = await refuseModule();
+      await checkOutputPaths(outputOptions(opts));
       const refusedFirst = await outputsOnInputs(outputOptions(opts), paths);
       if (refusedFirst.length > 0) throw refusal(refusedFirst);
       const result = await analyze(paths, {
@@ -119,13 +127,14 @@ function buildProgram(): Command {
   program
     .command('report')
     .description('report one snapshot, or several merged')
-    .argument('<snapshots...>')
+    .argument('<snapshots...>', 'snapshot files, or - for standard input')
     .option('--json', 'print the JSON report')
     .option('--csv <dir>', 'write every report table as a CSV file into DIR')
     .option('--html <file>', 'write a self-contained HTML report')
     .option('--top <n>', 'rows in ranked tables', parseWholeNumber(1), 20)
     .action(async (paths: string[], opts: Record<string, unknown>) => {
-      const { outputsOnInputs, refusal } = await refuseModule();
+      const { outputsOnInputs, refusal, checkOutputPaths } = await refuseModule();
+      await checkOutputPaths(outputOptions(opts));
       const refused = await outputsOnInputs(outputOptions(opts), paths);
       if (refused.length > 0) throw refusal(refused);
       throwFailures({ outputs: await emitOutputs(await readSnapshots(paths), outputOptions(opts)) });
@@ -190,9 +199,10 @@ function buildProgram(): Command {
   program
     .command('merge')
     .description('merge snapshots into one')
-    .argument('<snapshots...>')
+    .argument('<snapshots...>', 'snapshot files, or - for standard input')
     .requiredOption('-o, --out <file>', 'the merged snapshot')
     .action(async (paths: string[], opts: { out: string }) => {
+      await (await refuseModule()).checkOutputPaths(opts);
       const { encodeSnapshot } = await import('../snapshot/codec.js');
       await (await outputModule()).writeWhole(opts.out, encodeSnapshot(await readSnapshots(paths)));
     });

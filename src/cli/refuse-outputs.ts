@@ -1,5 +1,6 @@
 import { fstat } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CertcrunchError } from '../errors.js';
 import { fileIdentity } from '../input/identity.js';
@@ -29,4 +30,21 @@ export async function outputsOnInputs(options: OutputOptions, inputs: Iterable<s
 /** The usage error for outputs that name inputs. */
 export function refusal(refused: readonly string[]): CertcrunchError {
   return new CertcrunchError('ERR_USAGE', `${refused.join(', ')}: is one of the inputs; write the output elsewhere`);
+}
+
+/**
+ * Output paths that cannot work: `-` (standard output carries the report; a file named `-`
+ * would be a surprise), or `-o` and `--html` naming one file, where the second would replace
+ * the first.
+ */
+export async function checkOutputPaths(options: Pick<OutputOptions, 'out' | 'html' | 'csv'>): Promise<void> {
+  for (const [flag, path] of [['-o', options.out], ['--html', options.html], ['--csv', options.csv]] as const) {
+    if (path === '-') throw new CertcrunchError('ERR_USAGE', `${flag} -: outputs go to files; standard output carries the report (--json for JSON)`);
+  }
+  const { out, html } = options;
+  if (out === undefined || html === undefined) return;
+  const [a, b] = await Promise.all([stat(out).catch(() => undefined), stat(html).catch(() => undefined)]);
+  if (resolve(out) === resolve(html) || (a && b && fileIdentity(a) === fileIdentity(b))) {
+    throw new CertcrunchError('ERR_USAGE', `-o and --html both name ${out}; give each its own file`);
+  }
 }

@@ -509,6 +509,36 @@ describe('errors and exit codes', () => {
     }
   });
 
+  it('outputs that cannot work are refused before the run: -o and --html on one file, and - as an output', async () => {
+    const same = join(dir, 'same.out');
+    const link = join(dir, 'same-link.out');
+    writeFileSync(same, 'kept');
+    linkSync(same, link);
+    for (const html of [same, link]) {
+      const r = await runCli(['analyze', fixtures.ssl, '-o', same, '--html', html]);
+      expectUsage(r);
+      expect(r.stderr).toContain(`-o and --html both name ${same}`);
+    }
+    expect(readFileSync(same, 'latin1')).toBe('kept');
+    for (const args of [['analyze', fixtures.ssl, '-o', '-'], ['analyze', fixtures.ssl, '--html', '-'], ['analyze', fixtures.ssl, '--csv', '-'], ['merge', same, '-o', '-']]) {
+      const r = await runCli(args);
+      expectUsage(r);
+      expect(r.stderr).toContain(`${args[args.length - 2]} -: outputs go to files`);
+    }
+    expect(existsSync(join(process.cwd(), '-'))).toBe(false);
+  });
+
+  it('report and merge read a snapshot from standard input as -, once', async () => {
+    const snap = join(dir, 'piped.pb');
+    expect((await runCli(['analyze', fixtures.ssl, '-o', snap])).code).toBe(0);
+    const direct = await runCli(['report', snap, '--json']);
+    const piped = await runCli(['report', '-', '--json'], { input: readFileSync(snap) });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(proxysgOf(parseReport(piped))).toEqual(proxysgOf(parseReport(direct)));
+    expectUsage(await runCli(['report', '-', '-'], { input: readFileSync(snap) }));
+    expectFatal(await runCli(['report', '-'], { input: Buffer.from('not a snapshot') }), '-: ');
+  });
+
   it('a directory as standard input is a file error, not an empty input', () => {
     const r = spawnSync(process.execPath, [CLI, 'analyze', '-', fixtures.ssl, '--json'], { stdio: [openSync(dir, 'r'), 'pipe', 'pipe'], encoding: 'utf8' });
     expect(r.status).toBe(1);
