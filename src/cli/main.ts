@@ -95,7 +95,7 @@ function buildProgram(): Command {
     .option('--csv <dir>', 'write every report table as a CSV file into DIR')
     .option('--html <file>', 'write a self-contained HTML report')
     .option('--workers <n>', 'worker threads (0: scan in the main thread)', parseWholeNumber(0, MAX_WORKERS), defaultWorkers())
-    .option('--chunk-size <bytes>', 'byte-range size for splitting files (e.g. 64MiB)', parseChunkSize)
+    .option('--chunk-size <bytes>', 'byte-range size for splitting files (e.g. 64MiB; raised to make at most 4,096 ranges)', parseChunkSize)
     .option('--top <n>', 'rows in ranked tables', parseWholeNumber(1), 20)
     .option('--no-progress', 'no progress bar (also off when stderr is not a terminal)')
     .action(async (paths: string[], opts: Record<string, unknown>) => {

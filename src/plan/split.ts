@@ -38,9 +38,16 @@ function cut(total: number, lengths: number[]): number[] {
 
 export const MAX_RANGES_PER_FILE = 1_000_000;
 
+/** The most ranges planTasks cuts a run's plain files into at a fixed size (`--chunk-size`). */
+export const MAX_RANGES = 4096;
+
 /**
  * Cuts each plain file into byte ranges of about `chunkBytes`; a range owns the records that
  * start inside it. Gzip files cannot be entered mid-stream: one task each.
+ *
+ * A range costs a fixed amount (its tables built, sent and merged), so a fixed size is raised
+ * until the plain files make at most MAX_RANGES ranges: "--chunk-size 64", bytes meant as MiB,
+ * stays a run of seconds.
  */
 export function planTasks(
   inputs: readonly InputFile[],
@@ -50,6 +57,10 @@ export function planTasks(
 ): ScanTask[] {
   if (typeof chunkBytes === 'number' && (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1)) {
     throw new RangeError(`chunk size must be a positive integer, got ${chunkBytes}`);
+  }
+  if (typeof chunkBytes === 'number') {
+    const plainBytes = inputs.reduce((sum, i) => sum + (i.format && !i.gzip ? Math.max(0, i.bytes) : 0), 0);
+    chunkBytes = Math.max(chunkBytes, Math.ceil(plainBytes / MAX_RANGES));
   }
   const tasks: ScanTask[] = [];
   // Transaction and audit logs read together are reconciled request by request.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CHUNK_BYTES, defaultRanges, groupWholeFiles, planTasks, shareChunks } from '../../src/plan/split.js';
+import { DEFAULT_CHUNK_BYTES, defaultRanges, groupWholeFiles, MAX_RANGES, planTasks, shareChunks } from '../../src/plan/split.js';
 import type { ScanTask } from '../../src/scan/task.js';
 import type { InputFile } from '../../src/input/discover.js';
 
@@ -37,6 +37,27 @@ describe('default ranges', () => {
     expect(at).toBe(input.bytes);
     expect(tasks).toHaveLength(3);
     expect(() => planTasks([input], () => [1, 2, 3])).toThrow(/add up/);
+  });
+
+  it('at a fixed size, make at most MAX_RANGES ranges over all plain files, covering each whole', () => {
+    const inputs = [
+      { path: 'a.log', format: 'proxysg', gzip: false, bytes: 300_000, mtimeMs: 0 },
+      { path: 'b.log', format: 'ejbca-trx', gzip: false, bytes: 123_457, mtimeMs: 0 },
+      { path: 'c.log.gz', format: 'proxysg', gzip: true, bytes: 10 * MiB, mtimeMs: 0 },
+    ] as InputFile[];
+    for (const size of [1, 64, 100]) {
+      const tasks = planTasks(inputs, size);
+      expect(tasks.length, `size ${size}`).toBeLessThanOrEqual(MAX_RANGES + 1); // the gzip file whole
+      expect(tasks.length, `size ${size}`).toBeGreaterThan(MAX_RANGES / 2);
+      for (const input of inputs) {
+        const own = tasks.filter((t) => t.path === input.path);
+        expect(own[0]!.start).toBe(0);
+        expect(own.at(-1)!.end).toBe(-1);
+        own.slice(1).forEach((t, i) => expect(t.start).toBe(own[i]!.end));
+      }
+    }
+    // Sizes that make fewer ranges are kept as given.
+    expect(planTasks(inputs, 1000).filter((t) => t.path === 'a.log')).toHaveLength(300);
   });
 });
 
