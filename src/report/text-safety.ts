@@ -35,11 +35,6 @@ export function terminalSafe(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(UNSEEN, escapeCode);
 }
 
-/** Unseen characters as visible escapes, backslashes left as they are: for data files (CSV). */
-export function unseenEscaped(text: string): string {
-  return text.replace(UNSEEN, escapeCode);
-}
-
 /**
  * JSON for a terminal: JSON.stringify escapes C0 controls but writes the other unseen
  * characters as they are; these become \\u escapes too, so the parsed values are unchanged.
@@ -58,14 +53,15 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * For CSV cells opened in spreadsheets. Unseen characters are escaped as for a terminal (a CSV
- * file is often read with `cat`; a leading tab or CR, which a spreadsheet may drop before a
- * formula, included); backslashes stay single, as data. A cell that then starts with = + - @,
- * also after spaces (which an import may trim), could run as a formula, so it gets a leading
- * apostrophe. Plain numbers and a lone "-" are left as they are.
+ * For CSV cells opened in spreadsheets. Unseen characters are escaped, and backslashes doubled,
+ * as for a terminal (a CSV file is often read with `cat`; a leading tab or CR, which a
+ * spreadsheet may drop before a formula, included): a value holding the text "\x09" then reads
+ * apart from one holding a tab. A cell that then starts with = + - @, also after spaces (which
+ * an import may trim), could run as a formula, so it gets a leading apostrophe. Plain numbers
+ * and a lone "-" are left as they are.
  */
 export function csvSafe(text: string): string {
-  const shown = unseenEscaped(text);
+  const shown = terminalSafe(text);
   if (/^[ \u00a0\u3000]*[=+\-@]/.test(shown) && shown !== '-' && !/^[-+]?\d+(\.\d+)?$/.test(shown)) return `'${shown}`;
   return shown;
 }

@@ -44,9 +44,12 @@ describe('CSV cells', () => {
     for (const cell of ['-', '12', '-3', '+4.5', 'a=b', 'plain']) expect(csvSafe(cell)).toBe(cell);
   });
 
-  it('escape unseen characters, and keep backslashes as data', () => {
+  it('escape unseen characters and double backslashes, so an escape cannot be forged', () => {
     expect(csvSafe('a\x1b]52;c;ZXZpbA==\x07b')).toBe('a\\x1b]52;c;ZXZpbA==\\x07b');
     expect(csvSafe('host\u200b')).toBe('host\\u200b');
-    expect(csvSafe('C:\\logs')).toBe('C:\\logs');
+    expect(csvSafe('C:\\logs')).toBe('C:\\\\logs');
+    // A tab, and the text of its escape: two cells that read apart.
+    expect(csvSafe('ORG\tcat')).toBe('ORG\\x09cat');
+    expect(csvSafe('ORG\\x09cat')).toBe('ORG\\\\x09cat');
   });
 });
