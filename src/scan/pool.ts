@@ -33,7 +33,9 @@ export class TaskRunner {
     if (workers > 0) {
       const filename = workerFile();
       if (!existsSync(filename)) throw new CertcrunchError('ERR_WORKER', `worker script ${filename} is missing; run npm run build`);
-      this.pool = new Piscina({ filename, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+      // Threads past the cores start only when tasks wait for them: --workers 256 on a small
+      // input is not 256 threads booting.
+      this.pool = new Piscina({ filename, minThreads: Math.min(workers, availableParallelism()), maxThreads: workers, idleTimeout: 1000 });
     }
   }
 
@@ -50,6 +52,11 @@ export class TaskRunner {
     } catch (err) {
       return failed(task, err);
     }
+  }
+
+  /** Threads started so far. */
+  get threads(): number {
+    return this.pool?.threads.length ?? 0;
   }
 
   /** Stops the threads; a task run after this fails. */
