@@ -18,9 +18,15 @@ export class CertcrunchError extends Error {
   }
 }
 
-/** A file-system failure as a message names it: its errno code (ENOENT), else its message. */
+/**
+ * A file-system failure as a message names it: its errno code with the system's words for it
+ * ("ENOENT: no such file or directory"), else its message.
+ */
 export function ioReason(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  const { code, message } = err as NodeJS.ErrnoException;
+  if (code === undefined) return message;
+  const words = typeof message === 'string' && message.startsWith(`${code}: `) ? message.slice(code.length + 2).split(',')[0] : undefined;
+  return words ? `${code}: ${words}` : code;
 }
 
 /** `<path>: cannot <doing> (<reason>)` as an input error; without a path, from `cannot` on. */

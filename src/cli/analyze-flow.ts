@@ -7,7 +7,7 @@ import { TaskRunner, defaultWorkers } from '../scan/pool.js';
 import type { LogFormat, ScanTask } from '../scan/task.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
-import { CertcrunchError } from '../errors.js';
+import { CertcrunchError, ioReason } from '../errors.js';
 
 /**
  * The modules of the flow past the pool, loaded once the pool's threads are starting: the
@@ -116,7 +116,7 @@ export async function analyze(paths: readonly string[], options: AnalyzeOptions 
       const part = await analyzeStdin(options, flow).catch((err: unknown) => {
         const code = (err as NodeJS.ErrnoException).syscall ? (err as NodeJS.ErrnoException).code : undefined;
         if (!(err instanceof CertcrunchError) && code === undefined) throw err;
-        unrecognised.meta.addFileError({ path: '-', offset: 0, message: code ? `cannot read standard input (${code})` : (err as Error).message });
+        unrecognised.meta.addFileError({ path: '-', offset: 0, message: code ? `cannot read standard input (${ioReason(err)})` : (err as Error).message });
         return undefined;
       });
       if (part) absorb(part);

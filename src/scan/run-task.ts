@@ -9,7 +9,7 @@ import type { ElffRangeScanner } from './elff-step.js';
 import type { TrxRangeScanner } from './trx-step.js';
 import type { AuditRangeScanner } from './audit-step.js';
 import type { TrxSettings } from '../formats/ejbca/trx-settings.js';
-import { CertcrunchError } from '../errors.js';
+import { CertcrunchError, ioReason } from '../errors.js';
 import { fileSource, gzipFileSource, streamSource, type ByteSource, type ListedFile } from './sources.js';
 import { fsPath } from '../input/fs-names.js';
 import type { ScanResult, ScanTask, SharedChunks } from './task.js';
@@ -76,8 +76,7 @@ async function openFile(file: ScanTask, readFrom: number): Promise<Opened> {
     const path = fsPath(file.rawPath ?? file.path);
     return { source: file.gzip ? gzipFileSource(path, listedOf(file)) : await fileSource(path, readFrom, listedOf(file)) };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { failed: { offset: file.start, message: code ? `cannot read (${code})` : (err as Error).message } };
+    return { failed: { offset: file.start, message: (err as NodeJS.ErrnoException).code ? `cannot read (${ioReason(err)})` : (err as Error).message } };
   }
 }
 

@@ -445,13 +445,13 @@ describe('errors and exit codes', () => {
     const out = join(dir, 'mixed.pb');
     const r = await runCli(['analyze', tree, missing, '--json', '-o', out]);
     expectFatal(r, join(tree, 'dangling.log'));
-    expect(r.stderr).toContain('cannot read (ENOENT) (any other inputs were read; 2 more file errors in the report); the report was printed');
+    expect(r.stderr).toContain('cannot read (ENOENT: no such file or directory) (any other inputs were read; 2 more file errors in the report); the report was printed');
     const report = JSON.parse(r.stdout) as { proxysg: { requests: number }; fileErrors: { path: string; offset: number; message: string }[] };
     expect(report.proxysg.requests).toBe(95);
     const expected = [
-      { path: join(tree, 'dangling.log'), offset: 0, message: 'cannot read (ENOENT)' },
+      { path: join(tree, 'dangling.log'), offset: 0, message: 'cannot read (ENOENT: no such file or directory)' },
       { path: join(tree, 'notes.txt'), offset: 0, message: 'unknown log format (use --format to force one)' },
-      { path: missing, offset: 0, message: 'cannot read (ENOENT)' },
+      { path: missing, offset: 0, message: 'cannot read (ENOENT: no such file or directory)' },
     ];
     expect(report.fileErrors).toEqual(expected);
     const again = await runCli(['report', out, '--json']);
@@ -493,7 +493,7 @@ describe('errors and exit codes', () => {
     const writeOnly = openSync(join(dir, 'write-only.txt'), 'w');
     const r = spawnSync(process.execPath, [CLI, 'analyze', '-', fixtures.ssl, '--json'], { stdio: [writeOnly, 'pipe', 'pipe'], encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('-: cannot read standard input (EBADF)');
+    expect(r.stderr).toContain('-: cannot read standard input (EBADF: bad file descriptor)');
     expect((JSON.parse(r.stdout) as { proxysg: { requests: number } }).proxysg.requests).toBe(95);
   });
 
@@ -629,12 +629,12 @@ describe('errors and exit codes', () => {
       ['merge', out, '-o', '/dev/full'], ['generate', 'proxysg', '--bytes', '100KiB', '-o', '/dev/full'],
       // Small enough to be written only as the stream ends.
       ['generate', 'proxysg', '--bytes', '10KiB', '-o', '/dev/full'], ['generate', 'ejbca-audit', '--bytes', '10KiB', '-o', '/dev/full']]) {
-      expectFatal(await runCli(args), '/dev/full: cannot write (ENOSPC)');
+      expectFatal(await runCli(args), '/dev/full: cannot write (ENOSPC: no space left on device)');
     }
     // The transaction log beside an audit log failing: named as itself, no stack trace.
     const trxOut = await runCli(['generate', 'ejbca-audit', '--bytes', '10KiB', '-o', join(dir, 'audit-ok.log'), '--trx-out', '/dev/full']);
     expect(trxOut.code).toBe(1);
-    expect(trxOut.stderr).toContain('certcrunch: /dev/full: cannot write (ENOSPC)');
+    expect(trxOut.stderr).toContain('certcrunch: /dev/full: cannot write (ENOSPC: no space left on device)');
     expect(trxOut.stderr).not.toContain(STACK_FRAME);
     // A directory where the snapshot should go: the write fails, and leaves nothing behind.
     const blocked = join(dir, 'blocked');
@@ -663,13 +663,13 @@ describe('errors and exit codes', () => {
     const both = await runCli(['analyze', cut, '-o', '/dev/full']);
     expectFatal(both, `${cut}: at byte`);
     expect(both.stderr).toContain('(the records before it, and any other inputs, were counted)');
-    expect(both.stderr).toContain('/dev/full: cannot write (ENOSPC)');
+    expect(both.stderr).toContain('/dev/full: cannot write (ENOSPC: no space left on device)');
     expect(both.stdout).toContain('certcrunch report');
     // Standard output failing as well: named beside the others, and no claim the report was printed.
     const full = spawnSync(process.execPath, [CLI, 'analyze', fixtures.ssl, '-o', join(dir, 'no', 'such', 'dir', 's.pb')],
       { stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'], encoding: 'utf8' });
     expect(full.status).toBe(1);
-    expect(full.stderr).toContain(`${join(dir, 'no', 'such', 'dir', 's.pb')}: cannot write (ENOENT); standard output: cannot write (ENOSPC)`);
+    expect(full.stderr).toContain(`${join(dir, 'no', 'such', 'dir', 's.pb')}: cannot write (ENOENT: no such file or directory); standard output: cannot write (ENOSPC: no space left on device)`);
     expect(full.stderr).toContain('; the report could not be printed');
   });
 

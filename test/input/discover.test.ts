@@ -26,6 +26,6 @@ describe('describing inputs', () => {
   it('lists a missing path named twice once, as an error', async () => {
     const missing = join(tempDir(), 'gone.log');
     const inputs = await describeInputs([missing, missing]);
-    expect(inputs.map((i) => [i.path, i.error])).toEqual([[missing, 'cannot read (ENOENT)']]);
+    expect(inputs.map((i) => [i.path, i.error])).toEqual([[missing, 'cannot read (ENOENT: no such file or directory)']]);
   });
 });

@@ -266,12 +266,12 @@ describe('reconciliation with the transaction log', () => {
     const missing = join(dir, 'no-such-trx.log');
     const partly = await runCli(['reconcile', '--trx', trx, missing, '--audit', audit, '--json', '--no-verify-signatures']);
     expect(partly.code).toBe(1);
-    expect(partly.stderr).toContain(`${missing}: cannot read (ENOENT) (any other inputs were read); the report was printed`);
+    expect(partly.stderr).toContain(`${missing}: cannot read (ENOENT: no such file or directory) (any other inputs were read); the report was printed`);
     expect((JSON.parse(partly.stdout) as Report).reconcile!.matched).toBe(6);
     // With a whole side unreadable, that file is what the message names.
     const oneSided = await runCli(['reconcile', '--trx', trx, '--audit', join(dir, 'no-such-audit.log'), '--no-verify-signatures']);
     expect(oneSided.code).toBe(1);
-    expect(oneSided.stderr).toContain(`reconcile: needs both transaction and audit logs; ${join(dir, 'no-such-audit.log')}: cannot read (ENOENT)`);
+    expect(oneSided.stderr).toContain(`reconcile: needs both transaction and audit logs; ${join(dir, 'no-such-audit.log')}: cannot read (ENOENT: no such file or directory)`);
     expect(oneSided.stdout).toBe('');
   });
 });

@@ -90,7 +90,7 @@ describe('files that change after they are listed', () => {
     rmSync(a.path);
     const s = await scanAll([...a.tasks, ...b.tasks]);
     expect(s.proxysg!.requests).toBe(95);
-    expect(new Set(s.meta.fileErrors.map((e) => `${e.path} ${e.message}`))).toEqual(new Set([`${a.path} cannot read (ENOENT)`]));
+    expect(new Set(s.meta.fileErrors.map((e) => `${e.path} ${e.message}`))).toEqual(new Set([`${a.path} cannot read (ENOENT: no such file or directory)`]));
   });
 
   it('a FIFO put at a listed path fails its range at once rather than waiting for a writer', async () => {
