@@ -25,6 +25,9 @@ export interface FileError {
   message: string;
 }
 
+/** The path standard input is listed under. */
+const STDIN = '-';
+
 export class Meta {
   toolVersion = '';
   kernel = '';
@@ -57,8 +60,15 @@ export class Meta {
     for (const [path, list] of byPath) {
       const known = this.inputs.get(path);
       const parts = known ? [known, ...list] : list;
-      if (rangesOverlap(parts.map((p) => p.ranges))) this.overlaps.add(path);
       const first = parts[0]!;
+      if (path === STDIN && parts.length > 1) {
+        // Standard input of different runs: streams with nothing to tell them apart, so no
+        // overlap can be seen; their bytes add up.
+        const bytes = parts.reduce((sum, p) => sum + p.bytes, 0);
+        this.inputs.set(path, { ...first, bytes, ranges: [[0, bytes]] });
+        continue;
+      }
+      if (rangesOverlap(parts.map((p) => p.ranges))) this.overlaps.add(path);
       this.inputs.set(path, {
         ...first,
         ranges: coalesce(parts.flatMap((p) => p.ranges)),

@@ -4,6 +4,20 @@ import { Meta, type InputInfo } from '../../src/snapshot/snapshot.js';
 const input = (path: string, ranges: [number, number][], bytes = 100): InputInfo => ({ path, format: 'proxysg', bytes, mtimeMs: 0, gzip: false, ranges });
 
 describe('snapshot inputs', () => {
+  it('of standard input in several runs add up, with no overlap claimed: nothing tells two streams apart', () => {
+    const other = new Meta();
+    other.addInput(input('-', [[0, 15_458]], 15_458));
+    const merged = new Meta();
+    merged.addInput(input('-', [[0, 35_165]], 35_165));
+    merged.merge(other);
+    expect(merged.overlaps.size).toBe(0);
+    expect(merged.inputs.get('-')).toEqual(input('-', [[0, 50_623]], 50_623));
+    // A file named twice still tells.
+    const files = new Meta();
+    files.addInputs([input('a.log', [[0, 100]]), input('a.log', [[0, 100]])]);
+    expect(files.overlaps.has('a.log')).toBe(true);
+  });
+
   it('tell parts that read the same bytes of a file, and only those, as the pairwise check would', () => {
     let x = 7;
     const random = (n: number) => ((x = (x * 1103515245 + 12345) >>> 0) >>> 8) % n;
