@@ -317,7 +317,8 @@ async function readOcspInput(hex: string | undefined, file: string | undefined):
     text = hex!;
   }
   const { decodeHex } = await import('../formats/ocsp/hex.js');
-  const decoded = decodeHex(text.replace(/\s+/g, ''));
+  // As the audit log writes a blob: "3082…"; (quotes and the separator around it are not hex).
+  const decoded = decodeHex(text.replace(/\s+/g, '').replace(/^"(.*)";?$/, '$1'));
   if ('error' in decoded) throw new CertcrunchError('ERR_FORMAT', `${file ?? 'argument'}: hex ${decoded.error} at character ${decoded.offset}`);
   return decoded.bytes;
 }

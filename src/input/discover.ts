@@ -63,7 +63,8 @@ async function expandInto(paths: readonly string[], seen: Set<string>, files: Li
       continue;
     }
     if (!info.isDirectory() && !info.isFile()) {
-      files.push({ path, error: 'not a regular file or directory' });
+      // A pipe (`<(zcat f.gz)`) or a device: the one stream analyze takes is standard input.
+      files.push({ path, error: 'not a regular file or directory (to read a pipe, give - and send it to standard input)' });
       continue;
     }
     const id = `${info.dev}:${info.ino}`;

@@ -539,6 +539,15 @@ describe('errors and exit codes', () => {
     expectFatal(await runCli(['report', '-'], { input: Buffer.from('not a snapshot') }), '-: ');
   });
 
+  it('a pipe named as a path is a file error that points to -', async () => {
+    const fifo = join(dir, 'named.pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const r = await runCli(['analyze', fixtures.ssl, fifo, '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${fifo}: not a regular file or directory (to read a pipe, give - and send it to standard input)`);
+    expect(proxysgOf(parseReport(r)).requests).toBe(95);
+  });
+
   it('a directory as standard input is a file error, not an empty input', () => {
     const r = spawnSync(process.execPath, [CLI, 'analyze', '-', fixtures.ssl, '--json'], { stdio: [openSync(dir, 'r'), 'pipe', 'pipe'], encoding: 'utf8' });
     expect(r.status).toBe(1);
@@ -717,6 +726,11 @@ describe('decode', () => {
     writeFileSync(derFile, Buffer.from('30030a0106', 'hex'));
     const json = await runCli(['decode', '--file', derFile, '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ status: 6 });
+    // A blob copied as the audit log writes it, quotes and separator included.
+    expect((await runCli(['decode', '"30030a0106";'])).stdout).toBe(arg.stdout);
+    const quotedFile = join(dir, 'response-quoted.hex');
+    writeFileSync(quotedFile, '"30030a0106";\n');
+    expect((await runCli(['decode', '--file', quotedFile])).stdout).toBe(arg.stdout);
   });
 
   it('bad hex or DER: exit 1, one line naming where it came from', async () => {
