@@ -66,6 +66,14 @@ async function readSnapshots(paths: readonly string[]): Promise<Snapshot> {
   return merged;
 }
 
+/** Most records malformed is most often a log read as what it is not: says so, and what to check. */
+function warnIfMostlyMalformed(snapshot: Snapshot, formatForced: boolean): void {
+  const { total, malformedTotal } = snapshot.records;
+  if (total < 10 || malformedTotal * 2 <= total) return;
+  const check = formatForced ? '--format' : 'the format options (--format, --ocsp-properties, --trx-order, --audit-order, --log4j-pattern)';
+  process.stderr.write(`certcrunch: warning: ${malformedTotal} of ${total} records are malformed; check ${check}\n`);
+}
+
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const chunk of stream) parts.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
@@ -118,6 +126,7 @@ function buildProgram(): Command {
         ...(opts['chunkSize'] ? { chunkBytes: opts['chunkSize'] as number } : {}),
         onProgress: progress.update,
       }).finally(progress.stop);
+      warnIfMostlyMalformed(result.snapshot, format !== undefined);
       const outputs: OutputOptions = outputOptions(opts);
       const refused = await outputsOnInputs(outputs, result.listed);
       for (const key of ['out', 'html'] as const) if (refused.includes(outputs[key] ?? '')) delete outputs[key];

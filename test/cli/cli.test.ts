@@ -539,6 +539,13 @@ describe('errors and exit codes', () => {
     expectFatal(await runCli(['report', '-'], { input: Buffer.from('not a snapshot') }), '-: ');
   });
 
+  it('a log read as another format: its records counted malformed, and a warning saying what to check', async () => {
+    const forced = await runCli(['analyze', fixtures.ssl, '--format', 'ejbca-trx', '--json']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toMatch(/warning: (\d+) of \1 records are malformed; check --format\n/);
+    expect((await runCli(['analyze', fixtures.ssl, '--json'])).stderr).not.toContain('warning');
+  });
+
   it('a pipe named as a path is a file error that points to -', async () => {
     const fifo = join(dir, 'named.pipe');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
