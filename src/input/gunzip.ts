@@ -69,8 +69,9 @@ async function* members(input: ByteQueue, chunkBytes: number): AsyncGenerator<Bu
       return;
     }
     if (member > 0 && first[0] !== 0x1f) {
+      const at = input.consumed;
       if (await input.restIsZero()) return; // padding
-      throw new Error(`bytes after gzip member ${member} are not gzip data (compressed byte ${input.consumed})`);
+      throw new Error(`bytes after gzip member ${member} are not gzip data (compressed byte ${at})`);
     }
     await readHeader(input);
     yield* inflateMember(input, chunkBytes);

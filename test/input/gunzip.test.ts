@@ -68,7 +68,8 @@ describe('gunzip, member by member', () => {
     for (const junk of ['garbage\n', '\0\0\0x', '\x1fnot a member']) {
       const r = await inflate(Buffer.concat([whole, Buffer.from(junk, 'latin1')]), 4096);
       expect(r.out.equals(a), JSON.stringify(junk)).toBe(true);
-      expect(r.error).toMatch(/^bytes after gzip member 1 are not gzip data \(compressed byte \d+\)$|^incorrect header check$/);
+      // Where the junk starts, in the compressed bytes.
+      expect(r.error).toMatch(junk.startsWith('\x1f') ? /^incorrect header check$/ : new RegExp(`^bytes after gzip member 1 are not gzip data \\(compressed byte ${whole.length}\\)$`));
     }
     // Plain zlib loses the end of the member here: the reason for this module.
     const zlibOut: Buffer[] = [];
