@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { resolve, sep } from 'node:path';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -22,7 +22,6 @@ import { parseJavaProperties } from '../formats/ejbca/properties.js';
 import { AUDIT_VARIABLES, compileOrder, settingsFromProperties, TRX_VARIABLES } from '../formats/ejbca/order.js';
 import type { AuditChoice } from '../input/audit-detect.js';
 import { compilePrefixProgram } from '../formats/log4j/prefix-program.js';
-import { fileIdentity } from '../input/identity.js';
 
 function versionText(): string {
   const choice = selectKernel();
@@ -257,7 +256,7 @@ function buildProgram(): Command {
     .option('--trx-out <file>', 'also write the matching transaction log (EJBCA 7.0-7.7 default order)')
     .action(async (opts: { bytes: number; seed: number; malformedRate: number; form: AuditForm; layout: TrxLayout; undecodableRate: number; sessions: number; trxOut?: string; out: string }) => {
       const { generateEjbcaAudit } = await import('../generate/ejbca-audit.js');
-      if (opts.trxOut !== undefined && (await sameFile(opts.out, opts.trxOut))) {
+      if (opts.trxOut !== undefined && (await (await refuseModule()).sameFile(opts.out, opts.trxOut))) {
         throw new CertcrunchError('ERR_USAGE', `generate: --trx-out ${opts.trxOut} is the file -o names; give the transaction log a file of its own`);
       }
       const trxOut = opts.trxOut === undefined ? undefined : await openForWriting(opts.trxOut);
@@ -282,13 +281,6 @@ function buildProgram(): Command {
       if (r) process.stderr.write(`wrote ${opts.trxOut}; reconcile should give matched ${r.matched}, mismatched ${r.mismatched}, trxOnly ${r.trxOnly}, auditOnly ${r.auditOnly}\n`);
     });
   return program;
-}
-
-/** Whether two paths name one file: spelled alike, or (both existing) one device and inode. */
-async function sameFile(a: string, b: string): Promise<boolean> {
-  if (resolve(a) === resolve(b)) return true;
-  const [x, y] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
-  return x !== undefined && y !== undefined && fileIdentity(x) === fileIdentity(y);
 }
 
 /** A PEM bundle of CA certificates, checked here so a bad file is a clear usage error. */

@@ -42,9 +42,14 @@ export async function checkOutputPaths(options: Pick<OutputOptions, 'out' | 'htm
     if (path === '-') throw new CertcrunchError('ERR_USAGE', `${flag} -: outputs go to files; standard output carries the report (--json for JSON)`);
   }
   const { out, html } = options;
-  if (out === undefined || html === undefined) return;
-  const [a, b] = await Promise.all([stat(out).catch(() => undefined), stat(html).catch(() => undefined)]);
-  if (resolve(out) === resolve(html) || (a && b && fileIdentity(a) === fileIdentity(b))) {
+  if (out !== undefined && html !== undefined && (await sameFile(out, html))) {
     throw new CertcrunchError('ERR_USAGE', `-o and --html both name ${out}; give each its own file`);
   }
+}
+
+/** Whether two paths name one file: spelled alike, or (both existing) one device and inode. */
+export async function sameFile(a: string, b: string): Promise<boolean> {
+  if (resolve(a) === resolve(b)) return true;
+  const [x, y] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
+  return x !== undefined && y !== undefined && fileIdentity(x) === fileIdentity(y);
 }

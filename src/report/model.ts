@@ -4,7 +4,7 @@ import { SCHEMA_VERSION } from '../snapshot/snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { classifyHost, type PolicyAction } from './policy.js';
 import { displayText } from './text-safety.js';
-import { groupByDisplay, rankedByDisplay } from './ranking.js';
+import { rankedByDisplay, rankRows } from './ranking.js';
 import { ocspReport, type OcspReport } from './ocsp-model.js';
 import { reconcile, type ReconcileResult } from '../aggregate/reconcile.js';
 
@@ -92,25 +92,21 @@ function names(counter: Counter<string>): string[] {
 }
 
 function byCategory(p: ProxySgStats): Record<string, { requests: number; certErrorRequests: number }> {
-  const rows = groupByDisplay(
+  return Object.fromEntries(rankRows(
     p.categoryRequests.ranked().map(([c, n]) => [c, { requests: n, certErrorRequests: p.categoryErrorRequests.get(c) }] as const),
     (a, b) => ({ requests: a.requests + b.requests, certErrorRequests: a.certErrorRequests + b.certErrorRequests }),
-  );
-  const ranking = [...rows].sort((a, b) => b[1].value.requests - a[1].value.requests || compareKeys(a[1].raw, b[1].raw));
-  return Object.fromEntries(ranking.map(([text, { value }]) => [text, value]));
+    (row) => row.requests,
+  ));
 }
 
-/** Hosts with cert errors, by display name: hosts whose names read alike are one row, their counts merged. */
+/** Hosts with cert errors, by display name (hosts whose names read alike, one row), ranked by cert-error requests. */
 function errorHostRows(p: ProxySgStats) {
-  const rows = groupByDisplay(
+  return rankRows(
     [...p.errorHosts].map(([host, h]) => [host, { h, requests: p.hostRequests.get(host), errorRequests: p.hostErrorRequests.get(host) }] as const),
     // Merged into a new host: the snapshot's own stay as they are.
     (a, b) => ({ h: new ErrorHost().merge(a.h).merge(b.h), requests: a.requests + b.requests, errorRequests: a.errorRequests + b.errorRequests }),
-  );
-  // Ranked by cert-error requests desc, then host (bytes) asc.
-  return [...rows]
-    .map(([host, { raw, value }]) => ({ host, raw, ...value }))
-    .sort((a, b) => b.errorRequests - a.errorRequests || compareKeys(a.raw, b.raw));
+    (row) => row.errorRequests,
+  ).map(([host, row]) => ({ host, ...row }));
 }
 
 const isoSeconds = (s: number): string | null => (s < 0 ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
@@ -175,16 +171,14 @@ function proxySgReport(p: ProxySgStats, top: number): ProxySgReport {
   }
 
   // Clients with cert-error requests (a part of all clients), as counted in the requests table.
-  const clientRows = groupByDisplay(
+  const clients = rankRows(
     [...p.clientErrorRequests.entries()]
       .filter(([client, errors]) => errors > 0 && p.clientRequests.has(client))
       .map(([client, errors]) => [client, { requests: p.clientRequests.get(client), errors }] as const),
     (a, b) => ({ requests: a.requests + b.requests, errors: a.errors + b.errors }),
-  );
-  const clients = [...clientRows]
-    .map(([client, { raw, value }]) => ({ client, raw, ...value }))
-    .sort((a, b) => b.errors - a.errors || b.requests - a.requests || compareKeys(a.raw, b.raw))
-    .slice(0, top);
+    (row) => row.errors,
+    (row) => row.requests,
+  ).slice(0, top);
 
   const hours = [...p.hourRequests.map.keys()].sort((a, b) => a - b);
   return {
@@ -202,7 +196,7 @@ function proxySgReport(p: ProxySgStats, top: number): ProxySgReport {
       firstSeen: isoSeconds(h.firstSeen),
       lastSeen: isoSeconds(h.lastSeen),
     })),
-    topClients: clients.map((c) => ({ client: c.client, requests: c.requests, certErrorRequests: c.errors })),
+    topClients: clients.map(([client, c]) => ({ client, requests: c.requests, certErrorRequests: c.errors })),
     byCategory: byCategory(p),
     byCipherStrength: ranked(p.cipherStrength),
     byFilterResult: ranked(p.filterResult),

@@ -1,7 +1,7 @@
 import { compareKeys, type Counter } from '../aggregate/counter.js';
 import type { OcspStats } from '../aggregate/ocsp.js';
 import type { LatencyStats } from '../aggregate/latency.js';
-import { groupByDisplay, rankedByDisplay } from './ranking.js';
+import { groupByDisplay, rankedByDisplay, rankRows } from './ranking.js';
 
 /** OCSPResponseStatus (RFC 6960) names, as the contract reports them. */
 export const STATUS_NAMES: ReadonlyMap<number, string> = new Map([
@@ -60,17 +60,12 @@ function named(counter: Counter<number>, names: ReadonlyMap<number, string>): Re
   return Object.fromEntries(out);
 }
 
-/** Clients by display name (those that read alike, one row), ranked by requests desc, then client. */
-function clientRows(rows: Iterable<readonly [string, { requests: number; certIds: number }]>): { client: string; requests: number; certIds: number }[] {
-  const grouped = groupByDisplay(rows, (a, b) => ({ requests: a.requests + b.requests, certIds: a.certIds + b.certIds }));
-  return [...grouped]
-    .sort((a, b) => b[1].value.requests - a[1].value.requests || compareKeys(a[1].raw, b[1].raw))
-    .map(([client, { value }]) => ({ client, ...value }));
-}
+type ClientCounts = { requests: number; certIds: number };
+const addClientCounts = (a: ClientCounts, b: ClientCounts): ClientCounts => ({ requests: a.requests + b.requests, certIds: a.certIds + b.certIds });
 
 /** Requests per client and month, by client then month; clients whose names read alike are one. */
 function chargingRows(o: ReturnType<OcspStats['settled']>): OcspReport['charging'] {
-  const months = new Map<string, [string, { requests: number; certIds: number }][]>();
+  const months = new Map<string, [string, ClientCounts][]>();
   for (const [key, requests] of o.chargingRequests.map.entries()) {
     const cut = key.lastIndexOf('\u0000'); // a client may hold NUL; the month never does
     const month = key.slice(cut + 1);
@@ -80,8 +75,7 @@ function chargingRows(o: ReturnType<OcspStats['settled']>): OcspReport['charging
   }
   const out: { raw: string; row: OcspReport['charging'][number] }[] = [];
   for (const [month, rows] of months) {
-    const grouped = groupByDisplay(rows, (a, b) => ({ requests: a.requests + b.requests, certIds: a.certIds + b.certIds }));
-    for (const [client, { raw, value }] of grouped) out.push({ raw, row: { client, month, ...value } });
+    for (const [client, { raw, value }] of groupByDisplay(rows, addClientCounts)) out.push({ raw, row: { client, month, ...value } });
   }
   return out.sort((a, b) => compareKeys(a.raw, b.raw) || compareKeys(a.row.month, b.row.month)).map(({ row }) => row);
 }
@@ -95,8 +89,9 @@ export function ocspReport(stats: OcspStats, top: number): OcspReport {
     otherLoggerLines: o.otherLoggerLines,
     byStatus: named(o.byStatus, STATUS_NAMES),
     byCertStatus: named(o.byCertStatus, CERT_STATUS_NAMES),
-    byClient: clientRows(o.clientRequests.ranked().map(([client, requests]) => [client, { requests, certIds: o.clientCertIds.get(client) }] as const))
-      .slice(0, top),
+    byClient: rankRows(o.clientRequests.ranked().map(([client, requests]) => [client, { requests, certIds: o.clientCertIds.get(client) }] as const), addClientCounts, (c) => c.requests)
+      .slice(0, top)
+      .map(([client, c]) => ({ client, ...c })),
     byIssuer: rankedByDisplay(o.issuerRequests.ranked()).slice(0, top).map(([issuer, requests]) => ({ issuer, requests })),
     requestors: Object.fromEntries(rankedByDisplay(o.requestors.ranked()).slice(0, top)),
     replyTimeMs: o.replyTime.summary(),

@@ -39,9 +39,19 @@ export function groupByDisplay<T>(rows: Iterable<readonly [string, T]>, add: (in
   return out;
 }
 
+/** Rows grouped by display text (groupByDisplay), ranked by each of `counts` desc in turn, then by raw key. */
+export function rankRows<T>(rows: Iterable<readonly [string, T]>, add: (into: T, more: T) => T, ...counts: ((value: T) => number)[]): [string, T][] {
+  const order = (a: { raw: string; value: T }, b: { raw: string; value: T }): number => {
+    for (const count of counts) {
+      const by = count(b.value) - count(a.value);
+      if (by !== 0) return by;
+    }
+    return compareKeys(a.raw, b.raw);
+  };
+  return [...groupByDisplay(rows, add)].sort((a, b) => order(a[1], b[1])).map(([text, { value }]) => [text, value]);
+}
+
 /** [display text, count] pairs, counts of keys that read alike added, ranked by count desc, then key. */
 export function rankedByDisplay(rows: Iterable<readonly [string, number]>): [string, number][] {
-  return [...groupByDisplay(rows, (a, b) => a + b)]
-    .sort((a, b) => b[1].value - a[1].value || compareKeys(a[1].raw, b[1].raw))
-    .map(([text, { value }]) => [text, value]);
+  return rankRows(rows, (a, b) => a + b, (n) => n);
 }
