@@ -398,7 +398,9 @@ async function endWriting(out: WriteStream, path: string): Promise<void> {
   try {
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   } catch (err) {
-    throw cannot('write', err, path);
+    // A write that failed before the end (a full disk while generating) destroyed the stream:
+    // its own error says why, not end()'s "stream destroyed".
+    throw cannot('write', out.errored ?? err, path);
   }
 }
 
