@@ -91,7 +91,7 @@ function buildProgram(): Command {
     .description('crunch logs into one snapshot and report it')
     .argument('<paths...>', 'files, directories (recursive), .gz files, or - for stdin')
     .addOption(new Option('--format <format>', 'auto, or force: proxysg, ejbca-trx, ejbca-audit').default('auto').argParser(parseFormat))
-    .option('--ocsp-properties <file>', "read ocsp.trx-log-order, log-date, log-timezone from the responder's ocsp.properties")
+    .option('--ocsp-properties <file>', "read ocsp.trx-log-order, ocsp.trx-log-pattern, ocsp.audit-log-order, ocsp.audit-log-pattern, ocsp.log-date and ocsp.log-timezone from the responder's ocsp.properties")
     .option('--trx-order <string>', 'the ocsp.trx-log-order itself (overrides the file)')
     .option('--audit-order <string>', 'the ocsp.audit-log-order itself (overrides the file)')
     .option('--no-verify-signatures', 'do not check the signatures of audit-logged responses')

@@ -86,9 +86,9 @@ function timelineChart(p: ProxySgReport): string {
   return `${legend}<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="timeline">${axis}${bars.join('')}</svg>`;
 }
 
-/** Horizontal bars, one per entry, longest first (the order the model gives). */
+/** Horizontal bars, one per entry, longest first (the order the model gives); nothing when empty, as the table beside it says "(none)". */
 function barChart(entries: [string, number][], label: string): string {
-  if (entries.length === 0) return '<p class="none">(none)</p>';
+  if (entries.length === 0) return '';
   const W = 960, rowH = 22, labelW = 300, valueW = 90;
   const H = entries.length * rowH + 4;
   const max = entries.reduce((m, [, n]) => Math.max(m, n), 1);

@@ -201,6 +201,18 @@ describe('renderHtml', () => {
     expect(html).toContain('Per hour (UTC)');
   });
 
+  it('says "(none)" once for a section with nothing to show, chart and table alike empty', () => {
+    const s = new Snapshot();
+    const p = (s.proxysg = new ProxySgStats());
+    p.hourRequests.add(BASE_HOUR, 10);
+    p.requests = 10;
+    const page = renderHtml(buildReport(s));
+    for (const title of ['Certificate errors', 'Top hosts presenting invalid certificates']) {
+      const section = page.slice(page.indexOf(`<h3>${title}</h3>`), page.indexOf('<h3>', page.indexOf(`<h3>${title}</h3>`) + 4));
+      expect(section.match(/\(none\)/g), title).toHaveLength(1);
+    }
+  });
+
   it('places bars at their time, so hours without requests show as gaps', () => {
     const s = new Snapshot();
     const p = (s.proxysg = new ProxySgStats());
