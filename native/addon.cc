@@ -11,7 +11,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   certcrunch::InitPattern(env, exports);
   exports.Set("scanPattern", Napi::Function::New(env, certcrunch::JsScanPattern, "scanPattern"));
   exports.Set("decodeHexSpans", Napi::Function::New(env, certcrunch::JsDecodeHexSpans, "decodeHexSpans"));
-  exports.Set("abiVersion", Napi::Number::New(env, 7));
+  exports.Set("abiVersion", Napi::Number::New(env, 8));
   return exports;
 }
 }  // namespace

@@ -200,16 +200,16 @@ Napi::Object InitInterner(Napi::Env env, Napi::Object exports) {
 }
 
 // scanElff(buf, from, to, limit, atEof, fieldCount, colSlot, slots, tally, offsets, kinds, ids, state,
-//          dateSlot, timeSlot, errorSlot, emitAll)
+//          dateSlot, timeSlot, errorSlot, emitAll, prefixTokens)
 Napi::Value JsScanElff(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 17) {
-    Napi::TypeError::New(env, "scanElff expects 17 arguments").ThrowAsJavaScriptException();
+  if (info.Length() < 18) {
+    Napi::TypeError::New(env, "scanElff expects 18 arguments").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   uint8_t* buf;
   size_t buf_len;
-  int64_t from, to, limit, field_count, slots, date_slot, time_slot, error_slot;
+  int64_t from, to, limit, field_count, slots, date_slot, time_slot, error_slot, prefix_tokens;
   int32_t* col_slot;
   size_t col_len;
   uint32_t* offsets;
@@ -227,7 +227,7 @@ Napi::Value JsScanElff(const Napi::CallbackInfo& info) {
       !TypedArg(info, 10, napi_uint8_array, &kinds, &kinds_len) ||
       !TypedArg(info, 11, napi_uint32_array, &ids, &ids_len) ||
       !TypedArg(info, 12, napi_uint32_array, &state, &state_len) || !IntArg(info, 13, &date_slot) ||
-      !IntArg(info, 14, &time_slot) || !IntArg(info, 15, &error_slot)) {
+      !IntArg(info, 14, &time_slot) || !IntArg(info, 15, &error_slot) || !IntArg(info, 17, &prefix_tokens)) {
     return env.Undefined();
   }
   ElffTally* tally = ElffTallyWrap::From(env, info[8]);
@@ -251,7 +251,8 @@ Napi::Value JsScanElff(const Napi::CallbackInfo& info) {
                    static_cast<int32_t>(date_slot < -1 || date_slot > 1024 ? -1 : date_slot),
                    static_cast<int32_t>(time_slot < -1 || time_slot > 1024 ? -1 : time_slot),
                    static_cast<int32_t>(error_slot < -1 || error_slot > 1024 ? -1 : error_slot),
-                   info[16].ToBoolean().Value()};
+                   info[16].ToBoolean().Value(),
+                   static_cast<uint32_t>(prefix_tokens < 0 || prefix_tokens > 64 ? 0 : prefix_tokens)};
   ElffScanOutput out{offsets, kinds, ids, capacity, 0, 0};
   const size_t n = ScanElff(in, *tally, out);
   state[0] = static_cast<uint32_t>(out.resume);

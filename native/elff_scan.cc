@@ -211,6 +211,19 @@ RecordKind Tokenize(const ElffScanInput& in, FieldPlan& plan, size_t start, size
   masks.Build(line, len, in.buf + in.to);
   return TokenizeValues(masks, plan, line, len, ids, pending);
 }
+// Where a line's ELFF text starts past `tokens` leading runs of non-spaces (a syslog header such
+// as "Aug 18 12:30:46 10.8.24.10") and the spaces after each; `end` when the line holds fewer.
+size_t SkipPrefix(const uint8_t* p, size_t start, size_t end, uint32_t tokens) {
+  if (tokens == 0) return start;
+  size_t i = start;
+  for (uint32_t t = 0; t < tokens; t++) {
+    while (i < end && p[i] == kSpace) i++;
+    if (i >= end) return end;
+    while (i < end && p[i] != kSpace) i++;
+  }
+  while (i < end && p[i] == kSpace) i++;
+  return i;
+}
 }  // namespace
 
 uint32_t ParseElffDate(const uint8_t* p, size_t len) {
@@ -247,7 +260,8 @@ size_t ScanElff(const ElffScanInput& in, ElffTally& tally, ElffScanOutput& out) 
   Line line;
   while (n < out.capacity && NextLine(p, &pos, in.to, in.limit, in.at_eof, &line)) {
     out.offsets[n] = static_cast<uint32_t>(line.start);
-    if (p[line.start] == kHash) {
+    const size_t text = SkipPrefix(p, line.start, line.end, in.prefix_tokens);
+    if (text < line.end && p[text] == kHash) {
       out.kinds[n++] = kDirective;
       break;
     }
@@ -257,7 +271,7 @@ size_t ScanElff(const ElffScanInput& in, ElffTally& tally, ElffScanOutput& out) 
     }
     // Record n's ids are written in place; a clean record is counted and its place reused.
     uint32_t* ids = out.ids + n * in.slots;
-    const RecordKind kind = Tokenize(in, plan, line.start, line.end, tally.interner(), masks, ids);
+    const RecordKind kind = Tokenize(in, plan, text, line.end, tally.interner(), masks, ids);
     out.kinds[n] = kind;
     if (kind != kData) {
       n++;

@@ -39,6 +39,7 @@ struct ElffScanInput {
   int32_t time_slot;       // likewise for a time of day
   int32_t error_slot;      // slot whose values tell records with certificate errors, or -1
   bool emit_all;           // write every data record out, not only those with certificate errors
+  uint32_t prefix_tokens;  // leading tokens of each line before its ELFF text (a syslog header), or 0
 };
 
 struct ElffScanOutput {

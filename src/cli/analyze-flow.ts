@@ -227,6 +227,7 @@ async function analyzeStdin(options: AnalyzeOptions, flow: Flow): Promise<Snapsh
   if (!detected) throw new CertcrunchError('ERR_FORMAT', 'unknown log format on standard input (use --format)');
   const task: ScanTask = { path: '-', format: detected.format, gzip, start: 0, end: -1, fileBytes: 0, mtimeMs: 0 };
   if (detected.trx) task.trx = detected.trx;
+  if (detected.syslogTokens) task.syslogTokens = detected.syslogTokens;
   if (detected.audit) task.audit = { ...detected.audit, ...auditChecks(options) };
   const { runTask } = await import('../scan/run-task.js');
   const result = await runTask(task, rest);

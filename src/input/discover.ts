@@ -3,7 +3,7 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cannot, CertcrunchError } from '../errors.js';
 import type { LogFormat } from '../scan/task.js';
-import { firstFieldsDirective, isGzip, SNIFF_BYTES, sniffFormat, type HeadFields } from './sniff.js';
+import { firstFieldsDirective, isGzip, SNIFF_BYTES, sniffFormat, syslogTokens, type HeadFields } from './sniff.js';
 import { gunzipHead } from './gunzip.js';
 import { detectTrxSettings, type TrxChoice } from './trx-detect.js';
 import { AUDIT_ORDER_DEFAULTS, DEFAULT_ORDER_PATTERN, TRX_ORDER_DEFAULTS } from '../formats/ejbca/order.js';
@@ -28,6 +28,8 @@ export interface InputFile {
   error?: string;
   /** ELFF: first `#Fields` directive found in the head. */
   headFields?: HeadFields;
+  /** ProxySG streamed over syslog: tokens of syslog header before each line's ELFF text. */
+  syslogTokens?: number;
   /** EJBCA transaction log: the order and layout it was written with. */
   trx?: TrxSettings;
   /** EJBCA audit log: likewise. */
@@ -116,11 +118,19 @@ export interface Recognised {
   format: LogFormat;
   trx?: TrxSettings;
   audit?: AuditSettings;
+  /** ProxySG streamed over syslog: tokens of syslog header before each line's ELFF text. */
+  syslogTokens?: number;
+}
+
+/** ProxySG, with its lines' syslog header when they carry one. */
+function proxysg(head: Buffer): Recognised {
+  const tokens = syslogTokens(head);
+  return tokens > 0 ? { format: 'proxysg', syslogTokens: tokens } : { format: 'proxysg' };
 }
 
 export function recognise(head: Buffer, format: LogFormat | undefined, trx: TrxChoice, audit: AuditChoice = {}): Recognised | undefined {
-  if (format === 'proxysg') return { format };
-  if (format === undefined && sniffFormat(head, false)) return { format: 'proxysg' };
+  if (format === 'proxysg') return proxysg(head);
+  if (format === undefined && sniffFormat(head, false)) return proxysg(head);
   if (format === undefined || format === 'ejbca-audit') {
     const found = detectAuditSettings(head, audit);
     if (found) return { format: 'ejbca-audit', audit: found };
@@ -133,7 +143,7 @@ export function recognise(head: Buffer, format: LogFormat | undefined, trx: TrxC
   }
   const settings = detectTrxSettings(head, trx);
   if (settings) return { format: 'ejbca-trx', trx: settings };
-  if (format === undefined && sniffFormat(head)) return { format: 'proxysg' };
+  if (format === undefined && sniffFormat(head)) return proxysg(head);
   if (format === 'ejbca-trx') {
     // Forced, though no line of the head fits: read it with what is known, or the 7.x defaults.
     return {
@@ -210,7 +220,8 @@ async function describeInput(
     const input: InputFile = { ...named, bytes: info.size, mtimeMs: info.mtimeMs, inode: info.ino, gzip, format: detected.format };
     if (detected.trx) input.trx = detected.trx;
     if (detected.audit) input.audit = detected.audit;
-    const fields = detected.format === 'proxysg' ? firstFieldsDirective(head) : undefined;
+    if (detected.syslogTokens) input.syslogTokens = detected.syslogTokens;
+    const fields = detected.format === 'proxysg' ? firstFieldsDirective(head, detected.syslogTokens) : undefined;
     if (fields !== undefined) input.headFields = fields;
     return input;
   } finally {

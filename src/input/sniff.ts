@@ -9,6 +9,41 @@ export function isGzip(head: Uint8Array): boolean {
 
 const ELFF_DIRECTIVE = /^#\s*(Software|Version|Date|Start-Date|Fields|Remark):/;
 const ELFF_DATA = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /;
+/** A syslog (RFC 3164) header, as ProxySG logs streamed over syslog carry before each line: "<134>Aug  8 12:30:46 10.8.24.10". */
+const SYSLOG_HEADER = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \S+ +/;
+/** A syslog tag after the header ("ProxySG: "), which some senders add. */
+const SYSLOG_TAG = /^[^\s#:]+: +/;
+
+/** A line's text past its first `tokens` runs of non-spaces and the spaces after each, as the ELFF kernels skip them. */
+export function afterTokens(line: string, tokens: number): string {
+  if (tokens <= 0) return line;
+  const m = new RegExp(`^ *(?:[^ ]+ +){0,${Math.min(tokens, 64) - 1}}[^ ]* *`).exec(line);
+  return line.slice(m ? m[0].length : line.length);
+}
+
+/**
+ * How many tokens of syslog header come before the ELFF text of each line (4, or 5 with a tag),
+ * read from the first line that has one; 0 when the lines are not wrapped.
+ */
+export function syslogTokens(head: Uint8Array): number {
+  for (const line of headLines(head)) {
+    const header = SYSLOG_HEADER.exec(line);
+    if (!header) continue;
+    const rest = line.slice(header[0].length);
+    if (isElffLine(rest)) return 4;
+    const tag = SYSLOG_TAG.exec(rest);
+    if (tag && isElffLine(rest.slice(tag[0].length))) return 5;
+  }
+  return 0;
+}
+
+function isElffLine(line: string): boolean {
+  return ELFF_DIRECTIVE.test(line) || ELFF_DATA.test(line);
+}
+
+function headLines(head: Uint8Array): string[] {
+  return Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1').split('\n').slice(0, 200);
+}
 
 /**
  * Recognises ELFF from the first bytes of the (decompressed) content. A directive settles it;
@@ -16,10 +51,12 @@ const ELFF_DATA = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /;
  * formats have been ruled out: a log4j layout with `%d{yyyy-MM-dd HH:mm:ss}` starts alike.
  */
 export function sniffFormat(head: Uint8Array, dataLines = true): LogFormat | undefined {
-  const lines = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1').split('\n').slice(0, 200);
-  for (const line of lines) {
+  for (const line of headLines(head)) {
     if (ELFF_DIRECTIVE.test(line) || (dataLines && ELFF_DATA.test(line))) return 'proxysg';
   }
+  // Wrapped in syslog headers: a directive after one settles it, as a bare directive does.
+  const tokens = syslogTokens(head);
+  if (tokens > 0 && (dataLines || headLines(head).some((line) => ELFF_DIRECTIVE.test(afterTokens(line, tokens))))) return 'proxysg';
   return undefined;
 }
 
@@ -29,14 +66,17 @@ export interface HeadFields {
   start: number;
 }
 
-/** The first `#Fields` directive in the head, used as the schema guess for ranges past the first. */
-export function firstFieldsDirective(head: Uint8Array): HeadFields | undefined {
+/**
+ * The first `#Fields` directive in the head (past each line's syslog header, when `tokens` says
+ * there is one), used as the schema guess for ranges past the first.
+ */
+export function firstFieldsDirective(head: Uint8Array, tokens = 0): HeadFields | undefined {
   const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
   const lines = text.split('\n');
   lines.pop(); // the last piece may be cut short
   let start = 0; // latin1: one character a byte
   for (const raw of lines) {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const line = afterTokens(raw.endsWith('\r') ? raw.slice(0, -1) : raw, tokens);
     if (/^#\s*Fields:/.test(line)) return { line, start };
     start += raw.length + 1;
   }

@@ -34,10 +34,10 @@ export interface NativeAddon {
     buf: Uint8Array, from: number, to: number, limit: number, atEof: boolean, fieldCount: number,
     colSlot: Int32Array, slots: number, tally: NativeElffTally,
     offsets: Uint32Array, kinds: Uint8Array, ids: Uint32Array, state: Uint32Array,
-    dateSlot: number, timeSlot: number, errorSlot: number, emitAll: boolean,
+    dateSlot: number, timeSlot: number, errorSlot: number, emitAll: boolean, prefixTokens: number,
   ): number;
 }
 
 /** Export names and function arities the TypeScript side relies on. */
-export const ADDON_EXPORTS = { scanElff: 17, scanPattern: 12, decodeHexSpans: 6, Interner: 1, ElffTally: 1, Pattern: 1 } as const;
-export const ADDON_ABI_VERSION = 7;
+export const ADDON_EXPORTS = { scanElff: 18, scanPattern: 12, decodeHexSpans: 6, Interner: 1, ElffTally: 1, Pattern: 1 } as const;
+export const ADDON_ABI_VERSION = 8;

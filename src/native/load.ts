@@ -83,7 +83,7 @@ export function nativeKernel(addon: NativeAddon): Kernel {
       return addon.scanElff(
         req.buf, req.from, req.to, req.limit, req.atEof, req.fieldCount, req.colSlot, req.slots,
         tally as InstanceType<NativeAddon['ElffTally']>, out.offsets, out.kinds, out.ids, out.state,
-        req.dateSlot, req.timeSlot, req.errorSlot, req.emitAll,
+        req.dateSlot, req.timeSlot, req.errorSlot, req.emitAll, req.prefixTokens ?? 0,
       );
     },
     decodeHexSpans: (src, starts, ends, count, dst, results) => addon.decodeHexSpans(src, starts, ends, count, dst, results),

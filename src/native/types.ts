@@ -130,6 +130,8 @@ export interface ElffScanRequest extends ScanBlock {
   errorSlot: number;
   /** Write every data record to the output; otherwise only those with certificate errors. */
   emitAll: boolean;
+  /** Leading tokens of each line before its ELFF text (a syslog header: "Aug 18 12:30:46 host"); 0 or absent: none. */
+  prefixTokens?: number;
 }
 
 export interface PatternOutput {

@@ -73,6 +73,7 @@ export function planTasks(
       ...(input.rawPath !== undefined ? { rawPath: input.rawPath } : {}),
       ...(input.trx ? { trx: input.trx } : {}),
       ...(input.audit ? { audit: { ...input.audit, ...check } } : {}),
+      ...(input.syslogTokens ? { syslogTokens: input.syslogTokens } : {}),
       ...(reconcile ? { reconcile } : {}),
     };
     if (input.gzip) {
@@ -100,7 +101,8 @@ export function planTasks(
  * (largest file first, into the lightest group); other tasks are left alone.
  */
 export function groupWholeFiles(tasks: readonly ScanTask[], groupBytes: number): ScanTask[] {
-  const whole = (t: ScanTask) => t.format === 'proxysg' && t.start === 0 && t.end === -1 && t.fileBytes > 0;
+  // Files wrapped in syslog headers stay apart: a group is read with one reading of its lines.
+  const whole = (t: ScanTask) => t.format === 'proxysg' && t.start === 0 && t.end === -1 && t.fileBytes > 0 && !t.syslogTokens;
   return [
     ...tasks.filter((t) => !whole(t)),
     ...packGroups(tasks.filter((t) => whole(t) && !t.gzip), groupBytes),
@@ -144,7 +146,9 @@ export function shareChunks(
 ): { tasks: ScanTask[]; fallback: ScanTask[] } {
   const sets = new Map<string, ScanTask[]>();
   for (const t of tasks) {
-    if (t.gzip || t.group || t.fileBytes <= 0) continue;
+    // Files wrapped in syslog headers keep their planned ranges: the shared ProxySG set and its
+    // fallback are read one way.
+    if (t.gzip || t.group || t.fileBytes <= 0 || t.syslogTokens) continue;
     const key = t.format === 'proxysg' ? 'proxysg' : JSON.stringify([t.format, t.trx, t.audit, t.reconcile === true]);
     sets.set(key, [...(sets.get(key) ?? []), t]);
   }

@@ -1,5 +1,6 @@
 import { escapeExcerpt, RecordStats, SAMPLE_EXCERPT_BYTES } from '../aggregate/records.js';
 import { parseFieldsDirective, Slot, SLOT_COUNT, type ElffSchema } from '../formats/elff/schema.js';
+import { afterTokens } from '../input/sniff.js';
 import { createElffOutput, RecordKind, type ElffOutput, type ElffTally, type Kernel } from '../native/types.js';
 import type { BlockStep } from './block-loop.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -36,6 +37,8 @@ export class ElffRangeScanner {
     private readonly kernel: Kernel,
     private path: string,
     startFields: string | undefined,
+    /** Tokens of syslog header before each line's ELFF text (ProxySG streamed over syslog), or 0. */
+    private readonly syslogTokens = 0,
   ) {
     this.tally = kernel.createElffTally(SLOT_COUNT, ERROR_HOST_SLOTS);
     this.out = createElffOutput(OUTPUT_RECORDS, SLOT_COUNT);
@@ -55,6 +58,7 @@ export class ElffRangeScanner {
         timeSlot: Slot.Time,
         errorSlot: Slot.CertErrors,
         emitAll: false,
+        prefixTokens: this.syslogTokens,
       },
       this.tally,
       this.out,
@@ -69,7 +73,7 @@ export class ElffRangeScanner {
       // A data record (one with certificate errors) is in the tally already, its host's counts too.
       if (kind === RecordKind.Data) continue;
       if (kind === RecordKind.Directive) {
-        this.directive(lineText(buf, offsets[r]!, to, Infinity));
+        this.directive(afterTokens(lineText(buf, offsets[r]!, to, Infinity), this.syslogTokens));
       } else {
         if (!this.sawOwnFields) this.usedStartSchema = true;
         this.records.addMalformed({

@@ -127,7 +127,7 @@ async function scan(task: ScanTask, stream?: Readable): Promise<{ snapshot: Snap
     scanner = audit = new AuditRangeScanner(kernel, task.path, requireAudit(task), skipFirstLine, limit, task.reconcile === true);
   } else {
     const { ElffRangeScanner } = await import('./elff-step.js');
-    scanner = elff = new ElffRangeScanner(kernel, task.path, task.fields);
+    scanner = elff = new ElffRangeScanner(kernel, task.path, task.fields, task.syslogTokens);
   }
   const step = skipFirstLine ? afterPartialFirstLine(scanner.step) : scanner.step;
   // Audit records span lines: their scanner, not the byte limit, says where the range ends.
@@ -247,7 +247,7 @@ async function chunkScanner(task: ScanTask, kernel: Kernel): Promise<ChunkScanne
     };
   }
   const { ElffRangeScanner } = await import('./elff-step.js');
-  const elff = new ElffRangeScanner(kernel, task.path, undefined);
+  const elff = new ElffRangeScanner(kernel, task.path, undefined, task.syslogTokens);
   return {
     next: (chunk, _mid, limit) => (elff.nextChunk(chunk.path, chunk.start, chunk.fields, chunk.fieldsAt ?? 0), { step: elff.step, loopLimit: limit }),
     mixedFields: () => elff.mixedFields,

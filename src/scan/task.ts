@@ -31,6 +31,8 @@ export interface ScanTask {
   audit?: AuditSettings & { verifySignatures: boolean; /** PEM of the CA certificates signers must chain to (--ca). */ caPem?: string };
   /** ELFF: the `#Fields` directive in force at `start`, if known. */
   fields?: string;
+  /** ELFF streamed over syslog: tokens of syslog header before each line's ELFF text. */
+  syslogTokens?: number;
   /**
    * ELFF shared chunks: `fields` is the file's first `#Fields`, and its line starts here. A chunk
    * starting after it starts under that schema; one starting at or before it reads the line itself.

@@ -38,6 +38,7 @@ interface ScanOptions {
   errorHosts?: ErrorHostSlots;
   /** Slots of the tally, when more than the calls fill. */
   tallySlots?: number;
+  prefixTokens?: number;
 }
 
 function scanAll(kernel: Kernel, buf: Uint8Array, opts: ScanOptions): Run {
@@ -51,6 +52,7 @@ function scanAll(kernel: Kernel, buf: Uint8Array, opts: ScanOptions): Run {
       buf, from, to: buf.length, limit: opts.limit ?? buf.length, atEof: opts.atEof ?? true,
       fieldCount: opts.fieldCount, colSlot: opts.colSlot, slots: opts.slots,
       dateSlot: opts.dateSlot ?? -1, timeSlot: opts.timeSlot ?? -1, errorSlot: opts.errorSlot ?? -1, emitAll: opts.emitAll ?? true,
+      prefixTokens: opts.prefixTokens ?? 0,
     };
     const n = kernel.scanElff(req, tally, out);
     counted += out.state[1]!;
@@ -130,6 +132,22 @@ describe('native and TypeScript ELFF kernels agree', () => {
       const errorHosts = { hostSlot: (seed + 1) % 3, pairSlots: [seed % 3, 0, 2] };
       bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 1 + (seed % 3), dateSlot: 1, timeSlot: 2, errorSlot: seed % 3, emitAll: false, errorHosts });
     }
+  });
+
+  it('skip a syslog header of so many tokens alike, directives after it included, on fixtures and hostile bytes', () => {
+    for (let seed = 1; seed <= 120; seed++) {
+      const buf = hostileBytes(seed, 50 + (seed % 400));
+      const fieldCount = seed % 5;
+      for (const prefixTokens of [1, 2, 4, 65]) {
+        bothAgree(buf, { fieldCount, colSlot: colSlot(fieldCount, 3), slots: 3, capacity: 1 + (seed % 4), dateSlot: 1, timeSlot: 2, errorSlot: seed % 3, emitAll: seed % 2 === 0, prefixTokens });
+      }
+    }
+    const wrapped = Buffer.from(readFileSync(fixtures.ssl, 'latin1').split('\n').map((l) => (l ? `Aug  8 12:30:46 10.8.24.10 ${l}` : l)).join('\n'), 'latin1');
+    const plain = bothAgree(readFileSync(fixtures.ssl), { fieldCount: -1, colSlot: colSlot(0, 5), slots: 5, capacity: 50 });
+    const run = bothAgree(wrapped, { fieldCount: -1, colSlot: colSlot(0, 5), slots: 5, capacity: 50, prefixTokens: 4 });
+    // Its first line is a directive, found past the header.
+    expect(run.records[0]!.kind).toBe(plain.records[0]!.kind);
+    expect(run.records[0]!.kind).toBe(1);
   });
 
   it('parse dates and times identically, and correctly', () => {
@@ -270,7 +288,7 @@ describe('native argument checks', () => {
   const addon = loadAddon();
   const tally = new addon.ElffTally(2);
   const buf = Buffer.from('a b\n');
-  const ok = [buf, 0, 4, 4, true, 2, new Int32Array([0, 1]), 2, tally, new Uint32Array(4), new Uint8Array(4), new Uint32Array(8), new Uint32Array(2), -1, -1, -1, true] as const;
+  const ok = [buf, 0, 4, 4, true, 2, new Int32Array([0, 1]), 2, tally, new Uint32Array(4), new Uint8Array(4), new Uint32Array(8), new Uint32Array(2), -1, -1, -1, true, 0] as const;
 
   it('accepts a well-formed call', () => {
     expect(addon.scanElff(...ok)).toBe(1);
@@ -297,7 +315,7 @@ describe('native argument checks', () => {
   it('clamps capacity to the smallest output array', () => {
     const lines = Buffer.from('a b\nc d\ne f\n');
     const n = addon.scanElff(lines, 0, lines.length, lines.length, true, 2, new Int32Array([0, 1]), 2, new addon.ElffTally(2),
-      new Uint32Array(10), new Uint8Array(10), new Uint32Array(4), new Uint32Array(2), -1, -1, -1, true);
+      new Uint32Array(10), new Uint8Array(10), new Uint32Array(4), new Uint32Array(2), -1, -1, -1, true, 0);
     expect(n).toBe(2);
   });
 

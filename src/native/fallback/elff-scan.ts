@@ -26,9 +26,11 @@ export function scanElffFallback(req: ElffScanRequest, tally: MapElffTally, out:
   if (slots.errorSlot === slots.dateSlot || slots.errorSlot === slots.timeSlot) slots.errorSlot = -1;
   let n = 0;
   let counted = 0;
+  const prefixTokens = req.prefixTokens ?? 0;
   while (n < out.capacity && lines.next()) {
     out.offsets[n] = lines.start;
-    if (buf[lines.start] === HASH) {
+    const start = skipPrefix(text, lines.start, lines.end, prefixTokens);
+    if (start < lines.end && buf[start] === HASH) {
       out.kinds[n++] = RecordKind.Directive;
       break;
     }
@@ -37,7 +39,7 @@ export function scanElffFallback(req: ElffScanRequest, tally: MapElffTally, out:
       continue;
     }
     // Record n's ids are written in place; a clean record is counted and its place reused.
-    const kind = tokenize(text, lines.start, lines.end, req, tally, out.ids, n * req.slots);
+    const kind = tokenize(text, start, lines.end, req, tally, out.ids, n * req.slots);
     out.kinds[n] = kind;
     if (kind !== RecordKind.Data) {
       n++;
@@ -49,6 +51,20 @@ export function scanElffFallback(req: ElffScanRequest, tally: MapElffTally, out:
   out.state[0] = lines.pos;
   out.state[1] = counted;
   return n;
+}
+
+/** Where a line's ELFF text starts past `tokens` leading runs of non-spaces and the spaces after each; `end` when it holds fewer. */
+function skipPrefix(text: Buffer, start: number, end: number, tokens: number): number {
+  // As the addon reads it: a count past 64 is none.
+  if (tokens <= 0 || tokens > 64) return start;
+  let i = start;
+  for (let t = 0; t < tokens; t++) {
+    while (i < end && text[i] === SPACE) i++;
+    if (i >= end) return end;
+    while (i < end && text[i] !== SPACE) i++;
+  }
+  while (i < end && text[i] === SPACE) i++;
+  return i;
 }
 
 function slotOrNone(slot: number, slots: number): number {
