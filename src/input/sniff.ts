@@ -13,6 +13,8 @@ const ELFF_DATA = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /;
 const SYSLOG_HEADER = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \S+ +/;
 /** A syslog tag after the header ("ProxySG: "), which some senders add. */
 const SYSLOG_TAG = /^[^\s#:]+: +/;
+/** An RFC 5424 header without structured data: "<134>1 2024-03-01T00:00:01Z host app procid msgid -". */
+const SYSLOG_5424 = /^<\d{1,3}>1 +\S+ +\S+ +\S+ +\S+ +\S+ +- +/;
 
 /** A line's text past its first `tokens` runs of non-spaces and the spaces after each, as the ELFF kernels skip them. */
 export function afterTokens(line: string, tokens: number): string {
@@ -22,11 +24,13 @@ export function afterTokens(line: string, tokens: number): string {
 }
 
 /**
- * How many tokens of syslog header come before the ELFF text of each line (4, or 5 with a tag),
- * read from the first line that has one; 0 when the lines are not wrapped.
+ * How many tokens of syslog header come before the ELFF text of each line (4, or 5 with a tag;
+ * 7 for RFC 5424), read from the first line that has one; 0 when the lines are not wrapped.
  */
 export function syslogTokens(head: Uint8Array): number {
   for (const line of headLines(head)) {
+    const rfc5424 = SYSLOG_5424.exec(line);
+    if (rfc5424 && isElffLine(line.slice(rfc5424[0].length))) return 7;
     const header = SYSLOG_HEADER.exec(line);
     if (!header) continue;
     const rest = line.slice(header[0].length);

@@ -28,15 +28,18 @@ describe('ProxySG streamed over syslog', () => {
   // One #Fields change half way, so ranges past it must take the later schema.
   const changed = readFileSync(fixtures.bluecoat1, 'latin1');
 
-  it('tells the header from the log: 4 tokens, 5 with a tag, none for a plain log', () => {
+  it('tells the header from the log: 4 tokens, 5 with a tag, 7 for RFC 5424, none for a plain log', () => {
     expect(syslogTokens(Buffer.from(wrap(log, 'Aug  8 12:30:46 10.8.24.10 '), 'latin1'))).toBe(4);
     expect(syslogTokens(Buffer.from(wrap(log, '<134>Aug 18 12:30:46 proxy-1 ProxySG: '), 'latin1'))).toBe(5);
+    expect(syslogTokens(Buffer.from(wrap(log, '<134>1 2024-03-01T00:00:01Z proxy-1 ProxySG - - - '), 'latin1'))).toBe(7);
     expect(syslogTokens(Buffer.from(log, 'latin1'))).toBe(0);
+    for (const fixture of Object.values(fixtures)) expect(syslogTokens(readFileSync(fixture)), fixture).toBe(0);
   });
 
   it.each([
     ['a header', 'Aug  8 12:30:46 10.8.24.10 '],
     ['a priority, a header and a tag', '<134>Aug 18 12:30:46 proxy-1 ProxySG: '],
+    ['an RFC 5424 header', '<134>1 2024-03-01T00:00:01.003Z proxy-1 ProxySG 123 access - '],
   ])('with %s, counts as the log itself, whole or in ranges, plain or gzip', async (_name, header) => {
     for (const [name, text] of [['ssl', log], ['fields-change', changed]] as const) {
       const plain = join(dir, `${name}.log`);
