@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { constants, crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
+import { constants, crc32, createGunzip, createInflateRaw, inflateRawSync, type InflateRaw } from 'node:zlib';
 
 /**
  * Gzip decompression member by member, for archives that may be damaged.
@@ -14,7 +14,16 @@ import { constants, crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
  * Errors use zlib's words where zlib has them ('unexpected end of file', 'incorrect data check').
  */
 export function gunzip(compressed: Bytes, chunkBytes = inflateChunkBytes(undefined)): Readable {
-  return Readable.from(members(new ByteQueue(compressed), chunkBytes), { objectMode: false });
+  return Readable.from(membersThenClose(new ByteQueue(compressed), chunkBytes), { objectMode: false });
+}
+
+/** The members, and the compressed stream let go however they end (an error, or a reader that stops early). */
+async function* membersThenClose(input: ByteQueue, chunkBytes: number): AsyncGenerator<Buffer> {
+  try {
+    yield* members(input, chunkBytes);
+  } finally {
+    await input.close();
+  }
 }
 
 /**
@@ -62,20 +71,65 @@ const FLAG_COMMENT = 0x10;
 const FLAG_RESERVED = 0xe0;
 
 async function* members(input: ByteQueue, chunkBytes: number): AsyncGenerator<Buffer> {
-  for (let member = 0; ; member++) {
-    const first = await input.peek(1);
-    if (first.length === 0) {
-      if (member === 0) throw new Error('unexpected end of file');
-      return;
+  // Small members' bytes, handed on together: one piece per member would reach the scanner a
+  // few bytes at a time.
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  const handOver = function* (): Generator<Buffer> {
+    if (heldBytes > 0) yield held.length === 1 ? held[0]! : Buffer.concat(held, heldBytes);
+    held = [];
+    heldBytes = 0;
+  };
+  try {
+    for (let member = 0; ; member++) {
+      const first = await input.peek(1);
+      if (first.length === 0) {
+        if (member === 0) throw new Error('unexpected end of file');
+        break;
+      }
+      if (member > 0 && first[0] !== 0x1f) {
+        const at = input.consumed;
+        if (await input.restIsZero()) break; // padding
+        throw new Error(`bytes after gzip member ${member} are not gzip data (compressed byte ${at})`);
+      }
+      if (member === MEMBERS_ONE_BY_ONE) {
+        // Many members (a shipper that flushes one a line): zlib's own Gunzip reads the rest,
+        // at a fraction of the cost per member, though junk after the last would cost it the
+        // output chunk it fills then.
+        yield* handOver();
+        yield* gunzipRest(input);
+        break;
+      }
+      await readHeader(input);
+      const small = inflateSmall(input.queuedHead());
+      if (small === undefined) {
+        yield* handOver();
+        yield* inflateStreamed(input, chunkBytes);
+        continue;
+      }
+      input.drop(small.consumed);
+      held.push(small.bytes);
+      heldBytes += small.bytes.length;
+      await checkTrailer(input, crc32(small.bytes), small.bytes.length);
+      if (heldBytes >= HAND_OVER_BYTES) yield* handOver();
     }
-    if (member > 0 && first[0] !== 0x1f) {
-      const at = input.consumed;
-      if (await input.restIsZero()) return; // padding
-      throw new Error(`bytes after gzip member ${member} are not gzip data (compressed byte ${at})`);
-    }
-    await readHeader(input);
-    yield* inflateMember(input, chunkBytes);
+  } catch (err) {
+    yield* handOver(); // what came before the error first
+    throw err;
   }
+  yield* handOver();
+}
+
+const HAND_OVER_BYTES = 1 << 16;
+/** Members read one by one before zlib's Gunzip takes the rest of the stream. */
+const MEMBERS_ONE_BY_ONE = 64;
+
+async function* gunzipRest(input: ByteQueue): AsyncGenerator<Buffer> {
+  const rest = Readable.from(input.rest(), { objectMode: false });
+  const gunzipped = rest.pipe(createGunzip());
+  // A pipe does not pass on its source's errors.
+  rest.on('error', (err) => gunzipped.destroy(err));
+  yield* gunzipped as AsyncIterable<Buffer>;
 }
 
 /** Reads a member's header (RFC 1952 2.3), or throws as zlib would. */
@@ -96,8 +150,33 @@ async function readHeader(input: ByteQueue): Promise<void> {
   if (flags & FLAG_HCRC) await input.skip(2);
 }
 
-/** One member's deflate data, inflated, then its trailer checked; the bytes after it stay queued. */
-async function* inflateMember(input: ByteQueue, chunkBytes: number): AsyncGenerator<Buffer> {
+/**
+ * Inflated size up to which a member whose deflate data lies whole in the chunk at hand is
+ * inflated in one synchronous call: a file of many small members (a shipper that flushes one a
+ * line) then costs no stream per member.
+ */
+const SMALL_MEMBER_BYTES = 1 << 20;
+
+/** The member in `bytes` when its deflate data ends there and inflates small; undefined otherwise (cut short, damaged, or large: the stream reads it). */
+function inflateSmall(bytes: Buffer | undefined): { bytes: Buffer; consumed: number } | undefined {
+  if (bytes === undefined) return undefined;
+  try {
+    const { buffer, engine } = inflateRawSync(bytes, { info: true, maxOutputLength: SMALL_MEMBER_BYTES }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    return { bytes: buffer, consumed: engine.bytesWritten };
+  } catch {
+    return undefined;
+  }
+}
+
+async function checkTrailer(input: ByteQueue, crc: number, length: number): Promise<void> {
+  const trailer = await input.take(8);
+  if (trailer.length < 8) throw new Error('unexpected end of file');
+  if (trailer.readUInt32LE(0) !== crc >>> 0) throw new Error('incorrect data check');
+  if (trailer.readUInt32LE(4) !== length % 2 ** 32) throw new Error('incorrect length check');
+}
+
+/** One member's deflate data, inflated as a stream, then its trailer checked; the bytes after it stay queued. */
+async function* inflateStreamed(input: ByteQueue, chunkBytes: number): AsyncGenerator<Buffer> {
   // A sync flush at the end: a stream cut short gives all it holds, and is told as such below.
   const inflater = createInflateRaw({ finishFlush: constants.Z_SYNC_FLUSH, chunkSize: chunkBytes });
   let failure: Error | undefined;
@@ -155,10 +234,7 @@ async function* inflateMember(input: ByteQueue, chunkBytes: number): AsyncGenera
     inflater.destroy();
   }
   input.unshift(last.subarray(last.length - (fedBytes - inflater.bytesWritten)));
-  const trailer = await input.take(8);
-  if (trailer.length < 8) throw new Error('unexpected end of file');
-  if (trailer.readUInt32LE(0) !== crc >>> 0) throw new Error('incorrect data check');
-  if (trailer.readUInt32LE(4) !== length % 2 ** 32) throw new Error('incorrect length check');
+  await checkTrailer(input, crc, length);
 }
 
 /** Resolves once the chunk is inflated and its output pushed, or the inflater failed. */
@@ -214,6 +290,14 @@ class ByteQueue {
 
   /** Up to n bytes, fewer only at the end. */
   async take(n: number): Promise<Buffer> {
+    // The usual case, a header or a trailer inside the chunk at hand: a view, no copy of the chunk.
+    const first = this.queued[0];
+    if (first !== undefined && first.length >= n) {
+      this.queued[0] = first.subarray(n);
+      if (this.queued[0].length === 0) this.queued.shift();
+      this.consumed += n;
+      return first.subarray(0, n);
+    }
     const parts: Buffer[] = [];
     let have = 0;
     while (have < n) {
@@ -255,6 +339,33 @@ class ByteQueue {
       }
     }
     return true;
+  }
+
+  /** The chunk at hand, if one is queued (nothing is read for it). */
+  queuedHead(): Buffer | undefined {
+    return this.queued[0];
+  }
+
+  /** Takes n bytes of the chunk at hand (n at most its length). */
+  drop(n: number): void {
+    const first = this.queued[0]!;
+    if (n >= first.length) this.queued.shift();
+    else this.queued[0] = first.subarray(n);
+    this.consumed += n;
+  }
+
+  /** Everything not taken yet, chunk by chunk. */
+  async *rest(): AsyncGenerator<Buffer> {
+    for (let chunk = await this.next(); chunk !== undefined; chunk = await this.next()) yield chunk;
+  }
+
+  /** Stops reading the source (a file stream closes its descriptor). */
+  async close(): Promise<void> {
+    this.queued.length = 0;
+    if (!this.done) {
+      this.done = true;
+      await this.source.return?.();
+    }
   }
 
   private async pull(): Promise<Buffer | undefined> {

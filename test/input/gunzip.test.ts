@@ -57,6 +57,18 @@ describe('gunzip, member by member', () => {
     }
   });
 
+  it('reads a file of many small members (one a line, as some shippers write) as zlib does', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => Buffer.from(`line ${i} ${'x'.repeat(i % 50)}\n`));
+    const many = Buffer.concat(lines.map((line) => gzipSync(line)));
+    for (const chunk of [97, 4096, 1 << 20]) {
+      const r = await inflate(many, chunk);
+      expect(r.error, `chunk ${chunk}`).toBeUndefined();
+      expect(r.out.equals(Buffer.concat(lines)), `chunk ${chunk}`).toBe(true);
+    }
+    const cut = await inflate(many.subarray(0, many.length - 5));
+    expect(cut.error).toBe('unexpected end of file');
+  });
+
   it('lets zero padding after the last member be, as gzip does', async () => {
     const r = await inflate(Buffer.concat([gzipSync(a), Buffer.alloc(70_000)]), 1000);
     expect(r.error).toBeUndefined();
