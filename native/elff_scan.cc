@@ -211,6 +211,14 @@ RecordKind Tokenize(const ElffScanInput& in, FieldPlan& plan, size_t start, size
   masks.Build(line, len, in.buf + in.to);
   return TokenizeValues(masks, plan, line, len, ids, pending);
 }
+// Whether [start, end) holds only spaces and tabs (or nothing).
+bool IsBlank(const uint8_t* p, size_t start, size_t end) {
+  for (size_t i = start; i < end; i++) {
+    if (p[i] != kSpace && p[i] != '\t') return false;
+  }
+  return true;
+}
+
 // Where a line's ELFF text starts past `tokens` leading runs of non-spaces (a syslog header such
 // as "Aug 18 12:30:46 10.8.24.10") and the spaces after each; `end` when the line holds fewer.
 size_t SkipPrefix(const uint8_t* p, size_t start, size_t end, uint32_t tokens) {
@@ -261,6 +269,8 @@ size_t ScanElff(const ElffScanInput& in, ElffTally& tally, ElffScanOutput& out) 
   while (n < out.capacity && NextLine(p, &pos, in.to, in.limit, in.at_eof, &line)) {
     out.offsets[n] = static_cast<uint32_t>(line.start);
     const size_t text = SkipPrefix(p, line.start, line.end, in.prefix_tokens);
+    // A syslog message with nothing but blanks after its header is a blank line.
+    if (text != line.start && IsBlank(p, text, line.end)) continue;
     if (text < line.end && p[text] == kHash) {
       out.kinds[n++] = kDirective;
       break;

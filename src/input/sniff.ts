@@ -25,20 +25,30 @@ export function afterTokens(line: string, tokens: number): string {
 
 /**
  * How many tokens of syslog header come before the ELFF text of each line (4, or 5 with a tag;
- * 7 for RFC 5424), read from the first line that has one; 0 when the lines are not wrapped.
+ * 7 for RFC 5424); 0 when the lines are not wrapped. A file is wrapped when its first line is,
+ * and every other line of the head carries a syslog header too: one relayed line in a plain log
+ * does not make it one.
  */
 export function syslogTokens(head: Uint8Array): number {
-  for (const line of headLines(head)) {
-    const rfc5424 = SYSLOG_5424.exec(line);
-    if (rfc5424 && isElffLine(line.slice(rfc5424[0].length))) return 7;
-    const header = SYSLOG_HEADER.exec(line);
-    if (!header) continue;
-    const rest = line.slice(header[0].length);
-    if (isElffLine(rest)) return 4;
-    const tag = SYSLOG_TAG.exec(rest);
-    if (tag && isElffLine(rest.slice(tag[0].length))) return 5;
-  }
-  return 0;
+  const lines = headLines(head).slice(0, -1).filter((line) => line.trim() !== '');
+  const tokens = lines.length > 0 ? headerTokens(lines[0]!) : 0;
+  if (tokens === 0) return 0;
+  return lines.every((line) => CARRIES_HEADER.test(line)) ? tokens : 0;
+}
+
+/** A line that starts with a syslog header, whatever follows (an empty message included). */
+const CARRIES_HEADER = /^(?:<\d{1,3}>1 |(?:<\d{1,3}>)?[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \S+(?: |$))/;
+
+/** The tokens of a line's syslog header when its ELFF text follows, else 0. */
+function headerTokens(line: string): number {
+  const rfc5424 = SYSLOG_5424.exec(line);
+  if (rfc5424 && isElffLine(line.slice(rfc5424[0].length))) return 7;
+  const header = SYSLOG_HEADER.exec(line);
+  if (!header) return 0;
+  const rest = line.slice(header[0].length);
+  if (isElffLine(rest)) return 4;
+  const tag = SYSLOG_TAG.exec(rest);
+  return tag && isElffLine(rest.slice(tag[0].length)) ? 5 : 0;
 }
 
 function isElffLine(line: string): boolean {

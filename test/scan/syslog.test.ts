@@ -36,6 +36,20 @@ describe('ProxySG streamed over syslog', () => {
     for (const fixture of Object.values(fixtures)) expect(syslogTokens(readFileSync(fixture)), fixture).toBe(0);
   });
 
+  it('reads a plain log with one syslog-looking line as plain, and skips syslog messages with nothing after the header', async () => {
+    const relayed = join(dir, 'relayed.log');
+    writeFileSync(relayed, log.replace('\n', '\nAug  8 12:30:46 relay #Remark: relayed\n'), 'latin1');
+    const plain = join(dir, 'plain.log');
+    writeFileSync(plain, log, 'latin1');
+    const expected = await proxysgReport(plain, { workers: 0 });
+    expect((await proxysgReport(relayed, { workers: 0 })).proxysg).toEqual(expected.proxysg);
+    const blanks = join(dir, 'blank-messages.log');
+    writeFileSync(blanks, wrap(log, 'Aug  8 12:30:46 10.8.24.10 ').replace(/\n/g, '\nAug  8 12:30:47 10.8.24.10\nAug  8 12:30:47 10.8.24.10 \t\n'), 'latin1');
+    const got = await proxysgReport(blanks, { workers: 0 });
+    expect(got.proxysg).toEqual(expected.proxysg);
+    expect(got.records.malformed).toBe(expected.records.malformed);
+  });
+
   it.each([
     ['a header', 'Aug  8 12:30:46 10.8.24.10 '],
     ['a priority, a header and a tag', '<134>Aug 18 12:30:46 proxy-1 ProxySG: '],

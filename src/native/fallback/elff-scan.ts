@@ -30,6 +30,8 @@ export function scanElffFallback(req: ElffScanRequest, tally: MapElffTally, out:
   while (n < out.capacity && lines.next()) {
     out.offsets[n] = lines.start;
     const start = skipPrefix(text, lines.start, lines.end, prefixTokens);
+    // A syslog message with nothing but blanks after its header is a blank line.
+    if (start !== lines.start && isBlank(text, start, lines.end)) continue;
     if (start < lines.end && buf[start] === HASH) {
       out.kinds[n++] = RecordKind.Directive;
       break;
@@ -65,6 +67,11 @@ function skipPrefix(text: Buffer, start: number, end: number, tokens: number): n
   }
   while (i < end && text[i] === SPACE) i++;
   return i;
+}
+
+function isBlank(text: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text[i] !== SPACE && text[i] !== 0x09) return false;
+  return true;
 }
 
 function slotOrNone(slot: number, slots: number): number {
