@@ -1,6 +1,6 @@
 import { fstat } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readlink, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CertcrunchError } from '../errors.js';
 import { fileIdentity } from '../input/identity.js';
@@ -47,9 +47,22 @@ export async function checkOutputPaths(options: Pick<OutputOptions, 'out' | 'htm
   }
 }
 
-/** Whether two paths name one file: spelled alike, or (both existing) one device and inode. */
+/**
+ * Whether two paths name one file: spelled alike once their directories' symlinks are resolved
+ * (a file yet to be made, or a dangling symlink to one, included), or both existing as one device
+ * and inode.
+ */
 export async function sameFile(a: string, b: string): Promise<boolean> {
-  if (resolve(a) === resolve(b)) return true;
+  if ((await whereWritten(a)) === (await whereWritten(b))) return true;
   const [x, y] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
   return x !== undefined && y !== undefined && fileIdentity(x) === fileIdentity(y);
+}
+
+/** The absolute path a write to `path` lands at: its directory's symlinks resolved, and a symlink at the path followed. */
+async function whereWritten(path: string, depth = 0): Promise<string> {
+  const absolute = resolve(path);
+  const link = depth < 8 ? await readlink(absolute).catch(() => undefined) : undefined;
+  if (link !== undefined) return whereWritten(resolve(dirname(absolute), link), depth + 1);
+  const dir = await realpath(dirname(absolute)).catch(() => dirname(absolute));
+  return join(dir, basename(absolute));
 }

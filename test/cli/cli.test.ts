@@ -519,6 +519,14 @@ describe('errors and exit codes', () => {
       expectUsage(r);
       expect(r.stderr).toContain(`-o and --html both name ${same}`);
     }
+    // Files yet to be made, met through a symlinked directory or a dangling symlink.
+    mkdirSync(join(dir, 'real'), { recursive: true });
+    symlinkSync('real', join(dir, 'via'));
+    symlinkSync('new.pb', join(dir, 'real', 'dangling.pb'));
+    for (const html of [join(dir, 'via', 'new.pb'), join(dir, 'real', 'dangling.pb')]) {
+      expectUsage(await runCli(['analyze', fixtures.ssl, '-o', join(dir, 'real', 'new.pb'), '--html', html]));
+    }
+    expect(existsSync(join(dir, 'real', 'new.pb'))).toBe(false);
     expect(readFileSync(same, 'latin1')).toBe('kept');
     for (const args of [['analyze', fixtures.ssl, '-o', '-'], ['analyze', fixtures.ssl, '--html', '-'], ['analyze', fixtures.ssl, '--csv', '-'], ['merge', same, '-o', '-']]) {
       const r = await runCli(args);
