@@ -73,11 +73,17 @@ function chargingRows(o: ReturnType<OcspStats['settled']>): OcspReport['charging
     rows.push([key.slice(0, cut), { requests, certIds: o.chargingCertIds.get(key) }]);
     months.set(month, rows);
   }
-  const out: { raw: string; row: OcspReport['charging'][number] }[] = [];
+  const out: OcspReport['charging'] = [];
+  // Each client by the least of its raw names over all months, so its rows stay together.
+  const rank = new Map<string, string>();
   for (const [month, rows] of months) {
-    for (const [client, { raw, value }] of groupByDisplay(rows, addClientCounts)) out.push({ raw, row: { client, month, ...value } });
+    for (const [client, { raw, value }] of groupByDisplay(rows, addClientCounts)) {
+      out.push({ client, month, ...value });
+      const known = rank.get(client);
+      if (known === undefined || compareKeys(raw, known) < 0) rank.set(client, raw);
+    }
   }
-  return out.sort((a, b) => compareKeys(a.raw, b.raw) || compareKeys(a.row.month, b.row.month)).map(({ row }) => row);
+  return out.sort((a, b) => compareKeys(rank.get(a.client)!, rank.get(b.client)!) || compareKeys(a.month, b.month));
 }
 
 export function ocspReport(stats: OcspStats, top: number): OcspReport {

@@ -31,4 +31,15 @@ describe('names that read alike', () => {
     expect(report.requestors).toEqual({ café: 2, b: 1 });
     expect(report.charging.map(({ client, requests }) => [client, requests])).toEqual([['b', 1], ['café', 2]]);
   });
+
+  it('keep a client\'s charging rows together, month after month, whichever spelling each month has', () => {
+    const stats = new OcspStats();
+    const request = { status: 0, certIds: 1, replyTime: 3, processTime: Number.NaN, hour: 0, issuer: '', requestor: '' };
+    stats.countRequest({ ...request, client: 'caf\u00e9', month: '2024-01' });
+    stats.countRequest({ ...request, client: 'caf\u00c3\u00a9', month: '2024-02' });
+    stats.countRequest({ ...request, client: 'caf\u00e9', month: '2024-03' });
+    stats.countRequest({ ...request, client: 'caf\u00d5', month: '2024-01' });
+    const rows = ocspReport(stats, 20).charging.map(({ client, month }) => `${client} ${month}`);
+    expect(rows).toEqual(['café 2024-01', 'café 2024-02', 'café 2024-03', 'cafÕ 2024-01']);
+  });
 });
