@@ -47,8 +47,9 @@ async function readSnapshots(paths: readonly string[]): Promise<Snapshot> {
   for (const path of paths) {
     let bytes: Buffer;
     try {
-      bytes = path === '-' ? await readAll(process.stdin) : await readFile(path);
+      bytes = path === '-' ? await readStdin() : await readFile(path);
     } catch (err) {
+      if (isCertcrunchError(err)) throw err;
       throw cannot('read', err, path === '-' ? 'standard input' : path);
     }
     const part = decodeSnapshot(bytes, path);
@@ -71,6 +72,19 @@ function warnIfMostlyMalformed(snapshot: Snapshot, formatForced: boolean): void 
   if (total < 10 || malformedTotal * 2 <= total) return;
   const check = formatForced ? '--format' : 'the format options (--format, --ocsp-properties, --trx-order, --audit-order, --log4j-pattern)';
   process.stderr.write(`certcrunch: warning: ${malformedTotal} of ${total} records are malformed; check ${check}\n`);
+}
+
+/** All of standard input; a directory there is said to be one (Node would read it as empty). */
+async function readStdin(): Promise<Buffer> {
+  const { fstatSync } = await import('node:fs');
+  let isDirectory = false;
+  try {
+    isDirectory = fstatSync(0).isDirectory();
+  } catch {
+    // unreadable: reading it says why
+  }
+  if (isDirectory) throw new CertcrunchError('ERR_INPUT', 'standard input is a directory, not a snapshot');
+  return readAll(process.stdin);
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -382,6 +396,7 @@ function parseFraction(value: string): number {
 
 /** A file stream opened for a generator; a bad path fails here, as a one-line error naming it. */
 async function openForWriting(path: string): Promise<WriteStream> {
+  if (path === '-') throw new CertcrunchError('ERR_USAGE', 'generate: - names no file; outputs go to files');
   const out = createWriteStream(path);
   try {
     await once(out, 'open');

@@ -545,6 +545,11 @@ describe('errors and exit codes', () => {
     expect(proxysgOf(parseReport(piped))).toEqual(proxysgOf(parseReport(direct)));
     expectUsage(await runCli(['report', '-', '-'], { input: readFileSync(snap) }));
     expectFatal(await runCli(['report', '-'], { input: Buffer.from('not a snapshot') }), '-: ');
+    const fromDir = spawnSync(process.execPath, [CLI, 'report', '-'], { stdio: [openSync(dir, 'r'), 'pipe', 'pipe'], encoding: 'utf8' });
+    expect(fromDir.status).toBe(1);
+    expect(fromDir.stderr).toContain('standard input is a directory, not a snapshot');
+    expectUsage(await runCli(['generate', 'proxysg', '--bytes', '10KiB', '-o', '-']));
+    expect(existsSync(join(process.cwd(), '-'))).toBe(false);
   });
 
   it('a log read as another format: its records counted malformed, and a warning saying what to check', async () => {
