@@ -134,20 +134,15 @@ async function* gunzipRest(input: ByteQueue): AsyncGenerator<Buffer> {
 
 /** Reads a member's header (RFC 1952 2.3), or throws as zlib would. */
 async function readHeader(input: ByteQueue): Promise<void> {
-  const head = await input.take(10);
-  if (head.length < 10) throw new Error('unexpected end of file');
+  const head = await input.takeAll(10);
   if (head[0] !== 0x1f || head[1] !== 0x8b) throw new Error('incorrect header check');
   if (head[2] !== 8) throw new Error('unknown compression method');
   const flags = head[3]!;
   if (flags & FLAG_RESERVED) throw new Error('unknown header flags set');
-  if (flags & FLAG_EXTRA) {
-    const size = await input.take(2);
-    if (size.length < 2) throw new Error('unexpected end of file');
-    await input.skip(size.readUInt16LE(0));
-  }
+  if (flags & FLAG_EXTRA) await input.takeAll((await input.takeAll(2)).readUInt16LE(0));
   if (flags & FLAG_NAME) await input.skipPastZero();
   if (flags & FLAG_COMMENT) await input.skipPastZero();
-  if (flags & FLAG_HCRC) await input.skip(2);
+  if (flags & FLAG_HCRC) await input.takeAll(2);
 }
 
 /**
@@ -169,8 +164,7 @@ function inflateSmall(bytes: Buffer | undefined): { bytes: Buffer; consumed: num
 }
 
 async function checkTrailer(input: ByteQueue, crc: number, length: number): Promise<void> {
-  const trailer = await input.take(8);
-  if (trailer.length < 8) throw new Error('unexpected end of file');
+  const trailer = await input.takeAll(8);
   if (trailer.readUInt32LE(0) !== crc >>> 0) throw new Error('incorrect data check');
   if (trailer.readUInt32LE(4) !== length % 2 ** 32) throw new Error('incorrect length check');
 }
@@ -293,9 +287,7 @@ class ByteQueue {
     // The usual case, a header or a trailer inside the chunk at hand: a view, no copy of the chunk.
     const first = this.queued[0];
     if (first !== undefined && first.length >= n) {
-      this.queued[0] = first.subarray(n);
-      if (this.queued[0].length === 0) this.queued.shift();
-      this.consumed += n;
+      this.drop(n);
       return first.subarray(0, n);
     }
     const parts: Buffer[] = [];
@@ -317,8 +309,11 @@ class ByteQueue {
     return bytes;
   }
 
-  async skip(n: number): Promise<void> {
-    if ((await this.take(n)).length < n) throw new Error('unexpected end of file');
+  /** Exactly n bytes, or 'unexpected end of file'. */
+  async takeAll(n: number): Promise<Buffer> {
+    const bytes = await this.take(n);
+    if (bytes.length < n) throw new Error('unexpected end of file');
+    return bytes;
   }
 
   async skipPastZero(): Promise<void> {
@@ -332,7 +327,7 @@ class ByteQueue {
 
   /** Whether every byte left is zero (and reads them all). */
   async restIsZero(): Promise<boolean> {
-    for (let chunk = await this.next(); chunk !== undefined; chunk = await this.next()) {
+    for await (const chunk of this.rest()) {
       for (let at = 0; at < chunk.length; at += ZEROS.length) {
         const part = chunk.subarray(at, at + ZEROS.length);
         if (!part.equals(ZEROS.subarray(0, part.length))) return false;

@@ -10,7 +10,8 @@ export function isGzip(head: Uint8Array): boolean {
 const ELFF_DIRECTIVE = /^#\s*(Software|Version|Date|Start-Date|Fields|Remark):/;
 const ELFF_DATA = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /;
 /** A syslog (RFC 3164) header, as ProxySG logs streamed over syslog carry before each line: "<134>Aug  8 12:30:46 10.8.24.10". */
-const SYSLOG_HEADER = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \S+ +/;
+const RFC3164 = String.raw`(?:<\d{1,3}>)?[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \S+`;
+const SYSLOG_HEADER = new RegExp(`^${RFC3164} +`);
 /** A syslog tag after the header ("ProxySG: "), which some senders add. */
 const SYSLOG_TAG = /^[^\s#:]+: +/;
 /** An RFC 5424 header without structured data: "<134>1 2024-03-01T00:00:01Z host app procid msgid -". */
@@ -18,8 +19,9 @@ const SYSLOG_5424 = /^<\d{1,3}>1 +\S+ +\S+ +\S+ +\S+ +\S+ +- +/;
 
 /** A line's text past its first `tokens` runs of non-spaces and the spaces after each, as the ELFF kernels skip them. */
 export function afterTokens(line: string, tokens: number): string {
-  if (tokens <= 0) return line;
-  const m = new RegExp(`^ *(?:[^ ]+ +){0,${Math.min(tokens, 64) - 1}}[^ ]* *`).exec(line);
+  // As the kernels read it: a count past 64 is none.
+  if (tokens <= 0 || tokens > 64) return line;
+  const m = new RegExp(`^ *(?:[^ ]+ +){0,${tokens - 1}}[^ ]* *`).exec(line);
   return line.slice(m ? m[0].length : line.length);
 }
 
@@ -37,7 +39,7 @@ export function syslogTokens(head: Uint8Array): number {
 }
 
 /** A line that starts with a syslog header, whatever follows (an empty message included). */
-const CARRIES_HEADER = /^(?:<\d{1,3}>1 |(?:<\d{1,3}>)?[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \S+(?: |$))/;
+const CARRIES_HEADER = new RegExp(`^(?:<\\d{1,3}>1 |${RFC3164}(?: |$))`);
 
 /** The tokens of a line's syslog header when its ELFF text follows, else 0. */
 function headerTokens(line: string): number {
@@ -65,12 +67,13 @@ function headLines(head: Uint8Array): string[] {
  * formats have been ruled out: a log4j layout with `%d{yyyy-MM-dd HH:mm:ss}` starts alike.
  */
 export function sniffFormat(head: Uint8Array, dataLines = true): LogFormat | undefined {
-  for (const line of headLines(head)) {
+  const lines = headLines(head);
+  for (const line of lines) {
     if (ELFF_DIRECTIVE.test(line) || (dataLines && ELFF_DATA.test(line))) return 'proxysg';
   }
   // Wrapped in syslog headers: a directive after one settles it, as a bare directive does.
   const tokens = syslogTokens(head);
-  if (tokens > 0 && (dataLines || headLines(head).some((line) => ELFF_DIRECTIVE.test(afterTokens(line, tokens))))) return 'proxysg';
+  if (tokens > 0 && (dataLines || lines.some((line) => ELFF_DIRECTIVE.test(afterTokens(line, tokens))))) return 'proxysg';
   return undefined;
 }
 

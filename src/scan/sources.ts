@@ -17,20 +17,20 @@ export interface ListedFile {
 
 /**
  * Opens a file for reading without blocking (a FIFO put in its place would block an open) and
- * checks it is still the regular file that was listed, no shorter. Returns the descriptor.
+ * checks it is still the regular file that was listed, no shorter. Returns the descriptor and size.
  */
-function openListed(path: PathLike, listed: ListedFile | undefined): number {
+function openListed(path: PathLike, listed: ListedFile | undefined): { fd: number; size: number } {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) throw new Error('no longer a regular file');
     if (listed && info.ino !== listed.inode) throw new Error('replaced by another file since it was listed');
     if (listed && info.size < listed.bytes) throw new Error(`shrank from ${listed.bytes} to ${info.size} bytes since it was listed`);
+    return { fd, size: info.size };
   } catch (err) {
     closeSync(fd);
     throw err;
   }
-  return fd;
 }
 
 /**
@@ -41,7 +41,7 @@ function openListed(path: PathLike, listed: ListedFile | undefined): number {
  * the next run), and a file that ends before that, truncated during the scan, is an error.
  */
 export async function fileSource(path: PathLike, position: number, listed?: ListedFile): Promise<ByteSource> {
-  const fd = openListed(path, listed);
+  const { fd } = openListed(path, listed);
   const end = listed ? listed.bytes : Number.POSITIVE_INFINITY;
   let pos = position;
   return {
@@ -92,7 +92,6 @@ export function streamSource(stream: Readable): ByteSource {
 
 /** A gzip file, decompressed as a stream, member by member (see gunzip). */
 export function gzipFileSource(path: PathLike, listed?: ListedFile): ByteSource {
-  const fd = openListed(path, listed);
-  const chunkBytes = inflateChunkBytes(fstatSync(fd).size);
-  return streamSource(gunzip(createReadStream(path, { fd, highWaterMark: 1 << 20 }), chunkBytes));
+  const { fd, size } = openListed(path, listed);
+  return streamSource(gunzip(createReadStream(path, { fd, highWaterMark: 1 << 20 }), inflateChunkBytes(size)));
 }
