@@ -8,6 +8,7 @@ import type { LogFormat, ScanTask } from '../scan/task.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { TOOL_VERSION } from '../version.js';
 import { CertcrunchError, ioReason } from '../errors.js';
+import { stdinStats } from '../input/identity.js';
 
 /**
  * The modules of the flow past the pool, loaded once the pool's threads are starting: the
@@ -169,16 +170,11 @@ function emptyInput(input: InputFile) {
   return { path: input.path, format: 'empty', bytes: input.bytes, mtimeMs: input.mtimeMs, gzip: input.gzip, ranges: [] };
 }
 
-async function stdinIsDirectory(): Promise<boolean> {
-  const { fstat } = await import('node:fs');
-  return new Promise((resolve) => fstat(0, (err, info) => resolve(!err && info.isDirectory())));
-}
-
 /** Standard input is scanned in this thread as one stream (gzip recognised by its magic bytes). */
 async function analyzeStdin(options: AnalyzeOptions, flow: Flow): Promise<Snapshot> {
   const { Snapshot, isGzip, recognise, decodeSnapshot, SNIFF_BYTES } = flow;
   // Node reads a directory given as standard input as empty input: say what it is instead.
-  if (options.stdin === undefined && (await stdinIsDirectory())) {
+  if (options.stdin === undefined && (await stdinStats())?.isDirectory()) {
     throw new CertcrunchError('ERR_INPUT', 'standard input is a directory, not a log');
   }
   const stdin = options.stdin ?? process.stdin;

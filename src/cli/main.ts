@@ -22,6 +22,7 @@ import { parseJavaProperties } from '../formats/ejbca/properties.js';
 import { AUDIT_VARIABLES, compileOrder, settingsFromProperties, TRX_VARIABLES } from '../formats/ejbca/order.js';
 import type { AuditChoice } from '../input/audit-detect.js';
 import { compilePrefixProgram } from '../formats/log4j/prefix-program.js';
+import { stdinStats } from '../input/identity.js';
 
 function versionText(): string {
   const choice = selectKernel();
@@ -76,14 +77,7 @@ function warnIfMostlyMalformed(snapshot: Snapshot, formatForced: boolean): void 
 
 /** All of standard input; a directory there is said to be one (Node would read it as empty). */
 async function readStdin(): Promise<Buffer> {
-  const { fstatSync } = await import('node:fs');
-  let isDirectory = false;
-  try {
-    isDirectory = fstatSync(0).isDirectory();
-  } catch {
-    // unreadable: reading it says why
-  }
-  if (isDirectory) throw new CertcrunchError('ERR_INPUT', 'standard input is a directory, not a snapshot');
+  if ((await stdinStats())?.isDirectory()) throw new CertcrunchError('ERR_INPUT', 'standard input is a directory, not a snapshot');
   return readAll(process.stdin);
 }
 

@@ -1,9 +1,7 @@
-import { fstat } from 'node:fs';
 import { readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { CertcrunchError } from '../errors.js';
-import { fileIdentity } from '../input/identity.js';
+import { fileIdentity, stdinStats } from '../input/identity.js';
 import { fsPath } from '../input/fs-names.js';
 import type { OutputOptions } from './output.js';
 
@@ -16,7 +14,7 @@ export async function outputsOnInputs(options: OutputOptions, inputs: Iterable<s
   if (targets.length === 0) return [];
   const identities = new Set<string>();
   for (const path of inputs) {
-    const info = await (path === '-' ? promisify(fstat)(0) : stat(fsPath(path))).catch(() => undefined);
+    const info = path === '-' ? await stdinStats() : await stat(fsPath(path)).catch(() => undefined);
     if (info?.isFile()) identities.add(fileIdentity(info));
   }
   const refused: string[] = [];
